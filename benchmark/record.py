@@ -1,0 +1,73 @@
+"""One city's entry in the peer pool: context, answers, scores, provenance and consent."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from benchmark.profile import CityProfile
+from rules import Scorecard
+
+__all__ = ["DimensionSummary", "PoolRecord", "ScoreSummary", "Source"]
+
+Source = Literal["demo", "import", "submitted"]
+
+
+class DimensionSummary(BaseModel):
+    """A dimension's score and level, without the trace."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    score: float | None = Field(ge=0, le=100)
+    level: int | None = Field(ge=1, le=10)
+
+
+class ScoreSummary(BaseModel):
+    """The part of a scorecard the peer pool keeps; the full card can be rebuilt from answers."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    dimensions: dict[str, DimensionSummary]
+    overall_score: float | None = Field(ge=0, le=100)
+    overall_level: int | None
+    floor: int | None
+    indicators: dict[str, bool]
+    rulebook_hash: str
+
+    @classmethod
+    def of(cls, card: Scorecard) -> ScoreSummary:
+        """Summarise a full scorecard."""
+        return cls(
+            dimensions={
+                d.id: DimensionSummary(score=d.score, level=d.level) for d in card.dimensions
+            },
+            overall_score=card.overall_score,
+            overall_level=card.overall_level,
+            floor=card.floor,
+            indicators=dict(card.indicators),
+            rulebook_hash=card.rulebook_hash,
+        )
+
+
+class PoolRecord(BaseModel):
+    """A scored assessment of one city in the peer pool."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(min_length=1, max_length=64, description="stable id within the pool")
+    profile: CityProfile
+    answers: dict[str, str | int | float]
+    scores: ScoreSummary
+    source: Source
+    assessed_on: date
+    rulebook_version: str
+    consent_named: bool = Field(
+        default=False, description="the city agreed to be named to other cities"
+    )
+
+    @property
+    def is_demo(self) -> bool:
+        """True for fictional demo cities."""
+        return self.source == "demo"

@@ -1,0 +1,199 @@
+"""Score many assessments at once with numpy.
+
+The rulebook compiles to arrays: an option → points table, the question order grouped by
+dimension, thresholds, and each condition as a vectorised predicate. Assessments are encoded
+as an ``(n, questions)`` int8 matrix of option indices with negative codes for N/A, "don't
+know" and skipped. The results are identical to :func:`rules.engine.score_valid`, float for
+float: both paths sum integer points exactly and combine dimensions in the same order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from rules.answers import ValidAnswers
+from rules.conditions import AllOf, AnyOf, Condition, IsAtLeast, IsIn, IsOption, Not
+from rules.model import Rulebook
+
+__all__ = ["NA_CODE", "SKIPPED_CODE", "UNKNOWN_CODE", "BatchScores", "CompiledRulebook"]
+
+NA_CODE = -1
+UNKNOWN_CODE = -2
+SKIPPED_CODE = -3
+
+Codes = NDArray[np.int8]
+Predicate = Callable[[Codes], NDArray[np.bool_]]
+
+
+@dataclass(frozen=True)
+class BatchScores:
+    """Scores of ``n`` assessments; level 0 and NaN mean "not assessed"."""
+
+    scores: NDArray[np.float64]  # (n, dimensions)
+    levels: NDArray[np.int8]  # (n, dimensions), after gates
+    overall_score: NDArray[np.float64]  # (n,)
+    overall_level: NDArray[np.int8]  # (n,)
+    floor: NDArray[np.int8]  # (n,)
+    indicators: NDArray[np.bool_]  # (n, indicators)
+
+
+@dataclass(frozen=True)
+class CompiledRulebook:
+    """A rulebook compiled to arrays; build with :meth:`compile`."""
+
+    rulebook: Rulebook
+    question_ids: tuple[str, ...]
+    points: NDArray[np.int16]  # (questions, max options), padded with 0
+    max_points: NDArray[np.int16]  # (questions,)
+    dimension_starts: NDArray[np.intp]  # first question column of each dimension
+    weights: tuple[float, ...]
+    min_scores: NDArray[np.float64]
+    applies: tuple[Predicate | None, ...]
+    #: per dimension: (gate level, predicate) pairs
+    gates: tuple[tuple[tuple[int, Predicate], ...], ...]
+    indicators: tuple[Predicate, ...]
+
+    @classmethod
+    def compile(cls, rulebook: Rulebook) -> CompiledRulebook:
+        """Compile ``rulebook`` (already checked by the loader) to arrays."""
+        questions = [q for d in rulebook.dimensions for q in d.questions]
+        column = {q.id: i for i, q in enumerate(questions)}
+        options = {q.id: {o.value: i for i, o in enumerate(q.options)} for q in questions}
+        width = max(len(q.options) for q in questions)
+        points = np.zeros((len(questions), width), dtype=np.int16)
+        for row, question in enumerate(questions):
+            points[row, : len(question.options)] = [o.points for o in question.options]
+        sizes = [len(d.questions) for d in rulebook.dimensions]
+
+        def compile_condition(condition: Condition) -> Predicate:
+            return _compile(condition, column, options)
+
+        return cls(
+            rulebook=rulebook,
+            question_ids=tuple(q.id for q in questions),
+            points=points,
+            max_points=points.max(axis=1),
+            dimension_starts=np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.intp),
+            weights=tuple(d.weight for d in rulebook.dimensions),
+            min_scores=np.array([lv.min_score for lv in rulebook.levels], dtype=np.float64),
+            applies=tuple(
+                None if q.applies_if is None else compile_condition(q.applies_if)
+                for q in questions
+            ),
+            gates=tuple(
+                tuple((g.level, compile_condition(g.requires)) for g in d.gates)
+                for d in rulebook.dimensions
+            ),
+            indicators=tuple(compile_condition(i.when) for i in rulebook.indicators),
+        )
+
+    def encode(self, valid: ValidAnswers) -> Codes:
+        """Encode validated answers as one row of codes."""
+        codes = {"na": NA_CODE, "unknown": UNKNOWN_CODE, "skipped": SKIPPED_CODE}
+        row = [
+            r.option if r.option is not None else codes[r.status]
+            for r in (valid.resolved[q] for q in self.question_ids)
+        ]
+        return np.array(row, dtype=np.int8)
+
+    def encode_many(self, answer_sets: Sequence[ValidAnswers]) -> Codes:
+        """Encode several validated answer sets as an ``(n, questions)`` matrix."""
+        return np.stack([self.encode(v) for v in answer_sets]).astype(np.int8)
+
+    def score(self, codes: Codes) -> BatchScores:
+        """Score every row of ``codes`` (as produced by :meth:`encode`)."""
+        codes = np.asarray(codes, dtype=np.int8)
+        chosen = codes >= 0
+        columns = np.arange(codes.shape[1])
+        got = np.where(chosen, self.points[columns, np.maximum(codes, 0)], 0)
+        possible = np.where(codes == NA_CODE, 0, self.max_points).astype(np.int16)
+        points = np.add.reduceat(got, self.dimension_starts, axis=1).astype(np.float64)
+        maximum = np.add.reduceat(possible, self.dimension_starts, axis=1).astype(np.float64)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            scores = np.where(maximum > 0, 100.0 * points / maximum, np.nan)
+        levels = self._levels(scores, codes)
+        overall = self._weighted_mean(scores)
+        overall_level = self._threshold_levels(overall)
+        assessed = np.where(levels > 0, levels, 127)
+        floor = assessed.min(axis=1)
+        return BatchScores(
+            scores=scores,
+            levels=levels,
+            overall_score=overall,
+            overall_level=overall_level,
+            floor=np.where(floor == 127, 0, floor).astype(np.int8),
+            indicators=np.stack([p(codes) for p in self.indicators], axis=1)
+            if self.indicators
+            else np.zeros((len(codes), 0), dtype=bool),
+        )
+
+    def _threshold_levels(self, scores: NDArray[np.float64]) -> NDArray[np.int8]:
+        levels = np.searchsorted(self.min_scores, scores, side="right")
+        return np.where(np.isnan(scores), 0, levels).astype(np.int8)
+
+    def _levels(self, scores: NDArray[np.float64], codes: Codes) -> NDArray[np.int8]:
+        levels = self._threshold_levels(scores)
+        for d, gates in enumerate(self.gates):
+            for gate_level, holds in gates:
+                capped = ~holds(codes) & (levels[:, d] >= gate_level)
+                levels[:, d] = np.where(capped, gate_level - 1, levels[:, d])
+        return levels
+
+    def _weighted_mean(self, scores: NDArray[np.float64]) -> NDArray[np.float64]:
+        # Same order of additions as rules.engine._weighted_mean, for identical floats.
+        total = np.zeros(len(scores))
+        weights = np.zeros(len(scores))
+        for d, weight in enumerate(self.weights):
+            valid = ~np.isnan(scores[:, d])
+            total = np.where(valid, total + weight * scores[:, d], total)
+            weights = np.where(valid, weights + weight, weights)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(weights > 0, total / weights, np.nan)
+
+    def random_codes(self, n: int, rng: np.random.Generator) -> Codes:
+        """``n`` random valid assessments (skip logic honoured), for tests and benchmarks."""
+        index = {q.id: q for d in self.rulebook.dimensions for q in d.questions}
+        columns = []
+        for qid in self.question_ids:
+            question = index[qid]
+            choices = list(range(len(question.options))) + [UNKNOWN_CODE] * question.allow_unknown
+            choices += [NA_CODE] * question.allow_na
+            columns.append(rng.choice(np.array(choices, dtype=np.int8), size=n))
+        codes = np.stack(columns, axis=1).astype(np.int8)
+        for _ in range(len(self.question_ids)):  # chains of skip logic settle in ≤ Q rounds
+            before = codes.copy()
+            for col, applies in enumerate(self.applies):
+                if applies is not None:
+                    codes[:, col] = np.where(applies(codes), before[:, col], SKIPPED_CODE)
+            if np.array_equal(before, codes):
+                break
+        return codes
+
+
+def _compile(
+    condition: Condition, column: dict[str, int], options: dict[str, dict[str, int]]
+) -> Predicate:
+    if isinstance(condition, IsOption):
+        col, value = column[condition.question], options[condition.question][condition.is_]
+        return lambda codes: codes[:, col] == value
+    if isinstance(condition, IsAtLeast):
+        col, value = column[condition.question], options[condition.question][condition.at_least]
+        return lambda codes: codes[:, col] >= value
+    if isinstance(condition, IsIn):
+        col = column[condition.question]
+        values = np.array([options[condition.question][v] for v in condition.in_], dtype=np.int8)
+        return lambda codes: np.isin(codes[:, col], values)
+    if isinstance(condition, AllOf | AnyOf):
+        parts = [
+            _compile(c, column, options)
+            for c in (condition.all if isinstance(condition, AllOf) else condition.any)
+        ]
+        combine = np.logical_and if isinstance(condition, AllOf) else np.logical_or
+        return lambda codes: combine.reduce([p(codes) for p in parts])
+    assert isinstance(condition, Not)
+    inner = _compile(condition.not_, column, options)
+    return lambda codes: ~inner(codes)

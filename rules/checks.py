@@ -1,0 +1,333 @@
+"""Cross-reference checks over a parsed rulebook.
+
+Each check is a small function taking the parsed parts and yielding :class:`Finding` s; the
+loader turns them into located problems. Keeping them apart from the pydantic models lets the
+loader report every problem of every file in one go.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from rules.conditions import Condition, IsAtLeast, IsIn, IsOption, condition_atoms
+from rules.model import NA, UNKNOWN, Dimension, Question, RulebookManifest
+from rules.yamlsource import FieldPath, YamlSource
+
+__all__ = ["ALL_CHECKS", "Finding", "ParsedDimension", "ParsedRulebook", "run_checks"]
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A problem found by a check, before its line is looked up."""
+
+    source: YamlSource
+    path: FieldPath
+    message: str
+    fix: str
+
+
+@dataclass(frozen=True)
+class ParsedDimension:
+    """A dimension file that passed schema validation."""
+
+    model: Dimension
+    source: YamlSource
+
+
+@dataclass(frozen=True)
+class ParsedRulebook:
+    """The manifest and the dimension files that passed schema validation."""
+
+    manifest: RulebookManifest
+    manifest_source: YamlSource
+    dimensions: list[ParsedDimension]
+
+    def questions(self) -> Iterator[tuple[ParsedDimension, int, Question]]:
+        """Every question with its dimension and index in the file."""
+        for dim in self.dimensions:
+            for index, question in enumerate(dim.model.questions):
+                yield dim, index, question
+
+
+Check = Callable[[ParsedRulebook], Iterator[Finding]]
+
+
+def check_levels(book: ParsedRulebook) -> Iterator[Finding]:
+    """Levels are numbered 1, 2, 3, … and their thresholds start at 0 and increase."""
+    src = book.manifest_source
+    levels = book.manifest.levels
+    for index, level in enumerate(levels):
+        if level.level != index + 1:
+            yield Finding(
+                src,
+                ("levels", index, "level"),
+                f"level number {level.level} found where {index + 1} was expected",
+                "number the levels 1, 2, 3, … in order",
+            )
+    if levels and levels[0].min_score != 0:
+        yield Finding(
+            src,
+            ("levels", 0, "min_score"),
+            f"the first level starts at {levels[0].min_score}, so low scores get no level",
+            "set min_score: 0 on the first level",
+        )
+    for index in range(1, len(levels)):
+        if levels[index].min_score <= levels[index - 1].min_score:
+            yield Finding(
+                src,
+                ("levels", index, "min_score"),
+                f"threshold {levels[index].min_score} is not above the previous level's "
+                f"{levels[index - 1].min_score}",
+                "make min_score strictly increasing from level to level",
+            )
+
+
+def check_dimension_files(book: ParsedRulebook) -> Iterator[Finding]:
+    """Dimension ids are unique, match their file, and each dimension has questions."""
+    seen: set[str] = set()
+    for index, dim_id in enumerate(book.manifest.dimensions):
+        if dim_id in seen:
+            yield Finding(
+                book.manifest_source,
+                ("dimensions", index),
+                f"dimension '{dim_id}' is listed more than once",
+                "list each dimension once",
+            )
+        seen.add(dim_id)
+    for dim in book.dimensions:
+        if not dim.model.questions:
+            yield Finding(
+                dim.source,
+                ("questions",),
+                f"dimension '{dim.model.id}' has no questions, so it can never be scored",
+                "add at least one question, or remove the dimension from rulebook.yaml",
+            )
+
+
+def check_question_ids(book: ParsedRulebook) -> Iterator[Finding]:
+    """Question ids are unique and start with their dimension's id."""
+    seen: dict[str, str] = {}
+    for dim, index, question in book.questions():
+        prefix = question.id.split(".", 1)[0]
+        if prefix != dim.model.id:
+            yield Finding(
+                dim.source,
+                ("questions", index, "id"),
+                f"question '{question.id}' is in dimension '{dim.model.id}' "
+                f"but its id starts with '{prefix}'",
+                f"rename it to '{dim.model.id}.{question.id.split('.', 1)[1]}'",
+            )
+        if question.id in seen:
+            yield Finding(
+                dim.source,
+                ("questions", index, "id"),
+                f"duplicate question id '{question.id}' (also in {seen[question.id]})",
+                "give every question its own id",
+            )
+        seen.setdefault(question.id, dim.source.file)
+
+
+def check_options(book: ParsedRulebook) -> Iterator[Finding]:
+    """Option values are unique and not reserved; points rise with option order."""
+    for dim, qi, question in book.questions():
+        base: FieldPath = ("questions", qi, "options")
+        values = [o.value for o in question.options]
+        for oi, option in enumerate(question.options):
+            if option.value in (NA, UNKNOWN):
+                yield Finding(
+                    dim.source,
+                    (*base, oi, "value"),
+                    f"option value '{option.value}' is reserved for "
+                    f"{'not applicable' if option.value == NA else 'do not know'} answers",
+                    "use allow_na / allow_unknown on the question instead of such an option",
+                )
+            if values.index(option.value) != oi:
+                yield Finding(
+                    dim.source,
+                    (*base, oi, "value"),
+                    f"duplicate option value '{option.value}' in question '{question.id}'",
+                    "give every option of a question its own value",
+                )
+            if oi and option.points < question.options[oi - 1].points:
+                yield Finding(
+                    dim.source,
+                    (*base, oi, "points"),
+                    f"points {option.points} are below the previous option's "
+                    f"{question.options[oi - 1].points}; options are ordinal",
+                    "order options from least to most capacity with non-decreasing points",
+                )
+        yield from _check_next_steps(dim, qi, question)
+        yield from _check_bands(dim, qi, question)
+
+
+def _check_next_steps(dim: ParsedDimension, qi: int, question: Question) -> Iterator[Finding]:
+    for oi, option in enumerate(question.options[:-1]):
+        if not option.next_step:
+            yield Finding(
+                dim.source,
+                ("questions", qi, "options", oi),
+                f"option '{option.value}' of '{question.id}' has no next_step advice",
+                "add next_step: what moving to the next option means in practice",
+            )
+
+
+def _check_bands(dim: ParsedDimension, qi: int, question: Question) -> Iterator[Finding]:
+    base: FieldPath = ("questions", qi, "options")
+    mins = [o.min for o in question.options]
+    if question.kind == "choice":
+        for oi, value in enumerate(mins):
+            if value is not None:
+                yield Finding(
+                    dim.source,
+                    (*base, oi, "min"),
+                    "min is only used by number questions",
+                    "remove min, or set kind: number on the question",
+                )
+        return
+    for oi, value in enumerate(mins):
+        if value is None:
+            yield Finding(
+                dim.source,
+                (*base, oi),
+                "an option of a number question has no min (its band's lower bound)",
+                "add min: the smallest number that falls in this option",
+            )
+        elif oi == 0 and value != 0:
+            yield Finding(
+                dim.source,
+                (*base, 0, "min"),
+                f"the first band starts at {value}, so smaller numbers fit no option",
+                "set min: 0 on the first option",
+            )
+        elif oi and mins[oi - 1] is not None and value <= mins[oi - 1]:  # type: ignore[operator]
+            yield Finding(
+                dim.source,
+                (*base, oi, "min"),
+                f"band minimum {value} is not above the previous band's {mins[oi - 1]}",
+                "make min strictly increasing from option to option",
+            )
+
+
+def check_references(book: ParsedRulebook) -> Iterator[Finding]:
+    """Conditions in skip logic, gates and indicators name real questions and options."""
+    options = {q.id: {o.value for o in q.options} for _, _, q in book.questions()}
+    max_level = len(book.manifest.levels)
+    for dim, qi, question in book.questions():
+        if question.applies_if is not None:
+            yield from _check_condition(
+                question.applies_if, options, dim.source, ("questions", qi, "applies_if")
+            )
+    for dim in book.dimensions:
+        for gi, gate in enumerate(dim.model.gates):
+            yield from _check_condition(
+                gate.requires, options, dim.source, ("gates", gi, "requires")
+            )
+            if gate.level > max_level:
+                yield Finding(
+                    dim.source,
+                    ("gates", gi, "level"),
+                    f"gate for level {gate.level}, but the rulebook has {max_level} levels",
+                    f"use a level between 2 and {max_level}",
+                )
+    for ii, indicator in enumerate(book.manifest.indicators):
+        yield from _check_condition(
+            indicator.when, options, book.manifest_source, ("indicators", ii, "when")
+        )
+
+
+def _check_condition(
+    condition: Condition, options: dict[str, set[str]], source: YamlSource, path: FieldPath
+) -> Iterator[Finding]:
+    for atom in condition_atoms(condition):
+        if atom.question not in options:
+            yield Finding(
+                source,
+                path,
+                f"condition names unknown question '{atom.question}'",
+                "use the id of a question defined in a dimension file",
+            )
+            continue
+        wanted = _atom_values(atom)
+        for value in wanted:
+            if value not in options[atom.question]:
+                known = ", ".join(sorted(options[atom.question]))
+                yield Finding(
+                    source,
+                    path,
+                    f"condition names option '{value}', which question '{atom.question}' "
+                    "does not have",
+                    f"use one of: {known}",
+                )
+
+
+def _atom_values(atom: IsOption | IsAtLeast | IsIn) -> list[str]:
+    if isinstance(atom, IsOption):
+        return [atom.is_]
+    if isinstance(atom, IsAtLeast):
+        return [atom.at_least]
+    return list(atom.in_)
+
+
+def check_skip_cycles(book: ParsedRulebook) -> Iterator[Finding]:
+    """Skip logic has no cycles: a question never (indirectly) depends on itself."""
+    depends: dict[str, list[str]] = {}
+    where: dict[str, tuple[ParsedDimension, int]] = {}
+    for dim, qi, question in book.questions():
+        where[question.id] = (dim, qi)
+        if question.applies_if is not None:
+            depends[question.id] = [a.question for a in condition_atoms(question.applies_if)]
+    reported: set[frozenset[str]] = set()
+    for start in depends:
+        cycle = _find_cycle(start, depends)
+        if cycle and frozenset(cycle) not in reported:
+            reported.add(frozenset(cycle))
+            dim, qi = where[start]
+            yield Finding(
+                dim.source,
+                ("questions", qi, "applies_if"),
+                "skip logic forms a cycle: " + " → ".join([*cycle, cycle[0]]),
+                "make sure no question's applies_if depends, directly or not, on itself",
+            )
+
+
+def _find_cycle(start: str, depends: dict[str, list[str]]) -> list[str] | None:
+    stack: list[tuple[str, list[str]]] = [(start, [start])]
+    while stack:
+        node, trail = stack.pop()
+        for nxt in depends.get(node, []):
+            if nxt == start:
+                return trail
+            if nxt not in trail:
+                stack.append((nxt, [*trail, nxt]))
+    return None
+
+
+def check_indicator_ids(book: ParsedRulebook) -> Iterator[Finding]:
+    """Indicator ids are unique."""
+    seen: set[str] = set()
+    for ii, indicator in enumerate(book.manifest.indicators):
+        if indicator.id in seen:
+            yield Finding(
+                book.manifest_source,
+                ("indicators", ii, "id"),
+                f"duplicate indicator id '{indicator.id}'",
+                "give every indicator its own id",
+            )
+        seen.add(indicator.id)
+
+
+ALL_CHECKS: tuple[Check, ...] = (
+    check_levels,
+    check_dimension_files,
+    check_question_ids,
+    check_options,
+    check_references,
+    check_skip_cycles,
+    check_indicator_ids,
+)
+
+
+def run_checks(book: ParsedRulebook) -> list[Finding]:
+    """Run every cross-reference check and return all findings."""
+    return [finding for check in ALL_CHECKS for finding in check(book)]

@@ -1,0 +1,86 @@
+"""The scorecard: the fully explained result of scoring one assessment."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from rules.answers import Status
+
+__all__ = ["CappingGate", "DimensionResult", "NextStep", "Scorecard", "TraceLine"]
+
+
+class _Result(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class TraceLine(_Result):
+    """How one question contributed to its dimension's score."""
+
+    question: str
+    status: Status
+    answer: str | int | float | None = Field(description="the answer as given")
+    option: str | None = Field(description="value of the option it resolved to")
+    points: int
+    max_points: int = Field(description="0 when N/A: the question leaves the denominator")
+    note: str | None = None
+
+
+class CappingGate(_Result):
+    """A gate that held the dimension below the level its score reached."""
+
+    level: int = Field(description="the level the gate guards")
+    reason: str
+
+
+class DimensionResult(_Result):
+    """Score, level and explanation of one dimension."""
+
+    id: str
+    title: str
+    weight: float
+    score: float | None = Field(description="0–100; None when every question is N/A")
+    level: int | None = Field(description="maturity level after gates; None when not assessed")
+    level_name: str | None
+    score_level: int | None = Field(description="level the score alone reaches")
+    capped_by: CappingGate | None
+    points: int
+    max_points: int
+    answered: int
+    not_applicable: int
+    unknown: int
+    skipped: int
+    trace: list[TraceLine]
+
+
+class NextStep(_Result):
+    """A concrete step that would raise a dimension's score or lift a gate."""
+
+    dimension: str
+    question: str
+    current: str | None = Field(description="current option value, None if unanswered")
+    target: str
+    gain: int = Field(description="points gained in the dimension")
+    lifts_gate: bool = Field(description="True when this step meets a gate for the next level")
+    advice: str
+
+
+class Scorecard(_Result):
+    """The result of scoring one assessment against one rulebook version."""
+
+    rulebook_id: str
+    rulebook_version: str
+    rulebook_hash: str
+    dimensions: list[DimensionResult]
+    overall_score: float | None
+    overall_level: int | None
+    overall_level_name: str | None
+    floor: int | None = Field(description="lowest dimension level: a mean hides gaps")
+    indicators: dict[str, bool]
+    next_steps: list[NextStep]
+
+    def dimension(self, dimension_id: str) -> DimensionResult:
+        """The result of one dimension; raises KeyError when there is no such dimension."""
+        for result in self.dimensions:
+            if result.id == dimension_id:
+                return result
+        raise KeyError(dimension_id)
