@@ -56,6 +56,12 @@ class CompiledRulebook:
     #: per dimension: (gate level, predicate) pairs
     gates: tuple[tuple[tuple[int, Predicate], ...], ...]
     indicators: tuple[Predicate, ...]
+    #: (questions, 256) int32, indexed by a code read as uint8 (N/A, "don't know" and skipped
+    #: are 255, 254 and 253): the points scored in the low 16 bits, the points possible (0 for
+    #: N/A) in the high 16 bits, so that one lookup and one sum give both per dimension.
+    lookup: NDArray[np.int32]
+    #: per dimension: True when every question allows N/A, so it may end up not assessed
+    may_be_unassessed: tuple[bool, ...]
 
     @classmethod
     def compile(cls, rulebook: Rulebook) -> CompiledRulebook:
@@ -89,6 +95,10 @@ class CompiledRulebook:
                 for d in rulebook.dimensions
             ),
             indicators=tuple(compile_condition(i.when) for i in rulebook.indicators),
+            lookup=_lookup_table(points, points.max(axis=1)),
+            may_be_unassessed=tuple(
+                all(q.allow_na for q in d.questions) for d in rulebook.dimensions
+            ),
         )
 
     def encode(self, valid: ValidAnswers) -> Codes:
@@ -105,54 +115,64 @@ class CompiledRulebook:
         return np.stack([self.encode(v) for v in answer_sets]).astype(np.int8)
 
     def score(self, codes: Codes) -> BatchScores:
-        """Score every row of ``codes`` (as produced by :meth:`encode`)."""
+        """Score every row of ``codes`` (as produced by :meth:`encode`).
+
+        Works one dimension at a time on contiguous columns of length ``n``; every float is
+        computed with the same operations, in the same order, as :func:`rules.engine.score_valid`.
+        """
         codes = np.asarray(codes, dtype=np.int8)
-        chosen = codes >= 0
-        columns = np.arange(codes.shape[1])
-        got = np.where(chosen, self.points[columns, np.maximum(codes, 0)], 0)
-        possible = np.where(codes == NA_CODE, 0, self.max_points).astype(np.int16)
-        points = np.add.reduceat(got, self.dimension_starts, axis=1).astype(np.float64)
-        maximum = np.add.reduceat(possible, self.dimension_starts, axis=1).astype(np.float64)
+        n, dimension_count = len(codes), len(self.weights)
+        as_bytes = codes.view(np.uint8)
+        bounds = [*self.dimension_starts.tolist(), codes.shape[1]]
+        scores = np.empty((n, dimension_count), dtype=np.float64)
+        levels = np.empty((n, dimension_count), dtype=np.int8)
+        floor = np.full(n, 127, dtype=np.int8)
+        total = np.zeros(n)
+        weights = np.zeros(n)
+        for d in range(dimension_count):
+            packed = self.lookup[bounds[d]].take(as_bytes[:, bounds[d]])
+            for col in range(bounds[d] + 1, bounds[d + 1]):
+                packed += self.lookup[col].take(as_bytes[:, col])
+            points = (packed & 0xFFFF).astype(np.float64)
+            maximum = (packed >> 16).astype(np.float64)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                score = 100.0 * points / maximum
+            level = self._threshold_levels(score)
+            for gate_level, holds in self.gates[d]:
+                # A failing gate caps the level below it: min(level, gate level - 1).
+                np.minimum(level, gate_level - 1, out=level, where=~holds(codes))
+            # Same order of additions as rules.engine._weighted_mean, for identical floats.
+            if self.may_be_unassessed[d]:
+                assessed = maximum > 0
+                score = np.where(assessed, score, np.nan)
+                total = np.where(assessed, total + self.weights[d] * score, total)
+                weights = np.where(assessed, weights + self.weights[d], weights)
+                np.minimum(floor, level, out=floor, where=assessed)
+            else:
+                total = total + self.weights[d] * score
+                weights = weights + self.weights[d]
+                np.minimum(floor, level, out=floor)
+            scores[:, d] = score
+            levels[:, d] = level
         with np.errstate(invalid="ignore", divide="ignore"):
-            scores = np.where(maximum > 0, 100.0 * points / maximum, np.nan)
-        levels = self._levels(scores, codes)
-        overall = self._weighted_mean(scores)
-        overall_level = self._threshold_levels(overall)
-        assessed = np.where(levels > 0, levels, 127)
-        floor = assessed.min(axis=1)
+            overall = np.where(weights > 0, total / weights, np.nan)
         return BatchScores(
             scores=scores,
             levels=levels,
             overall_score=overall,
-            overall_level=overall_level,
+            overall_level=self._threshold_levels(overall),
             floor=np.where(floor == 127, 0, floor).astype(np.int8),
             indicators=np.stack([p(codes) for p in self.indicators], axis=1)
             if self.indicators
-            else np.zeros((len(codes), 0), dtype=bool),
+            else np.zeros((n, 0), dtype=bool),
         )
 
     def _threshold_levels(self, scores: NDArray[np.float64]) -> NDArray[np.int8]:
-        levels = np.searchsorted(self.min_scores, scores, side="right")
-        return np.where(np.isnan(scores), 0, levels).astype(np.int8)
-
-    def _levels(self, scores: NDArray[np.float64], codes: Codes) -> NDArray[np.int8]:
-        levels = self._threshold_levels(scores)
-        for d, gates in enumerate(self.gates):
-            for gate_level, holds in gates:
-                capped = ~holds(codes) & (levels[:, d] >= gate_level)
-                levels[:, d] = np.where(capped, gate_level - 1, levels[:, d])
+        """Number of thresholds reached: the level, as levels are numbered 1, 2, …; 0 for NaN."""
+        levels = np.zeros(scores.shape, dtype=np.int8)
+        for threshold in self.min_scores.tolist():
+            levels += scores >= threshold
         return levels
-
-    def _weighted_mean(self, scores: NDArray[np.float64]) -> NDArray[np.float64]:
-        # Same order of additions as rules.engine._weighted_mean, for identical floats.
-        total = np.zeros(len(scores))
-        weights = np.zeros(len(scores))
-        for d, weight in enumerate(self.weights):
-            valid = ~np.isnan(scores[:, d])
-            total = np.where(valid, total + weight * scores[:, d], total)
-            weights = np.where(valid, weights + weight, weights)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            return np.where(weights > 0, total / weights, np.nan)
 
     def random_codes(self, n: int, rng: np.random.Generator) -> Codes:
         """``n`` random valid assessments (skip logic honoured), for tests and benchmarks."""
@@ -172,6 +192,17 @@ class CompiledRulebook:
             if np.array_equal(before, codes):
                 break
         return codes
+
+
+def _lookup_table(points: NDArray[np.int16], max_points: NDArray[np.int16]) -> NDArray[np.int32]:
+    if int(points.sum()) >= 1 << 16:
+        raise ValueError("too many points to pack per dimension; widen the lookup table")
+    possible = max_points.astype(np.int32)[:, None] << 16
+    table = np.zeros((len(points), 256), dtype=np.int32)
+    table[:, : points.shape[1]] = points.astype(np.int32) | possible
+    table[:, np.uint8(np.int8(UNKNOWN_CODE))] = possible[:, 0]
+    table[:, np.uint8(np.int8(SKIPPED_CODE))] = possible[:, 0]
+    return table  # N/A (255) stays 0: the question leaves the denominator
 
 
 def _compile(

@@ -37,11 +37,18 @@ class ParsedDimension:
 
 @dataclass(frozen=True)
 class ParsedRulebook:
-    """The manifest and the dimension files that passed schema validation."""
+    """The manifest and the dimension files that passed schema validation.
 
-    manifest: RulebookManifest
-    manifest_source: YamlSource
+    ``manifest`` is None when rulebook.yaml itself is broken: the checks that need it are
+    skipped, the others still run, so that every file's problems are reported at once.
+    ``unparsed`` names the dimensions whose file exists but is broken; conditions naming their
+    questions are not reported as unknown, since the file's own problems already are.
+    """
+
+    manifest: RulebookManifest | None
+    manifest_source: YamlSource | None
     dimensions: list[ParsedDimension]
+    unparsed: frozenset[str] = frozenset()
 
     def questions(self) -> Iterator[tuple[ParsedDimension, int, Question]]:
         """Every question with its dimension and index in the file."""
@@ -55,6 +62,8 @@ Check = Callable[[ParsedRulebook], Iterator[Finding]]
 
 def check_levels(book: ParsedRulebook) -> Iterator[Finding]:
     """Levels are numbered 1, 2, 3, … and their thresholds start at 0 and increase."""
+    if book.manifest is None or book.manifest_source is None:
+        return
     src = book.manifest_source
     levels = book.manifest.levels
     for index, level in enumerate(levels):
@@ -86,8 +95,9 @@ def check_levels(book: ParsedRulebook) -> Iterator[Finding]:
 def check_dimension_files(book: ParsedRulebook) -> Iterator[Finding]:
     """Dimension ids are unique, match their file, and each dimension has questions."""
     seen: set[str] = set()
-    for index, dim_id in enumerate(book.manifest.dimensions):
-        if dim_id in seen:
+    listed = book.manifest.dimensions if book.manifest is not None else []
+    for index, dim_id in enumerate(listed):
+        if dim_id in seen and book.manifest_source is not None:
             yield Finding(
                 book.manifest_source,
                 ("dimensions", index),
@@ -212,34 +222,43 @@ def _check_bands(dim: ParsedDimension, qi: int, question: Question) -> Iterator[
 def check_references(book: ParsedRulebook) -> Iterator[Finding]:
     """Conditions in skip logic, gates and indicators name real questions and options."""
     options = {q.id: {o.value for o in q.options} for _, _, q in book.questions()}
-    max_level = len(book.manifest.levels)
+    skip = book.unparsed
+    max_level = len(book.manifest.levels) if book.manifest is not None else None
     for dim, qi, question in book.questions():
         if question.applies_if is not None:
             yield from _check_condition(
-                question.applies_if, options, dim.source, ("questions", qi, "applies_if")
+                question.applies_if, options, dim.source, ("questions", qi, "applies_if"), skip
             )
     for dim in book.dimensions:
         for gi, gate in enumerate(dim.model.gates):
             yield from _check_condition(
-                gate.requires, options, dim.source, ("gates", gi, "requires")
+                gate.requires, options, dim.source, ("gates", gi, "requires"), skip
             )
-            if gate.level > max_level:
+            if max_level is not None and gate.level > max_level:
                 yield Finding(
                     dim.source,
                     ("gates", gi, "level"),
                     f"gate for level {gate.level}, but the rulebook has {max_level} levels",
                     f"use a level between 2 and {max_level}",
                 )
+    if book.manifest is None or book.manifest_source is None:
+        return
     for ii, indicator in enumerate(book.manifest.indicators):
         yield from _check_condition(
-            indicator.when, options, book.manifest_source, ("indicators", ii, "when")
+            indicator.when, options, book.manifest_source, ("indicators", ii, "when"), skip
         )
 
 
 def _check_condition(
-    condition: Condition, options: dict[str, set[str]], source: YamlSource, path: FieldPath
+    condition: Condition,
+    options: dict[str, set[str]],
+    source: YamlSource,
+    path: FieldPath,
+    unparsed: frozenset[str] = frozenset(),
 ) -> Iterator[Finding]:
     for atom in condition_atoms(condition):
+        if atom.question.split(".", 1)[0] in unparsed:
+            continue  # its dimension file is broken and reported; the question may well exist
         if atom.question not in options:
             yield Finding(
                 source,
@@ -305,6 +324,8 @@ def _find_cycle(start: str, depends: dict[str, list[str]]) -> list[str] | None:
 
 def check_indicator_ids(book: ParsedRulebook) -> Iterator[Finding]:
     """Indicator ids are unique."""
+    if book.manifest is None or book.manifest_source is None:
+        return
     seen: set[str] = set()
     for ii, indicator in enumerate(book.manifest.indicators):
         if indicator.id in seen:

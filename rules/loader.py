@@ -65,10 +65,10 @@ def load_rulebook(path: Path | str = DEFAULT_RULEBOOK) -> Rulebook:
             ]
         )
     manifest, manifest_source = _parse(manifest_file, root, RulebookManifest, problems)
-    dimensions = _load_dimensions(root, manifest, manifest_source, problems)
-    if manifest is not None and manifest_source is not None:
-        book = ParsedRulebook(manifest, manifest_source, dimensions)
-        problems.extend(_locate(f) for f in run_checks(book))
+    dimensions, unparsed = _load_dimensions(root, manifest, manifest_source, problems)
+    # Run the checks even when rulebook.yaml is broken: those that need it skip themselves.
+    book = ParsedRulebook(manifest, manifest_source, dimensions, unparsed)
+    problems.extend(_locate(f) for f in run_checks(book))
     if problems:
         raise RulebookError(problems)
     assert manifest is not None  # no problems means the manifest parsed
@@ -80,10 +80,12 @@ def _load_dimensions(
     manifest: RulebookManifest | None,
     manifest_source: YamlSource | None,
     problems: list[Problem],
-) -> list[ParsedDimension]:
+) -> tuple[list[ParsedDimension], frozenset[str]]:
+    """Parse the dimension files; also return the ids of those present but broken."""
     files = {p.stem: p for p in sorted((root / "dimensions").glob("*.yaml"))}
     listed = manifest.dimensions if manifest is not None else list(files)
     parsed: list[ParsedDimension] = []
+    unparsed: set[str] = set()
     for dim_id in dict.fromkeys(listed):
         file = files.get(dim_id)
         if file is None:
@@ -101,6 +103,7 @@ def _load_dimensions(
             continue
         model, source = _parse(file, root, Dimension, problems)
         if model is None or source is None:
+            unparsed.add(dim_id)
             continue
         if model.id != dim_id:
             problems.append(
@@ -113,6 +116,7 @@ def _load_dimensions(
                     )
                 )
             )
+            unparsed.add(dim_id)
             continue
         parsed.append(ParsedDimension(model, source))
     for stray in sorted(set(files) - set(listed)) if manifest is not None else []:
@@ -125,7 +129,7 @@ def _load_dimensions(
                 f"add '{stray}' to dimensions in rulebook.yaml or delete the file",
             )
         )
-    return parsed
+    return parsed, frozenset(unparsed)
 
 
 def _parse(

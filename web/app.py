@@ -2,18 +2,93 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from flask_babel import Babel
+from pydantic import ValidationError
 
-__all__ = ["create_app"]
+from rules import Rulebook, RulebookError, load_rulebook
+from web import peers, state, storage
+from web.demo_pool import seed_demo_pool
+from web.security import init_app as init_security
+from web.settings import Settings, load_secret_key, split_overrides
+
+__all__ = ["StartupError", "create_app"]
+
+log = logging.getLogger(__name__)
+
+#: CSRF tokens stay valid for a working day: a long question page must not expire mid-read.
+CSRF_TIME_LIMIT_S = 8 * 3600
+
+
+class StartupError(RuntimeError):
+    """The app cannot start: bad settings or a broken rulebook; the message says why."""
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
-    """Create the Flask application; ``test_config`` overrides settings in tests."""
-    app = Flask(__name__, instance_relative_config=True)
-    app.config.from_mapping(SECRET_KEY="dev")
-    if test_config is not None:
-        app.config.from_mapping(test_config)
+    """Create the Flask application.
+
+    ``test_config`` overrides settings (keys named like :class:`~web.settings.Settings` fields,
+    in any case) and plain Flask config keys (``TESTING``, ``WTF_CSRF_ENABLED``...).
+    Raises :class:`StartupError` with the loader's full report when the rulebook is broken.
+    """
+    overrides, flask_config = split_overrides(test_config)
+    settings = _read_settings(overrides)
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        instance_path=str(settings.instance_path.resolve()) if settings.instance_path else None,
+    )
+    instance = Path(app.instance_path)
+    instance.mkdir(parents=True, exist_ok=True)
+    book = _read_rulebook(settings.rulebook_path)
+    app.config.from_mapping(
+        SECRET_KEY=load_secret_key(settings, instance),
+        MAX_CONTENT_LENGTH=settings.max_content_length,
+        SESSION_COOKIE_SECURE=settings.session_cookie_secure,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        WTF_CSRF_TIME_LIMIT=CSRF_TIME_LIMIT_S,
+        BABEL_DEFAULT_LOCALE="en",
+    )
+    app.config.from_mapping(flask_config)
+    state.install(app, settings=settings, book=book)
+    Babel(app, locale_selector=lambda: "en")
+    init_security(app, write_limit=settings.write_rate_limit)
+    storage.init_app(app, settings.database_url or f"sqlite:///{instance / 'citydip.sqlite3'}")
+    peers.init_app(app, book=book, k=settings.k)
+    if settings.demo_pool:
+        with app.app_context():
+            seed_demo_pool(book, size=settings.demo_pool_size, seed=settings.demo_seed)
+    _register_blueprints(app)
     return app
+
+
+def _read_settings(overrides: Mapping[str, Any]) -> Settings:
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"CITYDIP_{'.'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in exc.errors()
+        )
+        raise StartupError(f"cannot start: bad settings: {problems}") from exc
+
+
+def _read_rulebook(path: Path) -> Rulebook:
+    try:
+        return load_rulebook(path)
+    except RulebookError as exc:
+        raise StartupError(f"cannot start: the rulebook in {path} is broken: {exc}") from exc
+
+
+def _register_blueprints(app: Flask) -> None:
+    from web.pages import bp as pages_bp
+    from web.results import bp as results_bp
+
+    app.register_blueprint(pages_bp)
+    app.register_blueprint(results_bp)
+    # The JSON API (issue 5) goes in web/api/ and registers here under /api/v1.

@@ -5,7 +5,10 @@ from __future__ import annotations
 from flask.cli import FlaskGroup
 
 from web.app import create_app
+from web.cli_peers import peers_command
+from web.cli_pool import pool_group
 from web.cli_rules import rules_group, score_command
+from web.cli_serve import db_group, serve_command
 
 __all__ = ["cli"]
 
@@ -16,3 +19,7 @@ cli = FlaskGroup(
 )
 cli.add_command(rules_group)
 cli.add_command(score_command)
+cli.add_command(pool_group)
+cli.add_command(peers_command)
+cli.add_command(serve_command)
+cli.add_command(db_group)

@@ -48,6 +48,8 @@ def read_answers_file(path: Path) -> Answers:
     """Read a YAML or JSON answers file, or exit with status 2 and a clear message."""
     try:
         data: Any = yaml.safe_load(path.read_text("utf-8"))  # JSON is YAML too
+        if isinstance(data, dict):
+            data.pop("profile", None)  # the city's context, read by `citydip peers`
         return Answers.model_validate(data)
     except yaml.YAMLError as exc:
         raise click.ClickException(f"{path} is neither YAML nor JSON: {exc}") from None

@@ -1,0 +1,159 @@
+"""Advice for one city: next steps, practices common among its peers, partners to learn from.
+
+Three parts (DESIGN §4):
+
+(a) the rulebook's next-level steps, from the scorecard;
+(b) practices most of the city's comparable peers have and the city lacks, with counts
+    ("7 of your 10 peers ...") — only for a peer group of at least
+    :data:`~benchmark.privacy.MIN_GROUP_SIZE` cities, never an aggregate over fewer;
+(c) cities to learn from in the weakest dimensions (:meth:`PeerFinder.learn_from`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from benchmark.explain import PeerGroup
+from benchmark.peers import PeerFinder
+from benchmark.privacy import MIN_GROUP_SIZE, suppressed
+from benchmark.profile import CityProfile
+from benchmark.record import PoolRecord
+from rules import Answers, AnswersError, NextStep, Rulebook, Scorecard, text_in, validate_answers
+from rules.index import RulebookIndex
+
+__all__ = ["Advice", "CommonPractice", "advise", "common_practices"]
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class CommonPractice(_Out):
+    """A practice most peers have that the city lacks."""
+
+    question: str
+    dimension: str
+    question_text: str
+    option: str = Field(description="the option most peers reach")
+    option_label: str
+    your_option: str | None = Field(description="None when the city answered don't know")
+    your_label: str
+    peers_with: int = Field(description="peers at this option or better")
+    group_size: int
+    text: str
+
+
+class Advice(_Out):
+    """Everything the city is advised, ready to render or dump to JSON."""
+
+    next_steps: list[NextStep]
+    practices: list[CommonPractice]
+    practices_note: str | None = None
+    learning: list[PeerGroup]
+
+
+def advise(
+    rulebook: Rulebook,
+    card: Scorecard,
+    finder: PeerFinder,
+    profile: CityProfile,
+    *,
+    k: int | None = None,
+    city_id: str | None = None,
+    comparable: PeerGroup | None = None,
+    learning: list[PeerGroup] | None = None,
+) -> Advice:
+    """Advice for the city with ``profile`` and scorecard ``card``.
+
+    ``comparable`` and ``learning`` reuse peer groups already found; otherwise they are looked
+    up with ``finder`` (``k`` peers, the city ``city_id`` left out).
+    """
+    if comparable is None:
+        comparable = finder.comparable(profile, card, k, city_id=city_id)
+    if learning is None:
+        learning = finder.learn_from(profile, card, k, city_id=city_id)
+    peers = [finder.record(p.id) for p in comparable.peers]
+    practices, note = common_practices(rulebook, card, peers)
+    return Advice(
+        next_steps=list(card.next_steps),
+        practices=practices,
+        practices_note=note,
+        learning=learning,
+    )
+
+
+def common_practices(
+    rulebook: Rulebook, card: Scorecard, peers: Sequence[PoolRecord]
+) -> tuple[list[CommonPractice], str | None]:
+    """Practices a majority of ``peers`` have beyond the city's answer, most common first.
+
+    For each question the city answered (or answered "don't know"), the best option that more
+    than half of the peers reach, when it is above the city's. Peers whose answers do not fit
+    ``rulebook`` (another version) are left out of the group. Returns the practices and a note
+    when none can be shown.
+    """
+    index = RulebookIndex.of(rulebook)
+    chosen = [c for c in (_peer_options(rulebook, r) for r in peers) if c is not None]
+    if suppressed(len(chosen)):
+        return [], (
+            f"fewer than {MIN_GROUP_SIZE} comparable cities with answers to this rulebook: "
+            "no counts are shown, for their privacy"
+        )
+    practices = []
+    for line in (t for d in card.dimensions for t in d.trace):
+        if line.status in ("na", "skipped"):
+            continue  # not relevant to the city, or its parent question says it all
+        yours = -1 if line.option is None else index.option_index[line.question][line.option]
+        practice = _practice(index, line.question, yours, [c.get(line.question) for c in chosen])
+        if practice is not None:
+            practices.append(practice)
+    order = {qid: n for n, qid in enumerate(index.order)}
+    practices.sort(key=lambda p: (-p.peers_with, order[p.question]))
+    return practices, None
+
+
+def _peer_options(rulebook: Rulebook, record: PoolRecord) -> dict[str, int] | None:
+    """Question → option index of a peer, or None when its answers do not fit the rulebook."""
+    try:
+        return validate_answers(rulebook, Answers(answers=dict(record.answers))).chosen()
+    except AnswersError:
+        return None
+
+
+def _practice(
+    index: RulebookIndex, qid: str, yours: int, theirs: list[int | None]
+) -> CommonPractice | None:
+    question = index.questions[qid]
+    group = len(theirs)
+    reached = [t for t in theirs if t is not None]
+    best = None
+    # The lowest option means "not at all": never a practice, even for a "don't know".
+    for target in range(max(yours + 1, 1), len(question.options)):
+        count = sum(t >= target for t in reached)
+        if 2 * count > group:  # a strict majority of the whole group, not of those who answered
+            best = (target, count)
+    if best is None:
+        return None
+    target, count = best
+    option = question.options[target]
+    label = text_in(option.label)
+    your_label = "don't know" if yours < 0 else text_in(question.options[yours].label)
+    better = "" if target == len(question.options) - 1 else " or better"
+    text = (
+        f"{count} of your {group} peers answer “{label}”{better} to “{text_in(question.text)}” "
+        f"(you: “{your_label}”)"
+    )
+    return CommonPractice(
+        question=qid,
+        dimension=index.dimension_of[qid].id,
+        question_text=text_in(question.text),
+        option=option.value,
+        option_label=label,
+        your_option=None if yours < 0 else question.options[yours].value,
+        your_label=your_label,
+        peers_with=count,
+        group_size=group,
+        text=text,
+    )

@@ -1,0 +1,156 @@
+"""The aggregate picture of a pool: how many cities meet each headline indicator.
+
+Shares are given overall and by region, size band and EU membership, so that a network can
+set its figures beside the published ones. A group (or an indicator within a group) of fewer
+than :data:`~benchmark.privacy.MIN_GROUP_SIZE` cities is *suppressed*: reported as such, with
+neither its count nor its share, so that no single city's answers can be read off.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from benchmark.privacy import MIN_GROUP_SIZE, suppressed
+from benchmark.profile import SIZE_BANDS
+from benchmark.record import PoolRecord
+
+__all__ = [
+    "GROUPINGS",
+    "GroupRow",
+    "Grouping",
+    "IndicatorCell",
+    "PoolAggregates",
+    "aggregate_pool",
+]
+
+Grouping = Literal["overall", "region", "size_band", "eu_member"]
+
+EU_LABELS = {True: "EU member", False: "not an EU member"}
+
+#: How records are grouped, in the order rows are reported.
+GROUPINGS: dict[Grouping, Callable[[PoolRecord], str]] = {
+    "overall": lambda r: "all cities",
+    "region": lambda r: r.profile.region,
+    "size_band": lambda r: r.profile.size_band,
+    "eu_member": lambda r: EU_LABELS[r.profile.eu_member],
+}
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class IndicatorCell(_Frozen):
+    """One indicator in one group; ``met``, ``n`` and ``share`` are None when suppressed."""
+
+    indicator: str
+    suppressed: bool
+    met: int | None
+    n: int | None
+    share: float | None
+
+
+class GroupRow(_Frozen):
+    """One group of cities (e.g. region 'Southern Europe') and its indicator shares."""
+
+    grouping: Grouping
+    group: str
+    suppressed: bool
+    n: int | None
+    indicators: list[IndicatorCell]
+
+
+class PoolAggregates(_Frozen):
+    """Indicator shares of a pool, overall and by group, with small groups suppressed."""
+
+    cities: int
+    demo_cities: int
+    include_demo: bool
+    min_group_size: int
+    indicator_ids: list[str]
+    rows: list[GroupRow]
+
+    def row(self, grouping: Grouping, group: str) -> GroupRow:
+        """The row of one group; raises KeyError if the pool has no such group."""
+        for row in self.rows:
+            if row.grouping == grouping and row.group == group:
+                return row
+        raise KeyError((grouping, group))
+
+
+def aggregate_pool(
+    records: Iterable[PoolRecord],
+    indicator_ids: Sequence[str] | None = None,
+    *,
+    include_demo: bool = True,
+) -> PoolAggregates:
+    """Share of cities meeting each headline indicator, overall and by group.
+
+    Parameters
+    ----------
+    records:
+        The pool.
+    indicator_ids:
+        Indicators to report, in order (default: as first met in the records). A record
+        scored without an indicator does not count towards that indicator's ``n``.
+    include_demo:
+        False leaves out demo (fictional) cities.
+    """
+    pool = [r for r in records if include_demo or not r.is_demo]
+    ids = list(indicator_ids) if indicator_ids is not None else _first_seen(pool)
+    rows = []
+    for grouping, key in GROUPINGS.items():
+        groups: dict[str, list[PoolRecord]] = {}
+        for record in pool:
+            groups.setdefault(key(record), []).append(record)
+        for group in _ordered(grouping, groups):
+            rows.append(_row(grouping, group, groups[group], ids))
+    if not pool:  # still say what "all cities" is, rather than leave the table empty
+        rows.insert(0, _row("overall", "all cities", [], ids))
+    return PoolAggregates(
+        cities=len(pool),
+        demo_cities=sum(r.is_demo for r in pool),
+        include_demo=include_demo,
+        min_group_size=MIN_GROUP_SIZE,
+        indicator_ids=ids,
+        rows=rows,
+    )
+
+
+def _row(grouping: Grouping, group: str, members: list[PoolRecord], ids: list[str]) -> GroupRow:
+    hidden = suppressed(len(members))
+    return GroupRow(
+        grouping=grouping,
+        group=group,
+        suppressed=hidden,
+        n=None if hidden else len(members),
+        indicators=[_cell(i, members, hidden) for i in ids],
+    )
+
+
+def _cell(indicator: str, members: list[PoolRecord], group_hidden: bool) -> IndicatorCell:
+    values = [r.scores.indicators[indicator] for r in members if indicator in r.scores.indicators]
+    if group_hidden or suppressed(len(values)):
+        return IndicatorCell(indicator=indicator, suppressed=True, met=None, n=None, share=None)
+    met = sum(values)
+    return IndicatorCell(
+        indicator=indicator, suppressed=False, met=met, n=len(values), share=met / len(values)
+    )
+
+
+def _ordered(grouping: Grouping, groups: dict[str, list[PoolRecord]]) -> list[str]:
+    if grouping == "size_band":  # small to large, not alphabetical
+        return [label for _, label in SIZE_BANDS if label in groups]
+    if grouping == "eu_member":
+        return [label for label in EU_LABELS.values() if label in groups]
+    return sorted(groups)
+
+
+def _first_seen(pool: list[PoolRecord]) -> list[str]:
+    seen: dict[str, None] = {}
+    for record in pool:
+        seen.update(dict.fromkeys(record.scores.indicators))
+    return list(seen)

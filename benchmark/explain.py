@@ -1,0 +1,233 @@
+"""What a peer query returns, and the plain-language reasons behind each peer.
+
+The models are pydantic, so the web layer renders them and dumps them to JSON as they are.
+Privacy (DESIGN §4) is applied here: a peer that did not consent is described by its size band
+and region only, and no aggregate (the peer median) is shown over fewer than
+:data:`~benchmark.privacy.MIN_GROUP_SIZE` cities.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Literal
+
+import numpy as np
+from numpy.typing import NDArray
+from pydantic import BaseModel, ConfigDict, Field
+
+from benchmark.privacy import MIN_GROUP_SIZE, suppressed
+from benchmark.profile import CityProfile
+
+__all__ = [
+    "AT_MEDIAN_MARGIN",
+    "Contribution",
+    "DimensionPosition",
+    "LearnTarget",
+    "Peer",
+    "PeerGroup",
+    "context_reasons",
+    "population_text",
+    "positions",
+    "stage_reasons",
+]
+
+#: A score within this many points of the peer median counts as "at" the median.
+AT_MEDIAN_MARGIN = 5.0
+#: Two populations (or team sizes) count as similar when the larger is at most this × the other.
+SIMILAR_RATIO = 1.5
+
+QueryMode = Literal["comparable", "same_stage", "learn_from"]
+Position = Literal["above", "at", "below", "not assessed", "too few peers"]
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class Contribution(_Out):
+    """One feature's term of the squared distance between the city and a peer."""
+
+    feature: str
+    label: str = Field(description="human name of the feature")
+    value: float = Field(description="term of the squared distance; the terms add up to it")
+
+
+class LearnTarget(_Out):
+    """Why a peer is one to learn from: the dimension where it is ahead."""
+
+    dimension: str
+    label: str
+    peer_level: int
+    city_level: int | None
+
+
+class Peer(_Out):
+    """One peer city, with the explanation of why it was chosen."""
+
+    id: str = Field(description="record id in the pool")
+    name: str = Field(description="the name if the city consented, else an anonymous label")
+    named: bool = Field(description="True when the city consented to be named")
+    demo: bool = Field(description="True for fictional demo cities")
+    distance: float = Field(description="sqrt(squared_distance)")
+    squared_distance: float = Field(description="sum of the contributions")
+    contributions: list[Contribution]
+    reasons: list[str]
+    levels: dict[str, int | None] = Field(description="the peer's level per dimension")
+    target: LearnTarget | None = None
+
+
+class DimensionPosition(_Out):
+    """The city's score in one dimension against the median of its peers."""
+
+    dimension: str
+    label: str
+    city_score: float | None
+    peer_median: float | None = Field(description="None when fewer than 5 peers are assessed")
+    peers_assessed: int
+    position: Position
+
+
+class PeerGroup(_Out):
+    """The answer to one question: comparable cities, same stage, or cities to learn from."""
+
+    mode: QueryMode
+    preset: str
+    target: str | None = Field(default=None, description="learn-from: the weak dimension")
+    peers: list[Peer]
+    positions: list[DimensionPosition] = Field(
+        description="the city against the peer median; empty when the group is too small"
+    )
+    note: str | None = None
+
+
+def population_text(population: float) -> str:
+    """Population in short form: '85k', '0.45M', '1.2M'."""
+    if population >= 1_000_000:
+        return f"{population / 1e6:.1f}M"
+    if population >= 100_000:
+        return f"{population / 1e6:.2f}".rstrip("0") + "M"
+    return f"{population / 1e3:.0f}k"
+
+
+def context_reasons(city: CityProfile, peer: CityProfile, named: bool) -> list[str]:
+    """Plain-language likenesses and differences of context.
+
+    An anonymous peer's population is given as its size band, not as a number.
+    """
+    reasons = [_region(city, peer), _size(city, peer, named)]
+    if city.eu_member == peer.eu_member:
+        reasons.append("both EU members" if city.eu_member else "both outside the EU")
+    else:
+        reasons.append(f"{'an EU member' if peer.eu_member else 'outside the EU'}, unlike you")
+    if city.capital and peer.capital:
+        reasons.append("both national capitals")
+    elif city.capital != peer.capital:
+        reasons.append(f"{'a capital' if peer.capital else 'not a capital'}, unlike you")
+    team = _team(city.team_size, peer.team_size, named)
+    return [*reasons, team] if team else reasons
+
+
+def stage_reasons(
+    city_levels: Sequence[int], peer_levels: Sequence[int], labels: Sequence[str]
+) -> list[str]:
+    """How alike two capacity profiles are: shared levels, and the largest gap.
+
+    Levels are per dimension, 0 when not assessed (such dimensions are left out).
+    """
+    pairs = [(c, p) for c, p in zip(city_levels, peer_levels, strict=True)]
+    both = [c > 0 and p > 0 for c, p in pairs]
+    same = sum(b and c == p for b, (c, p) in zip(both, pairs, strict=True))
+    reasons = [f"same level in {same} of {sum(both)} dimensions"]
+    gaps = [p - c if b else 0 for b, (c, p) in zip(both, pairs, strict=True)]
+    d = max(range(len(gaps)), key=lambda i: abs(gaps[i]), default=None)
+    if d is not None and gaps[d]:
+        ahead = "ahead" if gaps[d] > 0 else "behind"
+        reasons.append(f"{ahead} in {labels[d]} (level {pairs[d][1]} vs your {pairs[d][0]})")
+    return reasons
+
+
+def positions(
+    city_scores: NDArray[np.float64] | None,
+    peer_scores: NDArray[np.floating],
+    dimension_ids: Sequence[str],
+    labels: Sequence[str],
+) -> tuple[list[DimensionPosition], str | None]:
+    """The city against the median of ``peer_scores`` (peers × dimensions), with a note.
+
+    Nothing is shown for a group of fewer than MIN_GROUP_SIZE peers, nor a median over fewer
+    than that many assessed peers in one dimension.
+    """
+    if city_scores is None:
+        return [], "no scores given: no comparison with the peers"
+    if suppressed(len(peer_scores)):
+        return [], f"fewer than {MIN_GROUP_SIZE} peers: no comparison shown, for their privacy"
+    assessed, medians = _column_medians(np.asarray(peer_scores, dtype=np.float64))
+    out = []
+    for d, (dim, label) in enumerate(zip(dimension_ids, labels, strict=True)):
+        median = None if suppressed(int(assessed[d])) else float(medians[d])
+        city = None if np.isnan(city_scores[d]) else float(city_scores[d])
+        out.append(
+            DimensionPosition(
+                dimension=dim,
+                label=label,
+                city_score=city,
+                peer_median=median,
+                peers_assessed=int(assessed[d]),
+                position=_position(city, median),
+            )
+        )
+    return out, None
+
+
+def _column_medians(values: NDArray[np.float64]) -> tuple[NDArray[np.int_], NDArray[np.float64]]:
+    """Count and median of the non-NaN values of each column (NaN when a column has none).
+
+    One sort for all columns: NaN sorts last, so each column's values lead its sorted column.
+    """
+    assessed = np.sum(~np.isnan(values), axis=0)
+    if not values.size:
+        return assessed, np.full(values.shape[1], np.nan)
+    ordered = np.sort(values, axis=0)
+    low, high = np.maximum(assessed - 1, 0) // 2, assessed // 2  # equal for odd counts
+    columns = np.arange(values.shape[1])
+    medians = (ordered[low, columns] + ordered[np.minimum(high, len(values) - 1), columns]) / 2
+    return assessed, np.where(assessed > 0, medians, np.nan)
+
+
+def _position(city: float | None, median: float | None) -> Position:
+    if city is None:
+        return "not assessed"
+    if median is None:
+        return "too few peers"
+    if abs(city - median) <= AT_MEDIAN_MARGIN:
+        return "at"
+    return "above" if city > median else "below"
+
+
+def _region(city: CityProfile, peer: CityProfile) -> str:
+    if city.region == peer.region:
+        return f"same region ({peer.region})"
+    return f"another region ({peer.region})"
+
+
+def _similar(a: float, b: float) -> bool:
+    return max(a, b) <= SIMILAR_RATIO * min(a, b)
+
+
+def _size(city: CityProfile, peer: CityProfile, named: bool) -> str:
+    theirs = population_text(peer.population) if named else peer.size_band
+    yours = population_text(city.population)
+    if _similar(city.population, peer.population):
+        return f"similar size {theirs} vs {yours}"
+    bigger = "larger" if peer.population > city.population else "smaller"
+    return f"{bigger}: {theirs} vs {yours}"
+
+
+def _team(city: float | None, peer: float | None, named: bool) -> str | None:
+    if city is None or peer is None:
+        return None
+    if not (_similar(city + 1, peer + 1)):  # +1: half an FTE and one FTE are alike
+        return None
+    if named:
+        return f"similar international team ({peer:g} vs {city:g} FTE)"
+    return "similar international team size"

@@ -1,0 +1,363 @@
+"""The feature matrix peers are matched on, and the weight presets.
+
+Two blocks of features, each scaled to about 0–1:
+
+* **context** — log10 population (10,000 → 0, 50 million → 1), world region, EU member,
+  capital, and log international team size with a missing-indicator;
+* **capacity** — each dimension score ÷ 100; a dimension the city did not assess (all N/A) is
+  filled with the pool median, as scikit-learn's ``SimpleImputer`` would.
+
+The region is one categorical column holding the region's code: a different region adds
+exactly 1 (× weight²) to the squared distance, as a one-hot block scaled by 1/√2 would, but
+:class:`~benchmark.neighbors.WeightedNeighbors` handles it without 20-odd sparse columns.
+
+Scales are fixed rather than fitted to the pool, so that a preset's weights mean the same thing
+in a 30-city network and in a 100,000-city benchmark. Only the region list and the fill values
+are learned from the pool (:meth:`FeatureSpace.fit`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+import yaml
+from numpy.typing import NDArray
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from benchmark.profile import CityProfile
+from benchmark.record import PoolRecord, ScoreSummary
+from rules import Scorecard
+
+__all__ = [
+    "CONTEXT_LABELS",
+    "DEFAULT_PRESETS",
+    "Block",
+    "BlockWeights",
+    "Feature",
+    "FeatureSpace",
+    "Mode",
+    "PoolColumns",
+    "Preset",
+    "PresetBook",
+    "load_presets",
+    "score_arrays",
+]
+
+DEFAULT_PRESETS = Path(__file__).with_name("presets.yaml")
+
+Block = Literal["context", "capacity"]
+Mode = Literal["comparable", "same_stage"]
+
+#: Context features in column order, with the human name used in explanations.
+CONTEXT_LABELS: dict[str, str] = {
+    "population": "population",
+    "region": "world region",
+    "eu_member": "EU membership",
+    "capital": "capital city",
+    "team_size": "international team size",
+}
+
+_LOG_POP_RANGE = (4.0, math.log10(50_000_000))  # 10,000 … the profile's maximum population
+_LOG_TEAM_TOP = math.log1p(100.0)  # 100 FTE and more count as the top of the scale
+#: An unknown team size on one side adds 0.5² beyond the imputed value's difference: a small
+#: penalty, because "not given" says little about the team.
+_MISSING_SCALE = 0.5
+_OTHER_REGION = "(other region)"
+
+
+class BlockWeights(BaseModel):
+    """How much each block counts in one mode."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    context: float = Field(ge=0, le=100)
+    capacity: float = Field(ge=0, le=100)
+
+    @model_validator(mode="after")
+    def _something_counts(self) -> BlockWeights:
+        if self.context == 0 and self.capacity == 0:
+            raise ValueError("at least one of context and capacity must have a weight above 0")
+        return self
+
+
+class Preset(BaseModel):
+    """A named set of feature and block weights."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    description: str = Field(min_length=1)
+    features: dict[str, float] = Field(default_factory=dict)
+    blocks: dict[Mode, BlockWeights]
+
+    @model_validator(mode="after")
+    def _check(self) -> Preset:
+        for name, weight in self.features.items():
+            if not (0 <= weight <= 100) or math.isnan(weight):
+                raise ValueError(f"feature weight {name}: {weight} is not between 0 and 100")
+        missing = {"comparable", "same_stage"} - self.blocks.keys()
+        if missing:
+            raise ValueError(f"blocks: give weights for mode(s) {', '.join(sorted(missing))}")
+        return self
+
+    def feature_weight(self, name: str) -> float:
+        """The weight of feature ``name``; features not named weigh 1."""
+        return self.features.get(name, 1.0)
+
+
+class PresetBook(BaseModel):
+    """The presets file: name → preset; must contain ``default``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    presets: dict[str, Preset]
+
+    @model_validator(mode="after")
+    def _has_default(self) -> PresetBook:
+        if "default" not in self.presets:
+            raise ValueError("presets: a preset named 'default' is required")
+        return self
+
+    def get(self, name: str) -> Preset:
+        """The preset called ``name``; ValueError listing the names when there is none."""
+        try:
+            return self.presets[name]
+        except KeyError:
+            known = ", ".join(sorted(self.presets))
+            raise ValueError(f"unknown preset {name!r}; choose one of: {known}") from None
+
+
+def load_presets(path: Path | str = DEFAULT_PRESETS) -> PresetBook:
+    """Read and validate a presets file; ValueError saying which file and field is wrong."""
+    return _load_presets(Path(path).resolve())
+
+
+@cache
+def _load_presets(path: Path) -> PresetBook:
+    try:
+        return PresetBook.model_validate(yaml.safe_load(path.read_text("utf-8")))
+    except (OSError, yaml.YAMLError) as exc:
+        raise ValueError(f"{path}: cannot read the presets file: {exc}") from exc
+    except ValidationError as exc:
+        details = "; ".join(
+            f"{'.'.join(map(str, e['loc'])) or 'file'}: {e['msg']}" for e in exc.errors()
+        )
+        raise ValueError(f"{path}: invalid presets: {details}") from exc
+
+
+@dataclass(frozen=True)
+class PoolColumns:
+    """The pool as arrays, one row per city: what peer matching needs, without records."""
+
+    ids: NDArray[np.object_]  # (n,) str
+    population: NDArray[np.float64]  # (n,)
+    region: NDArray[np.object_]  # (n,) str
+    eu_member: NDArray[np.bool_]  # (n,)
+    capital: NDArray[np.bool_]  # (n,)
+    team_size: NDArray[np.float64]  # (n,) FTE, NaN when not given
+    scores: NDArray[np.float64]  # (n, dimensions) 0–100, NaN when not assessed
+    levels: NDArray[np.int8]  # (n, dimensions) 0 when not assessed
+    dimension_ids: tuple[str, ...]
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    @classmethod
+    def from_records(
+        cls, records: Sequence[PoolRecord], dimension_ids: Sequence[str] | None = None
+    ) -> PoolColumns:
+        """Columns of ``records``; dimensions default to the first record's, in its order."""
+        if dimension_ids is None:
+            dimension_ids = list(records[0].scores.dimensions) if len(records) else []
+        dims = tuple(dimension_ids)
+        profiles = [r.profile for r in records]
+        scores, levels = zip(*(score_arrays(r.scores, dims) for r in records), strict=True)
+        return cls(
+            ids=np.array([r.id for r in records], dtype=object),
+            population=np.array([p.population for p in profiles], dtype=np.float64),
+            region=np.array([p.region for p in profiles], dtype=object),
+            eu_member=np.array([p.eu_member for p in profiles], dtype=bool),
+            capital=np.array([p.capital for p in profiles], dtype=bool),
+            team_size=np.array([np.nan if p.team_size is None else p.team_size for p in profiles]),
+            scores=np.array(scores, dtype=np.float64).reshape(len(records), len(dims)),
+            levels=np.array(levels, dtype=np.int8).reshape(len(records), len(dims)),
+            dimension_ids=dims,
+        )
+
+
+def score_arrays(
+    scores: ScoreSummary | Scorecard, dimension_ids: Sequence[str]
+) -> tuple[NDArray[np.float64], NDArray[np.int8]]:
+    """Scores (NaN when not assessed) and levels (0 when not assessed) in dimension order.
+
+    Raises ValueError when the scores lack one of ``dimension_ids`` (another rulebook).
+    """
+    summary = ScoreSummary.of(scores) if isinstance(scores, Scorecard) else scores
+    missing = [d for d in dimension_ids if d not in summary.dimensions]
+    if missing:
+        raise ValueError(f"the scores have no dimension(s) {', '.join(missing)}")
+    dims = [summary.dimensions[d] for d in dimension_ids]
+    return (
+        np.array([np.nan if d.score is None else d.score for d in dims], dtype=np.float64),
+        np.array([d.level or 0 for d in dims], dtype=np.int8),
+    )
+
+
+@dataclass(frozen=True)
+class Feature:
+    """One explainable feature: its columns ``start:stop`` in the matrix, and its human name."""
+
+    name: str
+    label: str
+    block: Block
+    start: int
+    stop: int
+    categorical: bool = False  # one column of category codes: equal adds 0, different 1
+
+
+@dataclass(frozen=True)
+class FeatureSpace:
+    """The column layout learned from a pool; turns pools and single cities into rows."""
+
+    regions: tuple[str, ...]  # sorted, then the catch-all for regions not in the pool
+    dimension_ids: tuple[str, ...]
+    team_fill: float  # scaled median team size, for cities that did not give one
+    capacity_fill: NDArray[np.float64]  # (dimensions,) pool median score ÷ 100
+    features: tuple[Feature, ...]
+
+    @classmethod
+    def fit(
+        cls, columns: PoolColumns, dimension_titles: Mapping[str, str] | None = None
+    ) -> FeatureSpace:
+        """Learn the regions and fill values of ``columns``."""
+        titles = dict(dimension_titles or {})
+        regions = (*sorted(set(columns.region.tolist())), _OTHER_REGION)
+        team = _scale_team(columns.team_size)
+        known_team = team[~np.isnan(team)]
+        fill = [_median_or(col[~np.isnan(col)] / 100.0, 0.5) for col in columns.scores.T]
+        widths = {"population": 1, "region": 1, "eu_member": 1, "capital": 1, "team_size": 2}
+        named = [(n, CONTEXT_LABELS[n], "context", widths[n]) for n in CONTEXT_LABELS]
+        named += [(d, titles.get(d, d), "capacity", 1) for d in columns.dimension_ids]
+        stops = np.cumsum([w for *_, w in named]).tolist()
+        features = tuple(
+            Feature(name, label, block, stop - width, stop, name == "region")  # type: ignore[arg-type]
+            for (name, label, block, width), stop in zip(named, stops, strict=True)
+        )
+        return cls(
+            regions=regions,
+            dimension_ids=columns.dimension_ids,
+            team_fill=_median_or(known_team, 0.0),
+            capacity_fill=np.asarray(fill, dtype=np.float64),
+            features=features,
+        )
+
+    @property
+    def n_columns(self) -> int:
+        """Width of the matrix."""
+        return self.features[-1].stop
+
+    def matrix(self, columns: PoolColumns) -> NDArray[np.float32]:
+        """The ``(n, n_columns)`` float32 feature matrix of a pool."""
+        out = np.zeros((len(columns), self.n_columns), dtype=np.float32)
+        out[:, 0] = _scale_population(columns.population)
+        out[:, 1] = self._region_codes(columns.region)
+        self._fill_rest(out, columns.eu_member, columns.capital, columns.team_size, columns.scores)
+        return out
+
+    def row(
+        self, profile: CityProfile, scores: ScoreSummary | Scorecard | None = None
+    ) -> NDArray[np.float32]:
+        """The feature row of one city; without scores, capacity takes the pool medians.
+
+        float32 like :meth:`matrix`, so that a city and its own row in the pool are identical.
+        """
+        out = np.zeros((1, self.n_columns), dtype=np.float32)
+        out[0, 0] = _scale_population(np.array([profile.population], dtype=np.float64))[0]
+        out[0, 1] = self._region_codes(np.array([profile.region], dtype=object))[0]
+        values = (
+            np.full(len(self.dimension_ids), np.nan)
+            if scores is None
+            else score_arrays(scores, self.dimension_ids)[0]
+        )
+        team = np.nan if profile.team_size is None else profile.team_size
+        self._fill_rest(
+            out,
+            np.array([profile.eu_member]),
+            np.array([profile.capital]),
+            np.array([team], dtype=np.float64),
+            values[None, :],
+        )
+        return out[0]
+
+    def column_weights(
+        self, preset: Preset, mode: Mode, overrides: Mapping[str, float] | None = None
+    ) -> NDArray[np.float64]:
+        """Per-column multipliers: block weight of ``mode`` × feature weight.
+
+        ``overrides`` replace the preset's weights of the features they name. Raises
+        ValueError for a feature name that does not exist or a negative weight.
+        """
+        overrides = dict(overrides or {})
+        known = {f.name for f in self.features}
+        unknown = sorted(set(preset.features) - known) + sorted(set(overrides) - known)
+        if unknown:
+            raise ValueError(
+                f"unknown feature(s) {', '.join(unknown)} in weights; "
+                f"known features: {', '.join(sorted(known))}"
+            )
+        bad = {k: v for k, v in overrides.items() if not 0 <= v < math.inf}
+        if bad:
+            raise ValueError(f"feature weights must be finite and ≥ 0, got {bad}")
+        blocks = preset.blocks[mode]
+        weights = np.zeros(self.n_columns, dtype=np.float64)
+        for f in self.features:
+            weight = overrides.get(f.name, preset.feature_weight(f.name))
+            weights[f.start : f.stop] = getattr(blocks, f.block) * weight
+        return weights
+
+    def _region_codes(self, regions: NDArray[np.object_]) -> NDArray[np.intp]:
+        other = len(self.regions) - 1
+        known = np.array(self.regions[:-1], dtype=object)
+        if not known.size:
+            return np.full(len(regions), other, dtype=np.intp)
+        codes = np.minimum(np.searchsorted(known, regions), len(known) - 1)
+        return np.where(known[codes] == regions, codes, other).astype(np.intp)
+
+    def _fill_rest(
+        self,
+        out: NDArray[np.floating],
+        eu_member: NDArray[np.bool_],
+        capital: NDArray[np.bool_],
+        team_size: NDArray[np.float64],
+        scores: NDArray[np.float64],
+    ) -> None:
+        start = 2  # after population and region
+        out[:, start] = eu_member
+        out[:, start + 1] = capital
+        team = _scale_team(team_size)
+        missing = np.isnan(team)
+        out[:, start + 2] = np.where(missing, self.team_fill, team)
+        out[:, start + 3] = missing * _MISSING_SCALE
+        capacity = scores / 100.0
+        out[:, start + 4 :] = np.where(np.isnan(capacity), self.capacity_fill, capacity)
+
+
+def _median_or(values: NDArray[np.float64], default: float) -> float:
+    # np.nanmedian would warn on an all-NaN column; a dimension nobody assessed gets `default`.
+    return float(np.median(values)) if values.size else default
+
+
+def _scale_population(population: NDArray[np.float64]) -> NDArray[np.float64]:
+    low, high = _LOG_POP_RANGE
+    scaled = (np.log10(np.maximum(population, 1.0)) - low) / (high - low)
+    return np.clip(scaled, 0.0, 1.0)
+
+
+def _scale_team(team_size: NDArray[np.float64]) -> NDArray[np.float64]:
+    # NaN (not given) passes through every step as NaN, without a warning.
+    return np.clip(np.log1p(np.maximum(team_size, 0.0)) / _LOG_TEAM_TOP, 0.0, 1.0)

@@ -1,0 +1,397 @@
+"""PeerFinder: comparable cities, cities at the same stage, and cities to learn from.
+
+Built on :class:`~benchmark.neighbors.WeightedNeighbors`, one index per mode over the columns
+that mode weighs (DESIGN §4). The hot path of a query is arrays only: the pool's records are
+looked up after the neighbours are found, to name them and explain the match.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+from sklearn.base import BaseEstimator
+from sklearn.utils.validation import check_is_fitted
+
+from benchmark.explain import (
+    Contribution,
+    LearnTarget,
+    Peer,
+    PeerGroup,
+    QueryMode,
+    context_reasons,
+    positions,
+    stage_reasons,
+)
+from benchmark.features import (
+    Feature,
+    FeatureSpace,
+    Mode,
+    PoolColumns,
+    Preset,
+    load_presets,
+    score_arrays,
+)
+from benchmark.neighbors import Algorithm, WeightedNeighbors
+from benchmark.privacy import display_name
+from benchmark.profile import CityProfile
+from benchmark.record import PoolRecord, ScoreSummary
+from rules import Scorecard
+
+__all__ = ["WEAK_LIMIT", "PeerFinder", "weak_dimensions"]
+
+Scores = ScoreSummary | Scorecard
+
+
+@dataclass(frozen=True)
+class _Query:
+    """One city as the finder sees it."""
+
+    profile: CityProfile
+    row: NDArray[np.float32]  # feature row, unweighted
+    scores: NDArray[np.float64] | None  # per dimension, NaN when not assessed
+    levels: NDArray[np.int8] | None  # per dimension, 0 when not assessed
+
+
+@dataclass(frozen=True)
+class _ModeIndex:
+    """The search index of one mode and how its columns map back to features."""
+
+    core: WeightedNeighbors
+    columns: NDArray[np.intp]  # columns of the full matrix this index uses
+    features: tuple[Feature, ...]  # features with a weight above 0, in column order
+    starts: NDArray[np.intp]  # first column of each feature within ``columns``
+
+
+class PeerFinder(BaseEstimator):  # type: ignore[misc]
+    """Find peer cities in a pool of scored assessments.
+
+    Parameters
+    ----------
+    preset : str or Preset, default="default"
+        Name of a weight preset in ``benchmark/presets.yaml``, or a :class:`Preset`.
+    n_neighbors : int, default=10
+        Peers per query when ``k`` is not given.
+    learn_pool_factor : int, default=3
+        Cities to learn from are picked among the ``learn_pool_factor × k`` context-nearest.
+    algorithm : {"auto", "brute", "kd_tree", "ball_tree"}, default="auto"
+        Search structure of each :class:`~benchmark.neighbors.WeightedNeighbors` index;
+        ``auto`` takes a KD tree up to 15 numeric columns (context: 5, same stage: 14).
+    weights : dict of str to float, default=None
+        Feature weights that replace the preset's, e.g. ``{"population": 2.0}``.
+
+    Attributes
+    ----------
+    preset_ : Preset
+        The resolved preset.
+    space_ : FeatureSpace
+        Feature layout learned from the pool.
+    indexes_ : dict of str to _ModeIndex
+        One search index per mode (``comparable``, ``same_stage``).
+    ids_ : ndarray of object
+        Record ids in sorted order; index rows follow this order, so ties break by id.
+    order_ : ndarray of int
+        ``order_[i]`` is the position in the pool of the record with id ``ids_[i]``.
+    levels_ : ndarray of shape (n_samples_fit_, n_dimensions), int8
+        Level per dimension, 0 when not assessed, in ``ids_`` order.
+    scores_ : ndarray of shape (n_samples_fit_, n_dimensions), float32
+        Score per dimension, NaN when not assessed, in ``ids_`` order.
+    n_samples_fit_ : int
+        Number of cities in the pool.
+
+    Examples
+    --------
+    >>> finder = PeerFinder(n_neighbors=5).fit(records)  # doctest: +SKIP
+    >>> finder.comparable(profile, scorecard, city_id="city-42").peers  # doctest: +SKIP
+    """
+
+    def __init__(
+        self,
+        preset: str | Preset = "default",
+        n_neighbors: int = 10,
+        learn_pool_factor: int = 3,
+        algorithm: Algorithm = "auto",
+        weights: Mapping[str, float] | None = None,
+    ) -> None:
+        self.preset = preset
+        self.n_neighbors = n_neighbors
+        self.learn_pool_factor = learn_pool_factor
+        self.algorithm = algorithm
+        self.weights = weights
+
+    def fit(
+        self,
+        pool: Sequence[PoolRecord],
+        y: Any = None,
+        *,
+        columns: PoolColumns | None = None,
+        dimension_titles: Mapping[str, str] | None = None,
+    ) -> PeerFinder:
+        """Index the pool.
+
+        Parameters
+        ----------
+        pool : sequence of PoolRecord
+            The pool's records, looked up (``pool[i]``) only to name and explain peers.
+        y : Ignored
+            Not used, present for API consistency.
+        columns : PoolColumns, default=None
+            The pool as arrays, in the order of ``pool``; built from ``pool`` when not given.
+            Large pools pass it to avoid reading every record.
+        dimension_titles : mapping of str to str, default=None
+            Human names of the dimensions for explanations (defaults to their ids).
+
+        Returns
+        -------
+        self : PeerFinder
+            The fitted finder.
+        """
+        self._check_params()
+        if not hasattr(pool, "__getitem__"):  # e.g. a generator; lazy sequences stay lazy
+            pool = list(pool)
+        if columns is None:
+            columns = PoolColumns.from_records(pool) if len(pool) else None
+        if columns is None or len(columns) == 0:
+            raise ValueError("the pool is empty: add at least one scored city")
+        if len(columns) != len(pool):
+            raise ValueError(f"columns has {len(columns)} rows but the pool {len(pool)} records")
+        self.preset_ = self._resolved_preset()
+        self.space_ = FeatureSpace.fit(columns, dimension_titles)
+        self.order_ = np.argsort(columns.ids, kind="stable")
+        self.ids_ = columns.ids[self.order_]
+        _check_unique(self.ids_)
+        matrix = self.space_.matrix(columns)[self.order_]
+        self.indexes_ = {m: self._index(matrix, m) for m in ("comparable", "same_stage")}
+        self.levels_ = np.ascontiguousarray(columns.levels[self.order_], dtype=np.int8)
+        self.scores_ = np.ascontiguousarray(columns.scores[self.order_], dtype=np.float32)
+        self.records_ = pool
+        self.n_samples_fit_ = len(columns)
+        return self
+
+    def comparable(
+        self,
+        profile: CityProfile,
+        scores: Scores | None = None,
+        k: int | None = None,
+        *,
+        city_id: str | None = None,
+    ) -> PeerGroup:
+        """The ``k`` cities nearest by context: size, region, EU membership, capital, team.
+
+        ``scores`` are optional; with them each peer group also shows where the city stands
+        against the peer median. ``city_id`` leaves the city itself out of its results.
+        """
+        query = self._query(profile, scores)
+        found = self._search("comparable", query.row, self._k(k), city_id)
+        return self._group("comparable", query, found)
+
+    def same_stage(
+        self,
+        profile: CityProfile,
+        scores: Scores,
+        k: int | None = None,
+        *,
+        city_id: str | None = None,
+    ) -> PeerGroup:
+        """The ``k`` cities nearest by capacity profile (dimension scores)."""
+        query = self._query(profile, scores)
+        found = self._search("same_stage", query.row, self._k(k), city_id)
+        return self._group("same_stage", query, found)
+
+    def learn_from(
+        self,
+        profile: CityProfile,
+        scores: Scores,
+        k: int | None = None,
+        *,
+        dimension: str | None = None,
+        city_id: str | None = None,
+    ) -> list[PeerGroup]:
+        """Cities to learn from, one group per weak dimension (or for ``dimension`` only).
+
+        Among the ``learn_pool_factor × k`` context-nearest cities, those at least one level
+        ahead of the city in the dimension, nearest first. The weak dimensions are those at the
+        city's lowest level, unless that is already the top level reached in the pool.
+        """
+        query = self._query(profile, scores)
+        dims = self.space_.dimension_ids
+        targets = [dimension] if dimension is not None else weak_dimensions(scores, dims)
+        unknown = [t for t in targets if t not in dims]
+        if unknown:
+            raise ValueError(f"unknown dimension {unknown[0]!r}; known: {', '.join(dims)}")
+        k = self._k(k)
+        pool = self._search("comparable", query.row, self.learn_pool_factor * k, city_id)
+        groups = []
+        for target in targets:
+            d = dims.index(target)
+            assert query.levels is not None  # scores are required here
+            ahead = pool[self.levels_[pool, d] >= query.levels[d] + 1][:k]
+            groups.append(self._group("learn_from", query, ahead, target=target))
+        return groups
+
+    def record(self, record_id: str) -> PoolRecord:
+        """The pool record with id ``record_id``; KeyError when the pool has none."""
+        check_is_fitted(self)
+        position = self._position(record_id)
+        if position is None:
+            raise KeyError(record_id)
+        return self.records_[int(self.order_[position])]
+
+    # -- internals -------------------------------------------------------------------------
+
+    def _check_params(self) -> None:
+        for name in ("n_neighbors", "learn_pool_factor"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ValueError(f"{name} must be a positive integer, got {value!r}")
+
+    def _resolved_preset(self) -> Preset:
+        if isinstance(self.preset, Preset):
+            return self.preset
+        return load_presets().get(self.preset)
+
+    def _index(self, matrix: NDArray[np.float32], mode: Mode) -> _ModeIndex:
+        weights = self.space_.column_weights(self.preset_, mode, self.weights)
+        features = tuple(f for f in self.space_.features if weights[f.start] > 0)
+        columns = np.concatenate([np.arange(f.start, f.stop) for f in features])
+        widths = [f.stop - f.start for f in features]
+        starts = np.concatenate([[0], np.cumsum(widths)[:-1]]).astype(np.intp)
+        category = [int(s) for f, s in zip(features, starts, strict=True) if f.categorical]
+        core = WeightedNeighbors(
+            algorithm=self.algorithm,
+            weights=weights[columns],
+            category_column=category[0] if category else None,
+        )
+        core.fit(matrix[:, columns])
+        return _ModeIndex(core, columns.astype(np.intp), features, starts)
+
+    def _k(self, k: int | None) -> int:
+        k = self.n_neighbors if k is None else k
+        if isinstance(k, bool) or not isinstance(k, int) or k < 1:
+            raise ValueError(f"k must be a positive integer, got {k!r}")
+        return k
+
+    def _query(self, profile: CityProfile, scores: Scores | None) -> _Query:
+        check_is_fitted(self)
+        dims = self.space_.dimension_ids
+        values, levels = (None, None) if scores is None else score_arrays(scores, dims)
+        return _Query(profile, self.space_.row(profile, scores), values, levels)
+
+    def _search(
+        self, mode: Mode, row: NDArray[np.float32], m: int, city_id: str | None
+    ) -> NDArray[np.intp]:
+        """Index rows of the ``m`` nearest cities, nearest first, the city itself left out."""
+        index = self.indexes_[mode]
+        own = self._position(city_id)
+        available = self.n_samples_fit_ - (own is not None)
+        want = min(m, available) + (own is not None)
+        if min(m, available) == 0:
+            return np.empty(0, dtype=np.intp)
+        query = row[index.columns][None, :]
+        found = index.core._kneighbors_trusted(query, want)[1][0]
+        return found[found != own][:m] if own is not None else found[:m]
+
+    def _position(self, city_id: str | None) -> int | None:
+        if city_id is None:
+            return None
+        p = int(np.searchsorted(self.ids_, city_id))
+        return p if p < len(self.ids_) and self.ids_[p] == city_id else None
+
+    def _group(
+        self, mode: QueryMode, query: _Query, found: NDArray[np.intp], target: str | None = None
+    ) -> PeerGroup:
+        index = self.indexes_["same_stage" if mode == "same_stage" else "comparable"]
+        row = query.row[index.columns][None, :]
+        terms = index.core._contributions_trusted(row, found[None, :])[0]
+        by_feature = np.add.reduceat(terms, index.starts, axis=1) if len(found) else terms
+        labels = self._dimension_labels()
+        peers = [
+            self._peer(mode, query, i, list(zip(index.features, t, strict=True)), target, labels)
+            for i, t in zip(found, by_feature.tolist(), strict=True)
+        ]
+        shown, note = positions(
+            query.scores, self.scores_[found], self.space_.dimension_ids, labels
+        )
+        if target is not None and not peers:
+            note = "no comparable city is ahead in this dimension"
+        name = self.preset if isinstance(self.preset, str) else "custom"
+        return PeerGroup(
+            mode=mode, preset=name, target=target, peers=peers, positions=shown, note=note
+        )
+
+    def _peer(
+        self,
+        mode: QueryMode,
+        query: _Query,
+        i: np.intp,
+        terms: list[tuple[Feature, float]],
+        target: str | None,
+        labels: list[str],
+    ) -> Peer:
+        record = self.records_[int(self.order_[i])]
+        contributions = [Contribution(feature=f.name, label=f.label, value=v) for f, v in terms]
+        # The reported distance is rebuilt from the reported terms, so they add up exactly.
+        squared = float(sum(c.value for c in contributions))
+        dims = self.space_.dimension_ids
+        levels = self.levels_[i].tolist()
+        reasons = context_reasons(query.profile, record.profile, record.consent_named)
+        if mode == "same_stage" and query.levels is not None:
+            reasons = stage_reasons(query.levels.tolist(), levels, labels) + reasons
+        learn = None
+        if target is not None and query.levels is not None:
+            learn = _learn_target(target, dims.index(target), query.levels, levels, labels)
+            yours = f"your {learn.city_level}" if learn.city_level else "yours not assessed"
+            reasons.insert(0, f"level {learn.peer_level} in {learn.label} vs {yours}")
+        return Peer(
+            id=record.id,
+            name=display_name(record),
+            named=record.consent_named,
+            demo=record.is_demo,
+            distance=float(np.sqrt(squared)),
+            squared_distance=squared,
+            contributions=contributions,
+            reasons=reasons,
+            levels={d: (v or None) for d, v in zip(dims, levels, strict=True)},
+            target=learn,
+        )
+
+    def _dimension_labels(self) -> list[str]:
+        return [f.label for f in self.space_.features if f.block == "capacity"]
+
+
+def _learn_target(
+    target: str, d: int, city: NDArray[np.int8], peer: list[int], labels: list[str]
+) -> LearnTarget:
+    return LearnTarget(
+        dimension=target, label=labels[d], peer_level=peer[d], city_level=int(city[d]) or None
+    )
+
+
+#: At most this many weak dimensions get learning partners when none is asked for.
+WEAK_LIMIT = 3
+
+
+def weak_dimensions(scores: Scores, dimension_ids: Sequence[str]) -> list[str]:
+    """The city's weakest dimensions: those at its lowest level, lowest score first.
+
+    At most :data:`WEAK_LIMIT`; dimensions not assessed are never weak.
+    """
+    values, levels = score_arrays(scores, dimension_ids)
+    assessed = levels > 0
+    if not assessed.any():
+        return []
+    floor = levels[assessed].min()
+    weak = [d for d in range(len(dimension_ids)) if levels[d] == floor]
+    weak.sort(key=lambda d: (values[d], d))
+    return [dimension_ids[d] for d in weak[:WEAK_LIMIT]]
+
+
+def _check_unique(ids: NDArray[np.object_]) -> None:
+    """``ids`` is sorted; a repeated id would make "leave the city itself out" ambiguous."""
+    repeated = np.flatnonzero(ids[1:] == ids[:-1]) if len(ids) > 1 else []
+    if len(repeated):
+        shown = ", ".join(sorted({str(ids[i]) for i in repeated})[:5])
+        raise ValueError(f"record ids must be unique in the pool; repeated: {shown}")

@@ -1,0 +1,331 @@
+"""Survey CSV files: import rows of survey responses as pool records; export a pool as CSV.
+
+A survey file has a header row and one row per city: one column per question id (an option
+value, a number for number questions, ``na``, ``unknown``, or empty where the question was not
+answered or does not apply) and the profile columns below. Import is all-or-nothing: every
+row is checked and scored, and any problem raises
+:class:`~benchmark.errors.SurveyImportError` listing every bad cell as
+``line N, column C: reason``. The format is described in ``docs/pool-format.md``.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import io
+import re
+from collections.abc import Callable, Collection, Iterable, Sequence
+from datetime import date
+from typing import Any
+
+from pydantic import ValidationError
+
+from benchmark.countries import country as lookup_country
+from benchmark.errors import CellProblem, SurveyImportError
+from benchmark.profile import CityProfile
+from benchmark.record import PoolRecord, ScoreSummary
+from rules import Answers, AnswersError, Question, Rulebook, score_assessment
+
+__all__ = [
+    "IGNORED_COLUMNS",
+    "OPTIONAL_COLUMNS",
+    "REQUIRED_COLUMNS",
+    "export_rows",
+    "import_survey",
+]
+
+#: Columns every survey file must have, besides one per question.
+REQUIRED_COLUMNS = ("name", "country", "population", "capital", "consent_named")
+#: Columns a survey file may have; region and eu_member are derived from country when empty.
+OPTIONAL_COLUMNS = ("id", "assessed_on", "region", "eu_member", "team_size", "geonameid")
+#: Columns written by :func:`export_rows` that an import reads past.
+IGNORED_COLUMNS = ("source", "rulebook_version")
+IGNORED_PREFIX = "scores."
+PROFILE_ORDER = ("name", "country", "region", "population", "capital", "eu_member", "team_size")
+
+
+class _Bad(Exception):
+    """A cell's value is wrong; the message says why."""
+
+
+def import_survey(
+    text: str,
+    rulebook: Rulebook,
+    *,
+    assessed_on: date,
+    taken_ids: Collection[str] = (),
+    id_prefix: str = "import",
+) -> list[PoolRecord]:
+    """Check, score and turn every row of the survey CSV ``text`` into a pool record.
+
+    Parameters
+    ----------
+    assessed_on:
+        The date of rows without an ``assessed_on`` cell.
+    taken_ids:
+        Ids already in the pool: a row may not reuse one; new ids continue after them.
+
+    Raises :class:`~benchmark.errors.SurveyImportError` listing every problem found.
+    """
+    rows = _read(text)
+    if not rows:
+        raise SurveyImportError([CellProblem(1, None, "the file is empty: it needs a header row")])
+    header = [cell.strip() for cell in rows[0][1]]
+    questions = {q.id: q for d in rulebook.dimensions for q in d.questions}
+    problems = _check_header(header, questions, rulebook)
+    parsed: list[tuple[int, dict[str, Any]]] = []
+    first_line: dict[str, int] = {}
+    for line, cells in rows[1:]:
+        if not any(cell.strip() for cell in cells):
+            continue  # blank lines, often at the end of a file
+        if len(cells) != len(header):
+            message = f"has {len(cells)} cells but the header has {len(header)}"
+            problems.append(CellProblem(line, None, message))
+            continue
+        row = {name: cell.strip() for name, cell in zip(header, cells, strict=True)}
+        fields, row_problems = _parse_row(row, line, questions, rulebook, assessed_on)
+        row_problems += _check_id(fields.get("id"), line, taken_ids, first_line)
+        problems += [p for p in row_problems if p.column is None or p.column in row]
+        parsed.append((line, fields))
+    if problems:
+        raise SurveyImportError(problems)
+    ids = _new_ids([f.get("id") for _, f in parsed], [*taken_ids, *first_line], id_prefix)
+    return [
+        _record(fields, new_id, rulebook) for (_, fields), new_id in zip(parsed, ids, strict=True)
+    ]
+
+
+def export_rows(
+    records: Sequence[PoolRecord], question_ids: Sequence[str] | None = None
+) -> tuple[list[str], list[list[str]]]:
+    """A header and one row per record, in the survey format plus ``scores.*`` columns.
+
+    ``question_ids`` orders the question columns (default: as first met in the records).
+    An exported file imports again, as long as its ids are not in the target pool.
+    """
+    qids = list(question_ids or _first_seen(r.answers for r in records))
+    dims = _first_seen(r.scores.dimensions for r in records)
+    indicators = _first_seen(r.scores.indicators for r in records)
+    header = ["id", "source", "assessed_on", "rulebook_version", *PROFILE_ORDER, "geonameid"]
+    header += ["consent_named", *qids, "scores.overall_score", "scores.overall_level"]
+    header += ["scores.floor", *[f"scores.{d}.{k}" for d in dims for k in ("score", "level")]]
+    header += [f"scores.indicator.{i}" for i in indicators]
+    rows = []
+    for r in records:
+        dim = r.scores.dimensions
+        cells: list[Any] = [r.id, r.source, r.assessed_on.isoformat(), r.rulebook_version]
+        cells += [getattr(r.profile, f) for f in (*PROFILE_ORDER, "geonameid")]
+        cells += [r.consent_named, *[r.answers.get(q) for q in qids]]
+        cells += [r.scores.overall_score, r.scores.overall_level, r.scores.floor]
+        cells += [getattr(dim.get(d), k, None) for d in dims for k in ("score", "level")]
+        cells += [r.scores.indicators.get(i) for i in indicators]
+        rows.append([_cell_text(c) for c in cells])
+    return header, rows
+
+
+def _read(text: str) -> list[tuple[int, list[str]]]:
+    """Rows with the line each starts on (a quoted cell may span lines)."""
+    reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
+    rows = []
+    last = 0
+    try:
+        for cells in reader:
+            rows.append((last + 1, cells))
+            last = reader.line_num
+    except csv.Error as exc:
+        raise SurveyImportError([CellProblem(last + 1, None, f"not valid CSV: {exc}")]) from None
+    return rows
+
+
+def _check_header(
+    header: list[str], questions: dict[str, Question], rulebook: Rulebook
+) -> list[CellProblem]:
+    problems = []
+    known = [*questions, *REQUIRED_COLUMNS, *OPTIONAL_COLUMNS]
+    for position, name in enumerate(header, start=1):
+        if not name:
+            problems.append(CellProblem(1, f"#{position}", "this column has no name"))
+        elif header.index(name) != position - 1:
+            problems.append(CellProblem(1, name, "this column appears twice"))
+        elif not (name in known or name in IGNORED_COLUMNS or name.startswith(IGNORED_PREFIX)):
+            problems.append(CellProblem(1, name, _unknown_column(name, known, rulebook)))
+    for name in [*REQUIRED_COLUMNS, *questions]:
+        if name not in header:
+            what = "a profile column" if name in REQUIRED_COLUMNS else "a question of the rulebook"
+            problems.append(CellProblem(1, name, f"missing column: {what}; add it to the header"))
+    return problems
+
+
+def _unknown_column(name: str, known: list[str], rulebook: Rulebook) -> str:
+    close = difflib.get_close_matches(name, known, n=1)
+    hint = f"; did you mean {close[0]}?" if close else ""
+    return f"unknown column: neither a profile column nor a question of {rulebook.id}{hint}"
+
+
+def _parse_row(
+    row: dict[str, str],
+    line: int,
+    questions: dict[str, Question],
+    rulebook: Rulebook,
+    default_date: date,
+) -> tuple[dict[str, Any], list[CellProblem]]:
+    """Parse one row's cells into record fields; collect a problem for every bad cell."""
+    fields: dict[str, Any] = {"assessed_on": default_date}
+    problems: list[CellProblem] = []
+    for column, parse in _PARSERS.items():
+        text = row.get(column, "")
+        if not text:
+            if column in REQUIRED_COLUMNS:
+                problems.append(CellProblem(line, column, "a value is required"))
+            continue
+        try:
+            fields[column] = parse(text)
+        except _Bad as exc:
+            problems.append(CellProblem(line, column, str(exc)))
+    _derive_from_country(fields)
+    profile_fields = {k: fields[k] for k in (*PROFILE_ORDER, "geonameid") if k in fields}
+    if not problems:
+        try:
+            fields["profile"] = CityProfile(**profile_fields)
+        except ValidationError as exc:
+            problems += [CellProblem(line, str(e["loc"][0]), e["msg"]) for e in exc.errors()]
+    answers = {q: _answer(questions[q], row[q]) for q in questions if row.get(q)}
+    try:
+        fields["card"] = score_assessment(rulebook, Answers(answers=answers))
+    except AnswersError as exc:
+        problems += [CellProblem(line, p.question, p.message) for p in exc.problems]
+    fields["answers"] = answers
+    return fields, problems
+
+
+def _derive_from_country(fields: dict[str, Any]) -> None:
+    info = lookup_country(fields["country"]) if "country" in fields else None
+    if info is not None:
+        fields.setdefault("region", info.sub_region)
+        fields.setdefault("eu_member", info.eu_member)
+
+
+def _answer(question: Question, text: str) -> str | float:
+    if question.kind == "number":
+        try:
+            return float(text)
+        except ValueError:
+            pass  # an option value, "na" or "unknown"
+    return text.lower()
+
+
+def _check_id(
+    given: str | None, line: int, taken: Collection[str], first_line: dict[str, int]
+) -> list[CellProblem]:
+    if given is None:
+        return []
+    if len(given) > 64:
+        return [CellProblem(line, "id", "an id may have at most 64 characters")]
+    if given in taken:
+        return [CellProblem(line, "id", f"id {given!r} is already in the pool")]
+    if given in first_line:
+        return [CellProblem(line, "id", f"id {given!r} is also on line {first_line[given]}")]
+    first_line[given] = line
+    return []
+
+
+def _new_ids(given: list[str | None], taken: list[str], prefix: str) -> list[str]:
+    """Given ids as they are; the others numbered on after the highest ``prefix-N`` taken."""
+    numbers = [int(m[1]) for t in taken if (m := re.fullmatch(rf"{re.escape(prefix)}-(\d+)", t))]
+    next_number = max(numbers, default=0) + 1
+    ids = []
+    for value in given:
+        if value is None:
+            value = f"{prefix}-{next_number:04d}"
+            next_number += 1
+        ids.append(value)
+    return ids
+
+
+def _record(fields: dict[str, Any], record_id: str, rulebook: Rulebook) -> PoolRecord:
+    return PoolRecord(
+        id=record_id,
+        profile=fields["profile"],
+        answers=fields["answers"],
+        scores=ScoreSummary.of(fields["card"]),
+        source="import",
+        assessed_on=fields["assessed_on"],
+        rulebook_version=rulebook.version,
+        consent_named=fields["consent_named"],
+    )
+
+
+def _text(text: str) -> str:
+    return text
+
+
+def _country(text: str) -> str:
+    info = lookup_country(text)
+    if info is None:
+        raise _Bad(f"unknown country code {text!r}: use an ISO 3166 alpha-2 code such as DE")
+    return info.code
+
+
+def _whole(text: str) -> int:
+    cleaned = re.sub(r"[\s,_']", "", text)  # thousands separators: 1,234,567 or 1 234 567
+    if not cleaned.isdigit():
+        raise _Bad(f"{text!r} is not a whole number")
+    return int(cleaned)
+
+
+def _decimal(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise _Bad(f"{text!r} is not a number") from None
+    if value != value:
+        raise _Bad(f"{text!r} is not a number")
+    return value
+
+
+_YES = {"yes", "y", "true", "1"}
+_NO = {"no", "n", "false", "0"}
+
+
+def _yes_no(text: str) -> bool:
+    value = text.lower()
+    if value not in _YES | _NO:
+        raise _Bad(f"{text!r} is not yes or no")
+    return value in _YES
+
+
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise _Bad(f"{text!r} is not a date: write it as YYYY-MM-DD") from None
+
+
+_PARSERS: dict[str, Callable[[str], Any]] = {
+    "id": _text,
+    "assessed_on": _iso_date,
+    "name": _text,
+    "country": _country,
+    "region": _text,
+    "population": _whole,
+    "capital": _yes_no,
+    "eu_member": _yes_no,
+    "team_size": _decimal,
+    "geonameid": _whole,
+    "consent_named": _yes_no,
+}
+
+
+def _first_seen(mappings: Iterable[Iterable[str]]) -> list[str]:
+    seen: dict[str, None] = {}
+    for mapping in mappings:
+        seen.update(dict.fromkeys(mapping))
+    return list(seen)
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)

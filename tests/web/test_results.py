@@ -1,0 +1,145 @@
+"""The results page, its downloads, and the peer pool behind it."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from pathlib import Path
+
+from flask import Flask
+from flask.testing import FlaskClient
+from web_helpers import (
+    DEMO_SIZE,
+    PROFILE,
+    csrf_token,
+    fill_everything,
+    make_app,
+    post_form,
+    start,
+    text,
+)
+
+from web import storage
+
+
+def submitted(client: FlaskClient, app: Flask, sharing: str = "anonymous") -> str:
+    """Start, fill in and submit an assessment; returns its token."""
+    token = start(client)
+    fill_everything(client, token, app)
+    post_form(client, f"/a/{token}/profile", {**PROFILE, "sharing": sharing})
+    response = client.post(
+        f"/a/{token}/submit", data={"csrf_token": csrf_token(client, f"/a/{token}/check")}
+    )
+    assert response.status_code == 303
+    return token
+
+
+def test_results_show_levels_chart_table_trace_and_steps(client: FlaskClient, app: Flask) -> None:
+    token = submitted(client, app)
+    page = text(client.get(f"/a/{token}/results"))
+    assert page.count("<h1") == 1
+    assert "Lowest level in any dimension (the floor): 3" in page
+    svg = page.split('<svg class="chart__svg"')[1].split("</svg>")[0]
+    assert 'role="img"' in svg and 'aria-labelledby="chart-title chart-desc"' in svg
+    assert '<title id="chart-title">' in svg
+    assert svg.count("<rect") == 9
+    assert "style=" not in svg
+    assert 'data-testid="dimension-table"' in page
+    assert '<th scope="row">Staff and skills</th>' in page
+    assert page.count("<details") == 9
+    assert "A strategy has been formally adopted by the council or mayor" in page
+    assert "9 / 12" in page
+    assert 'data-testid="next-steps"' in page
+    assert "Review the strategy against results at least every five years" in page
+
+
+def test_results_show_demo_peers_in_three_modes(client: FlaskClient, app: Flask) -> None:
+    token = submitted(client, app)
+    page = text(client.get(f"/a/{token}/results"))
+    assert f"Compared with {DEMO_SIZE} other cities in the pool." in page
+    for section in ("peers-comparable", "peers-same-stage"):
+        block = page.split(f'data-testid="{section}"')[1].split("</ol>")[0]
+        assert block.count('data-testid="peer"') == 10
+        assert block.count("(demo data)") == 10
+        assert "same region" in block or "another region" in block
+    assert 'id="peers-learn-from"' in page
+    assert re.search(r'data-testid="peers-learn-from-[a-z]+"', page)
+    assert 'data-testid="demo-notice"' in page
+    assert 'id="advice"' in page
+
+
+def test_city_never_appears_as_its_own_peer(client: FlaskClient, app: Flask) -> None:
+    token = submitted(client, app, sharing="named")
+    page = text(client.get(f"/a/{token}/results"))
+    peers = page.split('id="peers"')[1].split('id="advice"')[0]
+    assert "Nordhaven" not in peers
+
+
+def test_named_city_joins_the_pool_and_others_see_its_name(
+    client: FlaskClient, app: Flask
+) -> None:
+    submitted(client, app, sharing="named")
+    other = submitted(client, app, sharing="private")
+    page = text(client.get(f"/a/{other}/results"))
+    assert f"Compared with {DEMO_SIZE + 1} other cities in the pool." in page
+    assert "Nordhaven" in page.split('id="peers"')[1]
+
+
+def test_anonymous_city_is_described_not_named(client: FlaskClient, app: Flask) -> None:
+    submitted(client, app, sharing="anonymous")
+    other = submitted(client, app, sharing="private")
+    peers = text(client.get(f"/a/{other}/results")).split('id="peers"')[1]
+    assert "Nordhaven" not in peers
+    assert "a city of 0.5–1M in Western Europe" in peers
+
+
+def test_private_city_stays_out_of_the_pool(client: FlaskClient, app: Flask) -> None:
+    submitted(client, app, sharing="private")
+    with app.app_context():
+        assert storage.pool_size() == DEMO_SIZE
+
+
+def test_json_download(client: FlaskClient, app: Flask) -> None:
+    token = submitted(client, app)
+    response = client.get(f"/a/{token}/results.json")
+    assert response.status_code == 200
+    assert response.mimetype == "application/json"
+    assert 'filename="citydip-nordhaven.json"' in response.headers["Content-Disposition"]
+    body = json.loads(response.get_data(as_text=True))
+    assert body["profile"]["name"] == "Nordhaven"
+    assert body["profile"]["region"] == "Western Europe"
+    assert body["scorecard"]["overall_level"] == 4
+    assert len(body["scorecard"]["dimensions"]) == 9
+
+
+def test_csv_download_has_one_row_per_dimension(client: FlaskClient, app: Flask) -> None:
+    token = submitted(client, app)
+    response = client.get(f"/a/{token}/results.csv")
+    assert response.status_code == 200
+    assert response.mimetype == "text/csv"
+    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    assert [r["dimension_id"] for r in rows][:3] == ["strategy", "institutions", "staff"]
+    assert len(rows) == 9
+    assert rows[0]["level_name"] == "Established"
+
+
+def test_print_stylesheet_is_linked(client: FlaskClient, app: Flask) -> None:
+    token = submitted(client, app)
+    page = text(client.get(f"/a/{token}/results"))
+    assert 'href="/static/print.css" media="print"' in page
+    response = client.get("/static/print.css")
+    assert response.status_code == 200
+    response.close()
+
+
+def test_empty_pool_says_so(tmp_path: Path) -> None:
+    app = make_app(tmp_path, demo_pool=False)
+    try:
+        client = app.test_client()
+        token = submitted(client, app, sharing="private")
+        page = text(client.get(f"/a/{token}/results"))
+        assert "There are no other cities in the pool yet." in page
+    finally:
+        storage.dispose(app)

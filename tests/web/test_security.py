@@ -1,0 +1,105 @@
+"""Security headers, cookies, CSP-clean pages and locally served assets."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from web_helpers import PROFILE, make_app, post_form, start
+
+from web import storage
+from web.security import CONTENT_SECURITY_POLICY
+
+TEMPLATES = Path(__file__).resolve().parents[2] / "web" / "templates"
+
+
+def test_strict_csp_and_other_headers(client: FlaskClient) -> None:
+    response = client.get("/")
+    assert response.headers["Content-Security-Policy"] == (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+    )
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "no-referrer"
+    assert response.headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
+
+
+def test_error_pages_have_the_headers_too(client: FlaskClient) -> None:
+    response = client.get("/nowhere")
+    assert response.status_code == 404
+    assert response.headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
+
+
+def test_assessment_pages_are_not_cached(client: FlaskClient) -> None:
+    token = start(client)
+    assert client.get(f"/a/{token}/profile").headers["Cache-Control"] == "no-store"
+
+
+def test_session_cookie_is_httponly_and_lax(client: FlaskClient) -> None:
+    client.get("/")  # renders a CSRF token, which sets the session cookie
+    cookie = client.get_cookie("session")
+    assert cookie is not None
+    assert cookie.http_only
+    assert cookie.same_site == "Lax"
+    assert not cookie.secure
+
+
+def test_secure_cookie_setting(tmp_path: Path) -> None:
+    app = make_app(tmp_path, session_cookie_secure=True)
+    try:
+        assert app.config["SESSION_COOKIE_SECURE"] is True
+    finally:
+        storage.dispose(app)
+
+
+@pytest.mark.parametrize("template", sorted(p.name for p in TEMPLATES.glob("*.html")))
+def test_templates_have_no_inline_script_or_style(template: str) -> None:
+    source = (TEMPLATES / template).read_text("utf-8")
+    assert not re.search(r"<script(?![^>]*\bsrc=)", source), "inline <script>"
+    assert "<style" not in source
+    assert not re.search(r"\sstyle=", source), "style attribute"
+    assert not re.search(r"\son[a-z]+=", source), "inline event handler"
+    hosts = re.findall(r"https?://[^\s\"']+", source.replace("http://www.w3.org/2000/svg", ""))
+    assert hosts == [], "external host"
+
+
+def test_pages_use_only_local_assets(client: FlaskClient) -> None:
+    token = start(client)
+    post_form(client, f"/a/{token}/profile", PROFILE)
+    for url in ("/", f"/a/{token}/profile", f"/a/{token}/step/staff", f"/a/{token}/check"):
+        page = client.get(url).get_data(as_text=True)
+        for asset in re.findall(r'(?:href|src)="([^"#]+)"', page):
+            assert asset.startswith("/") or asset.startswith("http://localhost/"), asset
+        assert " style=" not in page
+
+
+def test_static_assets_are_served(client: FlaskClient) -> None:
+    for name in ("site.css", "print.css", "favicon.svg"):
+        response = client.get(f"/static/{name}")
+        assert response.status_code == 200
+        response.close()
+
+
+def test_only_the_token_hash_is_stored(app: Flask, client: FlaskClient, tmp_path: Path) -> None:
+    token = start(client)
+    raw = (tmp_path / "test.sqlite3").read_bytes()
+    wal = tmp_path / "test.sqlite3-wal"
+    raw += wal.read_bytes() if wal.exists() else b""
+    assert token.encode() not in raw
+
+
+def test_rate_limit_on_writes(tmp_path: Path) -> None:
+    app = make_app(tmp_path, write_rate_limit="2 per minute")
+    try:
+        client = app.test_client()
+        for _ in range(2):
+            client.post("/start")
+        response = client.post("/start")
+        assert response.status_code == 429
+        assert "Too many requests" in response.get_data(as_text=True)
+        assert client.get("/").status_code == 200  # reading is never limited
+    finally:
+        storage.dispose(app)

@@ -1,0 +1,88 @@
+"""Storage: one module talks SQL, migrations create the schema, SQLite pragmas, demo pool."""
+
+from __future__ import annotations
+
+import ast
+import sqlite3
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from web_helpers import DEMO_SIZE, make_app
+
+from web import storage
+
+WEB = Path(__file__).resolve().parents[2] / "web"
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text("utf-8"))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def test_only_storage_imports_sqlalchemy() -> None:
+    # Migration scripts describe the schema with SQLAlchemy too; they belong to storage.
+    offenders = [
+        str(path.relative_to(WEB))
+        for path in WEB.rglob("*.py")
+        if "migrations" not in path.parts
+        and path.name != "storage.py"
+        and {"sqlalchemy", "alembic"} & _imports(path)
+    ]
+    assert offenders == []
+
+
+def test_migrations_create_the_tables(app: Flask, tmp_path: Path) -> None:
+    with sqlite3.connect(tmp_path / "test.sqlite3") as db:
+        tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        version = db.execute("SELECT version_num FROM alembic_version").fetchone()[0]
+    db.close()
+    assert {"assessments", "pool_records", "alembic_version"} <= tables
+    assert version == "0001"
+
+
+def test_sqlite_pragmas(app: Flask) -> None:
+    with app.app_context():
+        session = storage._session()
+        connection = session.connection()
+        pragmas = {
+            name: connection.exec_driver_sql(f"PRAGMA {name}").scalar()
+            for name in ("journal_mode", "busy_timeout", "synchronous", "foreign_keys")
+        }
+    assert pragmas == {
+        "journal_mode": "wal",
+        "busy_timeout": 5000,
+        "synchronous": 1,
+        "foreign_keys": 1,
+    }
+
+
+def test_demo_pool_loads_once(tmp_path: Path) -> None:
+    first = make_app(tmp_path)
+    with first.app_context():
+        assert storage.pool_size() == DEMO_SIZE
+        pool = storage.load_pool()
+    storage.dispose(first)
+    assert all(r.source == "demo" for r in pool)
+    second = make_app(tmp_path, demo_pool_size=DEMO_SIZE + 5)  # restart: nothing added
+    with second.app_context():
+        assert storage.pool_size() == DEMO_SIZE
+    storage.dispose(second)
+
+
+def test_no_demo_pool_when_disabled(tmp_path: Path) -> None:
+    app = make_app(tmp_path, demo_pool=False)
+    with app.app_context():
+        assert storage.pool_size() == 0
+    storage.dispose(app)
+
+
+def test_unknown_assessment_is_a_lookup_error(app: Flask) -> None:
+    with app.app_context(), pytest.raises(LookupError, match="no assessment with id 999"):
+        storage.save_answers(assessment_id=999, answers={}, notes={})

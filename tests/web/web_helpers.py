@@ -1,0 +1,94 @@
+"""Helpers of the web tests: an app on a real SQLite file, forms with CSRF tokens, examples."""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+from flask import Flask
+from flask.testing import FlaskClient
+
+from web import create_app
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+DEMO_SIZE = 40
+
+
+def make_app(tmp_path: Path, **overrides: Any) -> Flask:
+    """An app whose instance folder and database live in ``tmp_path``."""
+    config: dict[str, Any] = {
+        "TESTING": True,
+        "instance_path": tmp_path / "instance",
+        "database_url": f"sqlite:///{tmp_path / 'test.sqlite3'}",
+        "demo_pool_size": DEMO_SIZE,
+        "write_rate_limit": "10000 per minute",
+    }
+    config.update(overrides)
+    return create_app(config)
+
+
+def csrf_token(client: FlaskClient, url: str) -> str:
+    """The CSRF token of the form on the page at ``url``."""
+    page = client.get(url).get_data(as_text=True)
+    found = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert found, f"no CSRF token on {url}"
+    return found.group(1)
+
+
+def start(client: FlaskClient) -> str:
+    """Start an assessment; returns its resume token."""
+    token = csrf_token(client, "/")
+    response = client.post("/start", data={"csrf_token": token})
+    assert response.status_code == 303
+    match = re.fullmatch(r".*/a/([A-Za-z0-9_-]{43})/profile", response.headers["Location"])
+    assert match, response.headers["Location"]
+    return match.group(1)
+
+
+def post_form(client: FlaskClient, url: str, data: dict[str, Any]) -> Any:
+    """POST ``data`` to ``url`` with the CSRF token of the page at ``url``."""
+    return client.post(url, data={"csrf_token": csrf_token(client, url), **data})
+
+
+PROFILE = {
+    "name": "Nordhaven",
+    "country": "DE",
+    "population": "900000",
+    "capital": "no",
+    "team_size": "5",
+    "sharing": "anonymous",
+}
+
+
+def example_answers(name: str = "answers-established.yaml") -> dict[str, Any]:
+    """The answers and notes of an example file."""
+    data: dict[str, Any] = yaml.safe_load((EXAMPLES / name).read_text("utf-8"))
+    return data
+
+
+def fill_everything(client: FlaskClient, token: str, app: Flask, name: str = "") -> None:
+    """Fill the profile and every dimension page with an example's answers."""
+    from web import state
+
+    response = post_form(client, f"/a/{token}/profile", PROFILE)
+    assert response.status_code == 303, response.get_data(as_text=True)
+    data = example_answers(name or "answers-established.yaml")
+    with app.app_context():
+        book = state.rulebook()
+    for dimension in book.dimensions:
+        form: dict[str, Any] = {}
+        for question in dimension.questions:
+            if question.id in data["answers"]:
+                form[question.id] = str(data["answers"][question.id])
+            if question.id in data.get("notes", {}):
+                form[f"{question.id}--note"] = data["notes"][question.id]
+        response = post_form(client, f"/a/{token}/step/{dimension.id}", form)
+        assert response.status_code == 303, response.get_data(as_text=True)
+
+
+def text(response: Any) -> str:
+    """The page as the user reads it: HTML entities decoded."""
+    return html.unescape(response.get_data(as_text=True))

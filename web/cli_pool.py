@@ -1,0 +1,172 @@
+"""Commands about peer-pool files: build a demo pool, import survey CSVs, export, summarise."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+
+from benchmark.aggregates import GroupRow, PoolAggregates, aggregate_pool
+from benchmark.demo import generate_demo_pool
+from benchmark.errors import PoolFileError, SurveyImportError
+from benchmark.pool import load_pool, save_pool
+from benchmark.record import PoolRecord
+from benchmark.survey_csv import export_rows, import_survey
+from rules import Rulebook, text_in
+from web.cli_rules import RULEBOOK_OPTION, load_rulebook_or_exit
+
+__all__ = ["pool_group"]
+
+EXISTING_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
+OUTPUT_FILE = click.Path(dir_okay=False, writable=True, path_type=Path)
+
+
+@click.group("pool")
+def pool_group() -> None:
+    """Build, import, export and summarise peer-pool files (JSON Lines)."""
+
+
+@pool_group.command("demo")
+@click.option("--n", "count", type=click.IntRange(min=1), default=300, show_default=True)
+@click.option("--seed", type=int, default=1, show_default=True, help="Same seed, same pool.")
+@click.option("-o", "--output", type=OUTPUT_FILE, required=True, help="Pool file to write.")
+@RULEBOOK_OPTION
+def demo_command(count: int, seed: int, output: Path, rulebook_path: Path) -> None:
+    """Write a pool of COUNT fictional demo cities, calibrated to the published figures."""
+    book = load_rulebook_or_exit(rulebook_path)
+    with click.progressbar(length=count, label="Generating demo cities", file=sys.stderr) as bar:
+        records = generate_demo_pool(count, seed, book, progress=bar.update)
+    save_pool(records, output)
+    click.echo(f"Wrote {len(records)} demo cities (fictional data) to {output}")
+
+
+@pool_group.command("import")
+@click.argument("file", type=EXISTING_FILE)
+@click.option(
+    "-o", "--output", "pool_path", type=OUTPUT_FILE, required=True, help="Pool file to add to."
+)
+@click.option("--dry-run", is_flag=True, help="Check and score every row; write nothing.")
+@RULEBOOK_OPTION
+def import_command(file: Path, pool_path: Path, dry_run: bool, rulebook_path: Path) -> None:
+    """Score the survey responses in the CSV FILE and add them to the pool.
+
+    FILE has one column per question id and the profile columns name, country, population,
+    capital and consent_named (region, eu_member, team_size, id and assessed_on are optional).
+    Every row is checked first: if any is bad, each problem is listed and nothing is written.
+    """
+    book = load_rulebook_or_exit(rulebook_path)
+    pool = _load_or_exit(pool_path) if pool_path.exists() else []
+    try:
+        text = file.read_text("utf-8")
+    except UnicodeDecodeError as exc:
+        raise click.ClickException(f"{file} is not UTF-8 text: {exc.reason}") from None
+    try:
+        records = import_survey(
+            text, book, assessed_on=date.today(), taken_ids={r.id for r in pool}
+        )
+    except SurveyImportError as exc:
+        click.echo(f"{file}: {exc}", err=True)
+        raise SystemExit(1) from None
+    if dry_run:
+        click.echo(f"Dry run: all {len(records)} rows of {file} are valid; nothing was written.")
+        return
+    save_pool([*pool, *records], pool_path)
+    click.echo(f"Imported {len(records)} cities into {pool_path} ({len(pool) + len(records)} now)")
+
+
+@pool_group.command("export")
+@click.argument("pool_path", metavar="POOL", type=EXISTING_FILE)
+@click.option("-o", "--output", type=OUTPUT_FILE, required=True, help="File to write.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True
+)
+@RULEBOOK_OPTION
+def export_command(pool_path: Path, output: Path, fmt: str, rulebook_path: Path) -> None:
+    """Export the pool POOL as JSON Lines or as CSV (survey columns plus scores)."""
+    records = _load_or_exit(pool_path)
+    if fmt == "jsonl":
+        save_pool(records, output)
+    else:
+        book = load_rulebook_or_exit(rulebook_path)
+        order = [q.id for d in book.dimensions for q in d.questions]
+        extra = sorted({q for r in records for q in r.answers} - set(order))
+        header, rows = export_rows(records, [*order, *extra])
+        with output.open("w", encoding="utf-8", newline="") as out:
+            writer = csv.writer(out)
+            writer.writerow(header)
+            writer.writerows(rows)
+    click.echo(f"Exported {len(records)} cities to {output} ({fmt})")
+
+
+@pool_group.command("stats")
+@click.argument("pool_path", metavar="POOL", type=EXISTING_FILE)
+@click.option("--json", "as_json", is_flag=True, help="Print the aggregates as JSON.")
+@click.option("--no-demo", is_flag=True, help="Leave out demo (fictional) cities.")
+@RULEBOOK_OPTION
+def stats_command(pool_path: Path, as_json: bool, no_demo: bool, rulebook_path: Path) -> None:
+    """Print the share of cities meeting each headline indicator, beside published figures."""
+    book = load_rulebook_or_exit(rulebook_path)
+    records = _load_or_exit(pool_path)
+    aggregates = aggregate_pool(records, [i.id for i in book.indicators], include_demo=not no_demo)
+    if as_json:
+        click.echo(json.dumps(_stats_json(aggregates, book), indent=2))
+    else:
+        click.echo(format_stats(aggregates, book, pool_path.name))
+
+
+def _load_or_exit(path: Path) -> list[PoolRecord]:
+    try:
+        return load_pool(path)
+    except PoolFileError as exc:
+        click.echo(str(exc), err=True)
+        raise SystemExit(1) from None
+
+
+def _stats_json(aggregates: PoolAggregates, book: Rulebook) -> dict[str, object]:
+    references = {
+        i.id: [r.model_dump() for r in i.references] for i in book.indicators if i.references
+    }
+    return {"aggregates": aggregates.model_dump(), "references": references}
+
+
+def format_stats(aggregates: PoolAggregates, book: Rulebook, name: str) -> str:
+    """The aggregates as a plain-text report: headline table, then one row per group."""
+    demo = aggregates.demo_cities
+    lines = [
+        f"Pool {name}: {aggregates.cities} cities"
+        + (f", of which {demo} demo cities (fictional data)" if demo else "")
+        + ("; demo cities left out" if not aggregates.include_demo else ""),
+        f"Groups and figures over fewer than {aggregates.min_group_size} cities are suppressed.",
+        "",
+        f"{'Headline indicator':<66} {'Pool':>5} {'n':>6}  Published",
+    ]
+    overall = aggregates.row("overall", "all cities")
+    sources: dict[str, None] = {}
+    for number, (indicator, cell) in enumerate(
+        zip(book.indicators, overall.indicators, strict=True), 1
+    ):
+        label = f"[{number}] {text_in(indicator.label)}"
+        published = ", ".join(f"{r.share:.0%} ({r.year})" for r in indicator.references)
+        sources.update(dict.fromkeys(r.source for r in indicator.references))
+        pool = "supp." if cell.suppressed else f"{cell.share:.0%}"
+        n = "" if cell.n is None else str(cell.n)
+        lines.append(f"{label:<66} {pool:>5} {n:>6}  {published or '-'}")
+    if sources:
+        lines += ["", "Published figures:", *[f"  {source}" for source in sources]]
+    groups = [row for row in aggregates.rows if row.grouping != "overall"]
+    if groups:
+        columns = "".join(f"{f'[{k}]':>7}" for k in range(1, len(book.indicators) + 1))
+        lines += ["", f"{'Group':<46} {'n':>6}{columns}", *map(_group_line, groups)]
+    return "\n".join(lines)
+
+
+def _group_line(row: GroupRow) -> str:
+    label = f"{row.grouping.replace('_', ' ')}: {row.group}"
+    if row.suppressed:
+        return f"{label:<46} {'suppressed (too few cities)':>34}"
+    cells = "".join(f"{'supp.' if c.suppressed else f'{c.share:.0%}':>7}" for c in row.indicators)
+    return f"{label:<46} {row.n:>6}{cells}"

@@ -1,0 +1,293 @@
+"""The assessment flow: landing, city profile, one page per dimension, check, submit.
+
+Every page works without JavaScript. Answers are saved at every step; the secret resume link
+(``/a/<token>/...``) is the only key to an assessment.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from flask import Blueprint, abort, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
+
+from benchmark.profile import CityProfile
+from rules import Dimension, text_in
+from web import state, storage
+from web.cities import city_profile, country_facts, search_cities
+from web.flow import (
+    CHECK_STEP,
+    PROFILE_STEP,
+    applicable_questions,
+    first_open_step,
+    page_questions,
+    prune_answers,
+    steps,
+)
+from web.forms import FieldError, PageAnswers, ProfileForm, field_id, parse_page, parse_profile
+from web.submit import submit
+from web.tokens import hash_token, looks_like_token, new_token
+from web.views import error_map, question_views, stored_values, summary_sections
+
+__all__ = ["bp", "load_assessment", "render_check"]
+
+bp = Blueprint("pages", __name__)
+
+
+def load_assessment(token: str) -> storage.StoredAssessment:
+    """The assessment of a resume token, or a 404 for a wrong, unknown or expired token."""
+    if not looks_like_token(token):
+        abort(404)
+    found = storage.find_assessment(token_hash=hash_token(token))
+    if found is None:
+        abort(404)
+    age = datetime.now(UTC).replace(tzinfo=None) - found.created_at
+    if age > timedelta(days=state.settings().resume_token_days):
+        abort(404)
+    return found
+
+
+def _step_context(token: str, key: str) -> dict[str, Any]:
+    all_steps = steps(state.rulebook())
+    step = next(s for s in all_steps if s.key == key)
+    return {
+        "token": token,
+        "step": step,
+        "total_steps": len(all_steps),
+        "resume_url": url_for("pages.resume", token=token, _external=True),
+    }
+
+
+def _step_url(token: str, key: str) -> str:
+    if key == PROFILE_STEP:
+        return url_for("pages.profile", token=token)
+    if key == CHECK_STEP:
+        return url_for("pages.check", token=token)
+    return url_for("pages.dimension", token=token, dimension_id=key)
+
+
+def _next_url(token: str, key: str) -> str:
+    if request.form.get("return_to") == CHECK_STEP:
+        return url_for("pages.check", token=token)
+    keys = [s.key for s in steps(state.rulebook())]
+    return _step_url(token, keys[keys.index(key) + 1])
+
+
+def _previous_url(token: str, key: str) -> str:
+    keys = [s.key for s in steps(state.rulebook())]
+    position = keys.index(key)
+    return url_for("pages.landing") if position == 0 else _step_url(token, keys[position - 1])
+
+
+@bp.get("/")
+def landing() -> str:
+    """What this is, how long it takes, what is stored and who sees it."""
+    book = state.rulebook()
+    questions = sum(len(d.questions) for d in book.dimensions)
+    return render_template(
+        "landing.html",
+        dimensions=book.dimensions,
+        questions=questions,
+        text_in=text_in,
+        resume_days=state.settings().resume_token_days,
+    )
+
+
+@bp.post("/start")
+def start() -> Response:
+    """Create an assessment and send the user to its first step."""
+    book = state.rulebook()
+    token = new_token()
+    storage.create_assessment(
+        token_hash=hash_token(token),
+        rulebook_id=book.id,
+        rulebook_version=book.version,
+        rulebook_hash=book.content_hash,
+    )
+    return redirect(url_for("pages.profile", token=token), code=303)
+
+
+@bp.get("/a/<token>")
+def resume(token: str) -> Response:
+    """Where a resume link lands: the first step still to do, or the results."""
+    found = load_assessment(token)
+    if found.submitted:
+        return redirect(url_for("results.results", token=token))
+    key = first_open_step(state.rulebook(), found.profile, found.answers)
+    return redirect(_step_url(token, key))
+
+
+def _profile_values(found: storage.StoredAssessment) -> dict[str, str]:
+    values: dict[str, str] = {}
+    chosen = request.args.get("city", "")
+    picked = city_profile(int(chosen)) if chosen.isdigit() and len(chosen) < 12 else None
+    source: dict[str, Any] = dict(found.profile or {})
+    if picked is not None:
+        source = {**source, **picked.model_dump(exclude={"team_size"})}
+    for key in ("name", "country", "population", "team_size", "geonameid"):
+        if source.get(key) is not None:
+            values[key] = str(source[key])
+    if "capital" in source:
+        values["capital"] = "yes" if source["capital"] else "no"
+    if found.sharing:
+        values["sharing"] = found.sharing
+    return values
+
+
+def _render_profile(
+    token: str, values: dict[str, str], errors: list[FieldError], status: int = 200
+) -> tuple[str, int]:
+    query = request.args.get("q", "").strip()[:100]
+    results = search_cities(query) if query else []
+    return render_template(
+        "profile.html",
+        values=values,
+        errors=errors,
+        error=error_map(errors),
+        query=query,
+        results=results,
+        searched=bool(query),
+        return_to=request.values.get("return_to", ""),
+        **_step_context(token, PROFILE_STEP),
+        back_url=url_for("pages.landing"),
+    ), status
+
+
+@bp.route("/a/<token>/profile", methods=["GET", "POST"])
+def profile(token: str) -> Response | tuple[str, int]:
+    """The city profile: search the gazetteer, check the details, choose what to share."""
+    found = load_assessment(token)
+    if found.submitted:
+        return redirect(url_for("results.results", token=token))
+    if request.method == "GET":
+        return _render_profile(token, _profile_values(found), [])
+    parsed, errors, raw = parse_profile(request.form)
+    if parsed is None:
+        values = {k: v for k, v in raw.items() if v is not None}
+        return _render_profile(token, values, errors, status=400)
+    storage.save_profile(
+        assessment_id=found.id, profile=_profile_record(parsed), sharing=parsed.sharing
+    )
+    return redirect(_next_url(token, PROFILE_STEP), code=303)
+
+
+def _profile_record(form: ProfileForm) -> dict[str, Any]:
+    facts = country_facts(form.country)
+    assert facts is not None  # parse_profile rejects unknown countries
+    profile = CityProfile(
+        name=form.name,
+        country=form.country,
+        region=facts.region,
+        population=form.population,
+        capital=form.capital == "yes",
+        eu_member=facts.eu_member,
+        team_size=form.team_size,
+        geonameid=form.geonameid,
+    )
+    return profile.model_dump(mode="json")
+
+
+def _dimension(dimension_id: str) -> Dimension:
+    for dimension in state.rulebook().dimensions:
+        if dimension.id == dimension_id:
+            return dimension
+    abort(404)
+
+
+def _render_dimension(
+    token: str,
+    dimension: Dimension,
+    values: dict[str, str],
+    errors: list[FieldError],
+    answers: dict[str, Any],
+    status: int = 200,
+) -> tuple[str, int]:
+    book = state.rulebook()
+    questions = page_questions(book, dimension, answers)
+    return render_template(
+        "dimension.html",
+        dimension=dimension,
+        title=text_in(dimension.title),
+        description=text_in(dimension.description),
+        questions=question_views(book, questions, values, errors),
+        errors=errors,
+        return_to=request.values.get("return_to", ""),
+        back_url=_previous_url(token, dimension.id),
+        **_step_context(token, dimension.id),
+    ), status
+
+
+@bp.route("/a/<token>/step/<dimension_id>", methods=["GET", "POST"])
+def dimension(token: str, dimension_id: str) -> Response | tuple[str, int]:
+    """One dimension's questions; skip logic decides which apply."""
+    found = load_assessment(token)
+    if found.submitted:
+        return redirect(url_for("results.results", token=token))
+    page = _dimension(dimension_id)
+    if request.method == "GET":
+        values = stored_values(found.answers, found.notes)
+        return _render_dimension(token, page, values, [], found.answers)
+    parsed, merged = _parse_dimension(page, found)
+    if parsed.errors:
+        return _render_dimension(token, page, parsed.raw, parsed.errors, merged, status=400)
+    here = {q.id for q in page.questions}
+    notes = {q: n for q, n in found.notes.items() if q not in here} | parsed.notes
+    notes = {q: n for q, n in notes.items() if q in merged}
+    storage.save_answers(assessment_id=found.id, answers=merged, notes=notes)
+    return redirect(_next_url(token, dimension_id), code=303)
+
+
+def _parse_dimension(
+    page: Dimension, found: storage.StoredAssessment
+) -> tuple[PageAnswers, dict[str, Any]]:
+    """Parse a dimension page; a question is required when it applies given the new answers."""
+    book = state.rulebook()
+    here = {q.id for q in page.questions}
+    others = {q: v for q, v in found.answers.items() if q not in here}
+    shown = page_questions(book, page, found.answers)
+    first = parse_page(shown, request.form, required=set())
+    merged = prune_answers(book, others | first.answers)
+    applies = applicable_questions(book, others | first.answers)
+    parsed = parse_page(shown, request.form, required={q.id for q in shown if q.id in applies})
+    return parsed, merged
+
+
+@bp.get("/a/<token>/check")
+def check(token: str) -> Response | tuple[str, int]:
+    """Check your answers, with a Change link for each."""
+    found = load_assessment(token)
+    if found.submitted:
+        return redirect(url_for("results.results", token=token))
+    return render_check(token, found, [])
+
+
+def render_check(
+    token: str, found: storage.StoredAssessment, errors: list[FieldError], status: int = 200
+) -> tuple[str, int]:
+    """Render the check-your-answers page, with ``errors`` from a failed submission."""
+    book = state.rulebook()
+    sections = summary_sections(book, found.answers, found.notes)
+    return render_template(
+        "check.html",
+        profile=found.profile,
+        sharing=found.sharing,
+        sections=sections,
+        missing=sum(s.missing for s in sections),
+        errors=errors,
+        field_id=field_id,
+        back_url=_previous_url(token, CHECK_STEP),
+        **_step_context(token, CHECK_STEP),
+    ), status
+
+
+@bp.post("/a/<token>/submit")
+def submit_view(token: str) -> Response | tuple[str, int]:
+    """Score the answers, store the scorecard, add the city to the pool if it agreed."""
+    found = load_assessment(token)
+    if found.submitted:
+        return redirect(url_for("results.results", token=token), code=303)
+    errors = submit(found, link=lambda key, anchor: _step_url(token, key) + anchor)
+    if errors:
+        return render_check(token, found, errors, status=400)
+    return redirect(url_for("results.results", token=token), code=303)

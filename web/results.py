@@ -1,0 +1,167 @@
+"""The results page and its downloads (JSON, CSV)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Blueprint, Response, redirect, render_template, url_for
+from werkzeug.wrappers import Response as BaseResponse
+
+from benchmark.profile import CityProfile
+from rules import Rulebook, Scorecard, text_in
+from rules.index import RulebookIndex
+from web import state, storage
+from web.chart import dimension_chart
+from web.flow import answer_label
+from web.pages import load_assessment
+from web.peers import find_peers
+
+__all__ = ["bp"]
+
+bp = Blueprint("results", __name__)
+
+CSV_COLUMNS = (
+    "dimension_id",
+    "dimension",
+    "score",
+    "level",
+    "level_name",
+    "capped_by",
+    "answered",
+    "not_applicable",
+    "unknown",
+    "skipped",
+)
+
+
+@dataclass(frozen=True)
+class TraceRow:
+    """One line of "why this score"."""
+
+    question: str
+    answer: str
+    points: int
+    max_points: int
+    note: str | None
+
+
+def _submitted(token: str) -> tuple[storage.StoredAssessment, Scorecard, CityProfile] | None:
+    found = load_assessment(token)
+    if not found.submitted or found.scorecard is None or found.profile is None:
+        return None
+    return found, Scorecard.model_validate(found.scorecard), CityProfile(**found.profile)
+
+
+def _trace(book: Rulebook, card: Scorecard) -> dict[str, list[TraceRow]]:
+    questions = RulebookIndex.of(book).questions
+    traces: dict[str, list[TraceRow]] = {}
+    for dim in card.dimensions:
+        rows = []
+        for line in dim.trace:
+            question = questions.get(line.question)
+            text = text_in(question.text) if question else line.question
+            if line.status == "skipped":
+                answer = "Does not apply (scored 0)"
+            elif question is not None and line.answer is not None:
+                answer = answer_label(question, line.answer)
+            else:
+                answer = str(line.answer)
+            rows.append(TraceRow(text, answer, line.points, line.max_points, line.note))
+        traces[dim.id] = rows
+    return traces
+
+
+def _question_texts(book: Rulebook) -> dict[str, str]:
+    return {qid: text_in(q.text) for qid, q in RulebookIndex.of(book).questions.items()}
+
+
+@bp.get("/a/<token>/results")
+def results(token: str) -> BaseResponse | str:
+    """Overall level and floor, chart and table, trace, next steps, peers, advice."""
+    loaded = _submitted(token)
+    if loaded is None:
+        return redirect(url_for("pages.check", token=token))
+    found, card, profile = loaded
+    book = state.rulebook()
+    peers = find_peers(profile, card, city_id=f"submitted-{found.id}")
+    indicator_labels = {i.id: text_in(i.label) for i in book.indicators}
+    return render_template(
+        "results.html",
+        token=token,
+        profile=profile,
+        card=card,
+        chart=dimension_chart(card, book.levels),
+        traces=_trace(book, card),
+        question_texts=_question_texts(book),
+        dimension_titles={d.id: d.title for d in card.dimensions},
+        indicators=[(indicator_labels.get(k, k), v) for k, v in card.indicators.items()],
+        levels=book.levels,
+        text_in=text_in,
+        peers=peers,
+        resume_url=url_for("pages.resume", token=token, _external=True),
+        sharing=found.sharing,
+    )
+
+
+def _download_name(profile: CityProfile, extension: str) -> str:
+    safe = "".join(c if c.isascii() and c.isalnum() else "-" for c in profile.name).strip("-")
+    return f"citydip-{safe.lower() or 'results'}.{extension}"
+
+
+def _attachment(filename: str) -> dict[str, str]:
+    return {"Content-Disposition": f'attachment; filename="{filename}"'}
+
+
+@bp.get("/a/<token>/results.json")
+def results_json(token: str) -> BaseResponse:
+    """The scorecard and profile as JSON."""
+    loaded = _submitted(token)
+    if loaded is None:
+        return redirect(url_for("pages.check", token=token))
+    found, card, profile = loaded
+    body: dict[str, Any] = {
+        "profile": profile.model_dump(mode="json"),
+        "submitted_at": found.submitted_at.isoformat() + "Z" if found.submitted_at else None,
+        "scorecard": card.model_dump(mode="json"),
+    }
+    return Response(
+        json.dumps(body, indent=2, ensure_ascii=False),
+        mimetype="application/json",
+        headers=_attachment(_download_name(profile, "json")),
+    )
+
+
+@bp.get("/a/<token>/results.csv")
+def results_csv(token: str) -> BaseResponse:
+    """One row per dimension: score, level, the gate that capped it, answer counts."""
+    loaded = _submitted(token)
+    if loaded is None:
+        return redirect(url_for("pages.check", token=token))
+    _found, card, profile = loaded
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for dim in card.dimensions:
+        writer.writerow(
+            [
+                dim.id,
+                dim.title,
+                "" if dim.score is None else f"{dim.score:.1f}",
+                "" if dim.level is None else dim.level,
+                dim.level_name or "",
+                dim.capped_by.reason if dim.capped_by else "",
+                dim.answered,
+                dim.not_applicable,
+                dim.unknown,
+                dim.skipped,
+            ]
+        )
+    return Response(
+        out.getvalue(),
+        mimetype="text/csv",
+        headers=_attachment(_download_name(profile, "csv")),
+    )

@@ -1,0 +1,112 @@
+"""Security headers, CSRF, rate limits and friendly error pages.
+
+Bad input must never give a 500: every HTTP error the app or Werkzeug raises is rendered as a
+plain page that says what happened and what to do next.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, Response, render_template, request
+from flask_babel import gettext as _
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_wtf.csrf import CSRFError, CSRFProtect
+from werkzeug.exceptions import HTTPException
+
+__all__ = ["CONTENT_SECURITY_POLICY", "init_app"]
+
+#: No inline script or style, no other hosts: every asset is served by the app itself.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+)
+
+_WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def init_app(app: Flask, *, write_limit: str) -> None:
+    """Install the write rate limit, CSRF protection, security headers and error pages."""
+    # The limiter goes first so that requests refused by CSRF count against the limit too.
+    Limiter(
+        get_remote_address,
+        app=app,
+        storage_uri="memory://",
+        default_limits=[write_limit],
+        default_limits_exempt_when=lambda: request.method not in _WRITE_METHODS,
+        headers_enabled=False,
+    )
+    CSRFProtect(app)
+    app.after_request(_security_headers)
+    app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(HTTPException, _http_error)
+
+
+def _security_headers(response: Response) -> Response:
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    # Resume tokens are in URLs: never leak them to another site through the Referer header.
+    headers.setdefault("Referrer-Policy", "no-referrer")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    if request.path.startswith("/a/"):
+        # Private answers: keep them out of shared and back-forward caches.
+        headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _messages(status: int) -> tuple[str, str]:
+    pages = {
+        400: (
+            _("Sorry, there is a problem with what was sent"),
+            _("Go back, check the page and try again."),
+        ),
+        404: (
+            _("Page not found"),
+            _(
+                "If you typed the web address, check it is correct. If you used a link to "
+                "come back to your assessment, check that you copied all of it: links stop "
+                "working some time after the assessment was started."
+            ),
+        ),
+        405: (
+            _("This page cannot be used in that way"),
+            _("Go back to the start page and follow the links from there."),
+        ),
+        413: (
+            _("What you sent is too large"),
+            _("Go back, shorten your notes and try again. Nothing on that page was saved."),
+        ),
+        429: (
+            _("Too many requests"),
+            _("You have sent a lot of forms in a short time. Wait a minute and try again."),
+        ),
+    }
+    return pages.get(
+        status,
+        (
+            _("Sorry, there is a problem with the service"),
+            _("Try again later. Your saved answers are safe."),
+        ),
+    )
+
+
+def _render_error(status: int, title: str, message: str) -> tuple[str, int]:
+    return render_template("error.html", title=title, message=message, status=status), status
+
+
+def _csrf_error(_error: CSRFError) -> tuple[str, int]:
+    return _render_error(
+        400,
+        _("This form has expired"),
+        _(
+            "The page was open too long, or it was not sent from this site. Go back, reload "
+            "the page and try again. Answers you saved before are safe."
+        ),
+    )
+
+
+def _http_error(error: HTTPException) -> tuple[str, int]:
+    status = error.code or 500
+    title, message = _messages(status)
+    return _render_error(status, title, message)

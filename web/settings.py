@@ -1,0 +1,188 @@
+"""Settings of the web app, read from ``CITYDIP_*`` environment variables.
+
+The fields of :class:`Settings` are the one table of (name, default, help) that validates the
+environment, and that :func:`configuration_markdown` turns into ``docs/configuration.md``
+(``python -m web.settings > docs/configuration.md``; a test keeps the two in step).
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from rules import DEFAULT_RULEBOOK
+
+__all__ = [
+    "ENV_PREFIX",
+    "Settings",
+    "configuration_markdown",
+    "load_secret_key",
+    "settings_table",
+    "split_overrides",
+]
+
+ENV_PREFIX = "CITYDIP_"
+
+#: File in the instance folder that keeps the generated secret key between restarts.
+SECRET_KEY_FILE = "secret_key"
+
+
+class Settings(BaseSettings):
+    """Everything an operator can set; each field's description is its help text."""
+
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="forbid", frozen=True)
+
+    database_url: str | None = Field(
+        default=None,
+        description="SQLAlchemy database URL. Default: an SQLite file `citydip.sqlite3` in the "
+        "instance folder. PostgreSQL: `postgresql+psycopg://user:pass@host/db`.",
+    )
+    instance_path: Path | None = Field(
+        default=None,
+        description="Instance folder (database, generated secret key). Default: Flask's "
+        "instance folder beside the package.",
+    )
+    rulebook_path: Path = Field(
+        default=DEFAULT_RULEBOOK,
+        description="Rulebook folder. The app refuses to start when the rulebook has problems.",
+    )
+    secret_key: SecretStr | None = Field(
+        default=None,
+        description="Key that signs session cookies and CSRF tokens. When unset, a random key "
+        "is generated once and kept in `<instance>/secret_key`.",
+    )
+    admin_token: SecretStr | None = Field(
+        default=None,
+        description="Token for the admin pages; admin pages are off while it is unset.",
+    )
+    demo_pool: bool = Field(
+        default=True,
+        description="Load fictional demo cities into an empty peer pool on first start, so "
+        "that peers appear at once. They are always labelled as demo data.",
+    )
+    demo_pool_size: int = Field(
+        default=300, ge=0, le=100_000, description="Number of demo cities to generate."
+    )
+    demo_seed: int = Field(default=1, description="Random seed of the demo pool generator.")
+    k: int = Field(default=10, ge=1, le=100, description="Number of peers shown in each mode.")
+    max_content_length: int = Field(
+        default=256 * 1024,
+        ge=1024,
+        description="Largest request body accepted, in bytes; larger ones get a 413 page.",
+    )
+    resume_token_days: int = Field(
+        default=365,
+        ge=1,
+        description="Days a resume link stays valid after the assessment was started; after "
+        "that the link shows 'page not found'.",
+    )
+    session_cookie_secure: bool = Field(
+        default=False,
+        description="Send cookies over HTTPS only. Turn on whenever the app is served over "
+        "HTTPS (off by default so that http://127.0.0.1 works).",
+    )
+    write_rate_limit: str = Field(
+        default="120 per minute",
+        description="Rate limit on form submissions (POST) per client address, in "
+        "Flask-Limiter notation; `0 per minute` is not allowed, use a large number instead.",
+    )
+
+
+def split_overrides(config: Mapping[str, Any] | None) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Split a test config into (settings fields, plain Flask config keys).
+
+    A key names a setting when it matches a field of :class:`Settings`, in any case
+    (``DATABASE_URL`` or ``database_url``); every other key goes to ``app.config`` as it is.
+    """
+    fields: dict[str, Any] = {}
+    flask_config: dict[str, Any] = {}
+    for key, value in (config or {}).items():
+        name = key.lower()
+        if name in Settings.model_fields:
+            fields[name] = value
+        else:
+            flask_config[key] = value
+    return fields, flask_config
+
+
+def load_secret_key(settings: Settings, instance_path: Path) -> str:
+    """The configured secret key, or one generated once and kept in the instance folder."""
+    if settings.secret_key is not None:
+        return settings.secret_key.get_secret_value()
+    key_file = instance_path / SECRET_KEY_FILE
+    if key_file.is_file():
+        key = key_file.read_text("utf-8").strip()
+        if key:
+            return key
+    key = secrets.token_urlsafe(48)
+    key_file.touch(mode=0o600)
+    key_file.write_text(key + "\n", "utf-8")
+    return key
+
+
+def settings_table() -> list[tuple[str, str, str]]:
+    """Rows of (environment variable, default, help), in field order."""
+    rows = []
+    for name, field in Settings.model_fields.items():
+        default = field.default
+        if isinstance(default, Path):
+            shown = "the shipped rulebook" if default == DEFAULT_RULEBOOK else str(default)
+        elif default is None:
+            shown = "unset"
+        elif isinstance(default, bool):
+            shown = "true" if default else "false"
+        else:
+            shown = str(default)
+        rows.append((ENV_PREFIX + name.upper(), shown, field.description or ""))
+    return rows
+
+
+def configuration_markdown() -> str:
+    """The text of ``docs/configuration.md``, generated from :class:`Settings`."""
+    lines = [
+        "# Configuration",
+        "",
+        "The web app reads its settings from environment variables with the prefix "
+        f"`{ENV_PREFIX}`. This file is generated from `web/settings.py` "
+        "(`python -m web.settings > docs/configuration.md`); a test checks that it is current.",
+        "",
+        "| Variable | Default | What it does |",
+        "|---|---|---|",
+    ]
+    for name, default, help_text in settings_table():
+        lines.append(f"| `{name}` | {default} | {help_text} |")
+    lines += [
+        "",
+        "Booleans accept `true`/`false`, `1`/`0`, `yes`/`no`. Example:",
+        "",
+        "```sh",
+        "CITYDIP_DEMO_POOL=false CITYDIP_K=5 citydip serve --port 8080",
+        "```",
+        "",
+        "## Database",
+        "",
+        "The schema is managed by Alembic (`web/migrations/`). The app upgrades the database to",
+        "the latest revision every time it starts, so a fresh install needs no extra step;",
+        "`citydip db upgrade` does the same by hand (for example before starting several app",
+        "instances against one PostgreSQL database). SQLite runs with `journal_mode=WAL`,",
+        "`busy_timeout=5000`, `synchronous=NORMAL` and `foreign_keys=ON`.",
+        "",
+        "## Demo pool",
+        "",
+        "When the peer pool is empty at start-up and `CITYDIP_DEMO_POOL` is true, the app",
+        "generates `CITYDIP_DEMO_POOL_SIZE` fictional cities with seed `CITYDIP_DEMO_SEED` and",
+        "stores them with source `demo`. They are never given real names and are shown as",
+        "demo data. Submitted assessments whose city agreed to share join the pool as",
+        "source `submitted`.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(configuration_markdown(), end="")

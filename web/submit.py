@@ -1,0 +1,80 @@
+"""Submitting an assessment: validate and score the answers, store them, join the pool."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from flask_babel import gettext as _
+from pydantic import ValidationError
+
+from benchmark.profile import CityProfile
+from benchmark.record import PoolRecord, ScoreSummary
+from rules import Answers, AnswersError, Rulebook, Scorecard, score_assessment, text_in
+from rules.errors import AnswerProblem
+from rules.index import RulebookIndex
+from web import state, storage
+from web.forms import FieldError, field_id
+
+__all__ = ["pool_record", "submit"]
+
+#: Builds a link to a step: (step key, "#anchor") → URL.
+StepLink = Callable[[str, str], str]
+
+
+def submit(found: storage.StoredAssessment, *, link: StepLink) -> list[FieldError]:
+    """Score and store ``found``; returns the problems that stop submission (none: done)."""
+    book = state.rulebook()
+    profile = _profile(found)
+    if profile is None:
+        return [FieldError("profile", "", _("Tell us about your city"), href=link("profile", ""))]
+    answers = Answers(rulebook=book.id, answers=found.answers, notes=found.notes)
+    try:
+        card = score_assessment(book, answers)
+    except AnswersError as exc:
+        return [_problem(book, p, link) for p in exc.problems]
+    record = pool_record(found, profile, card) if found.sharing in ("named", "anonymous") else None
+    storage.submit_assessment(
+        assessment_id=found.id, scorecard=card.model_dump(mode="json"), pool_record=record
+    )
+    return []
+
+
+def _profile(found: storage.StoredAssessment) -> CityProfile | None:
+    if not found.profile:
+        return None
+    try:
+        return CityProfile.model_validate(found.profile)
+    except ValidationError:  # a profile saved by an older version: ask again
+        return None
+
+
+def pool_record(
+    found: storage.StoredAssessment, profile: CityProfile, card: Scorecard
+) -> PoolRecord:
+    """The peer-pool entry of a submitted assessment whose city agreed to share."""
+    return PoolRecord(
+        id=f"submitted-{found.id}",
+        profile=profile,
+        answers=dict(found.answers),
+        scores=ScoreSummary.of(card),
+        source="submitted",
+        assessed_on=datetime.now(UTC).date(),
+        rulebook_version=card.rulebook_version,
+        consent_named=found.sharing == "named",
+    )
+
+
+def _problem(book: Rulebook, problem: AnswerProblem, link: StepLink) -> FieldError:
+    index = RulebookIndex.of(book)
+    question = index.questions.get(problem.question or "")
+    if question is None:
+        return FieldError("answers", "", _("Some answers no longer fit: %(m)s", m=problem.message))
+    text = text_in(question.text)
+    if problem.message == "an answer is required":
+        message = _("Answer this question: %(q)s", q=text)
+    else:
+        message = f"{text}: {problem.message}"
+    anchor = field_id(question.id) + ("" if question.kind == "number" else "-0")
+    dimension = index.dimension_of[question.id].id
+    return FieldError(question.id, anchor, message, href=link(dimension, f"#{anchor}"))

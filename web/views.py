@@ -1,0 +1,170 @@
+"""View models: what the templates show for questions, answers and errors, as plain data."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask_babel import gettext as _
+
+from rules import Dimension, Question, Rulebook, text_in
+from rules.model import NA, UNKNOWN
+from web.flow import answer_label, applicable_questions, condition_hint
+from web.forms import FieldError, field_id
+
+__all__ = [
+    "AnswerRow",
+    "ChoiceView",
+    "QuestionView",
+    "SummarySection",
+    "error_map",
+    "question_views",
+    "summary_sections",
+]
+
+
+@dataclass(frozen=True)
+class ChoiceView:
+    """One radio option."""
+
+    value: str
+    label: str
+    id: str
+    hint: str | None = None
+    #: True for N/A and "don't know", shown after an "or" divider
+    extra: bool = False
+
+
+@dataclass(frozen=True)
+class QuestionView:
+    """One question as a form block."""
+
+    id: str
+    name: str
+    kind: str
+    text: str
+    help: str
+    condition: str | None
+    choices: list[ChoiceView]
+    value: str
+    note: str
+    allow_unknown: bool
+    unknown_checked: bool
+    error: str | None = None
+    note_error: str | None = None
+
+
+def error_map(errors: list[FieldError]) -> dict[str, str]:
+    """Field name → message, for the inline errors."""
+    return {e.field: e.message for e in errors}
+
+
+def _choices(question: Question) -> list[ChoiceView]:
+    base = field_id(question.id)
+    views = [
+        ChoiceView(option.value, text_in(option.label), f"{base}-{i}")
+        for i, option in enumerate(question.options)
+    ]
+    if question.allow_na:
+        hint = text_in(question.na_help) if question.na_help else None
+        views.append(ChoiceView(NA, _("Not applicable"), f"{base}-na", hint, extra=True))
+    if question.allow_unknown and question.kind != "number":
+        views.append(ChoiceView(UNKNOWN, _("I don't know"), f"{base}-unknown", extra=True))
+    return views
+
+
+def question_views(
+    book: Rulebook,
+    questions: list[Question],
+    values: Mapping[str, str],
+    errors: list[FieldError],
+) -> list[QuestionView]:
+    """Form blocks for ``questions``, filled with ``values`` (raw strings) and ``errors``."""
+    by_field = error_map(errors)
+    views = []
+    for question in questions:
+        qid = question.id
+        value = values.get(qid, "")
+        unknown = question.kind == "number" and value == UNKNOWN
+        views.append(
+            QuestionView(
+                id=field_id(qid),
+                name=qid,
+                kind=question.kind,
+                text=text_in(question.text),
+                help=text_in(question.help),
+                condition=condition_hint(book, question),
+                choices=_choices(question),
+                value="" if unknown else value,
+                note=values.get(f"{qid}--note", ""),
+                allow_unknown=question.allow_unknown,
+                unknown_checked=unknown or values.get(f"{qid}--unknown") == UNKNOWN,
+                error=by_field.get(qid),
+                note_error=by_field.get(f"{qid}--note"),
+            )
+        )
+    return views
+
+
+def stored_values(answers: Mapping[str, Any], notes: Mapping[str, str]) -> dict[str, str]:
+    """Stored answers and notes as the raw strings a form shows."""
+    values = {qid: str(value) for qid, value in answers.items()}
+    values.update({f"{qid}--note": note for qid, note in notes.items()})
+    return values
+
+
+@dataclass(frozen=True)
+class AnswerRow:
+    """One line of the check-your-answers page."""
+
+    question: str
+    question_id: str
+    answer: str | None
+    note: str | None
+    change_anchor: str
+
+
+@dataclass
+class SummarySection:
+    """The answers of one dimension on the check-your-answers page."""
+
+    dimension_id: str
+    title: str
+    rows: list[AnswerRow] = field(default_factory=list)
+
+    @property
+    def missing(self) -> int:
+        """How many questions of this section still need an answer."""
+        return sum(row.answer is None for row in self.rows)
+
+
+def summary_sections(
+    book: Rulebook, answers: Mapping[str, Any], notes: Mapping[str, str]
+) -> list[SummarySection]:
+    """The check-your-answers sections: every question that applies, answered or not."""
+    applies = applicable_questions(book, answers)
+    return [_section(d, applies, answers, notes) for d in book.dimensions]
+
+
+def _section(
+    dimension: Dimension,
+    applies: set[str],
+    answers: Mapping[str, Any],
+    notes: Mapping[str, str],
+) -> SummarySection:
+    section = SummarySection(dimension.id, text_in(dimension.title))
+    for question in dimension.questions:
+        if question.id not in applies:
+            continue
+        raw = answers.get(question.id)
+        section.rows.append(
+            AnswerRow(
+                question=text_in(question.text),
+                question_id=question.id,
+                answer=None if raw is None else answer_label(question, raw),
+                note=notes.get(question.id),
+                change_anchor=field_id(question.id),
+            )
+        )
+    return section
