@@ -19,11 +19,14 @@ from benchmark.record import PoolRecord
 
 __all__ = [
     "GROUPINGS",
+    "DimensionLevels",
     "GroupRow",
     "Grouping",
     "IndicatorCell",
     "PoolAggregates",
     "aggregate_pool",
+    "filter_pool",
+    "level_distribution",
 ]
 
 Grouping = Literal["overall", "region", "size_band", "eu_member"]
@@ -154,3 +157,59 @@ def _first_seen(pool: list[PoolRecord]) -> list[str]:
     for record in pool:
         seen.update(dict.fromkeys(record.scores.indicators))
     return list(seen)
+
+
+def filter_pool(
+    records: Iterable[PoolRecord],
+    *,
+    region: str | None = None,
+    size_band: str | None = None,
+    eu_member: bool | None = None,
+) -> list[PoolRecord]:
+    """The records in ``region``, ``size_band`` and EU membership (None: any)."""
+    return [
+        r
+        for r in records
+        if (region is None or r.profile.region == region)
+        and (size_band is None or r.profile.size_band == size_band)
+        and (eu_member is None or r.profile.eu_member == eu_member)
+    ]
+
+
+class DimensionLevels(_Frozen):
+    """How many cities reach each level in one dimension; None when suppressed."""
+
+    dimension: str
+    suppressed: bool
+    #: cities with a level in this dimension (not "not assessed")
+    n: int | None
+    #: level → number of cities, for every level asked for, in order
+    counts: dict[int, int] | None
+
+
+def level_distribution(
+    records: Iterable[PoolRecord], dimension_ids: Sequence[str], levels: Sequence[int]
+) -> list[DimensionLevels]:
+    """Per dimension, the number of cities at each of ``levels``.
+
+    A dimension with fewer than :data:`~benchmark.privacy.MIN_GROUP_SIZE` assessed cities is
+    suppressed, like a group of :func:`aggregate_pool`. Records without the dimension (scored
+    by another rulebook) or not assessed in it do not count.
+    """
+    pool = list(records)
+    rows = []
+    for dimension in dimension_ids:
+        reached = [
+            summary.level
+            for r in pool
+            if (summary := r.scores.dimensions.get(dimension)) is not None
+            and summary.level is not None
+        ]
+        if suppressed(len(reached)):
+            rows.append(DimensionLevels(dimension=dimension, suppressed=True, n=None, counts=None))
+            continue
+        counts = {level: reached.count(level) for level in levels}
+        rows.append(
+            DimensionLevels(dimension=dimension, suppressed=False, n=len(reached), counts=counts)
+        )
+    return rows

@@ -105,7 +105,7 @@ def population_text(population: float) -> str:
     if population >= 1_000_000:
         return f"{population / 1e6:.1f}M"
     if population >= 100_000:
-        return f"{population / 1e6:.2f}".rstrip("0") + "M"
+        return f"{population / 1e6:.2f}".rstrip("0").rstrip(".") + "M"
     return f"{population / 1e3:.0f}k"
 
 

@@ -171,30 +171,32 @@ class WeightedNeighbors(BaseEstimator):  # type: ignore[misc]
         self : WeightedNeighbors
             The fitted estimator.
         """
-        X = validate_data(self, X, dtype=[np.float64, np.float32])
+        data: NDArray[np.floating] = validate_data(self, X, dtype=[np.float64, np.float32])
         _check_int(self.n_neighbors, "n_neighbors")
         _check_int(self.leaf_size, "leaf_size")
-        self.weights_ = self._validated_weights(X.shape[1])
-        numeric = self._numeric_columns(X.shape[1])
+        self.weights_ = self._validated_weights(data.shape[1])
+        numeric = self._numeric_columns(data.shape[1])
         # Weights go into the matrix once: the search then runs plain Euclidean distance.
-        self.X_fit_ = _padded(X[:, numeric] * self.weights_[numeric])
-        self.n_samples_fit_ = X.shape[0]
+        self.X_fit_ = _padded(data[:, numeric] * self.weights_[numeric])
+        self.n_samples_fit_ = data.shape[0]
         self.index_ = self._index(self.X_fit_)
+        self._fit_categories(data)
+        return self
+
+    def _fit_categories(self, data: NDArray[np.floating]) -> None:
+        self.partitions_: tuple[tuple[Indices, _Index], ...] = ()
         if self.category_column is None:
             self.categories_ = np.empty(0)
             self.codes_ = np.zeros(self.n_samples_fit_, dtype=np.int32)
-            self.partitions_: tuple[tuple[Indices, _Index], ...] = ()
             self.mismatch_ = 0.0
-            return self
-        self.categories_, codes = np.unique(X[:, self.category_column], return_inverse=True)
+            return
+        self.categories_, codes = np.unique(data[:, self.category_column], return_inverse=True)
         self.codes_ = codes.astype(np.int32)
         self.mismatch_ = float(self.weights_[self.category_column] ** 2)
-        self.partitions_ = ()
         if self._partitions_pay_off():
             order = np.argsort(codes, kind="stable")
             groups = np.split(order, np.cumsum(np.bincount(codes))[:-1])
             self.partitions_ = tuple((rows, self._index(self.X_fit_[rows])) for rows in groups)
-        return self
 
     def _partitions_pay_off(self) -> bool:
         """Whether a mismatch is large against typical k-th neighbour distances.
@@ -241,7 +243,7 @@ class WeightedNeighbors(BaseEstimator):  # type: ignore[misc]
                 f"Expected n_neighbors <= {available} (training rows"
                 f"{' other than the query' if leave_self else ''}), got {k}"
             )
-        if leave_self:
+        if X is None:
             squared, index = self._search_rows(self.X_fit_, self.codes_, k, leave_self=True)
         else:
             squared, index = self._kneighbors_trusted(self._validated(X), k)

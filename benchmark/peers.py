@@ -391,7 +391,7 @@ def weak_dimensions(scores: Scores, dimension_ids: Sequence[str]) -> list[str]:
 
 def _check_unique(ids: NDArray[np.object_]) -> None:
     """``ids`` is sorted; a repeated id would make "leave the city itself out" ambiguous."""
-    repeated = np.flatnonzero(ids[1:] == ids[:-1]) if len(ids) > 1 else []
-    if len(repeated):
+    repeated = np.flatnonzero(ids[1:] == ids[:-1])
+    if repeated.size:
         shown = ", ".join(sorted({str(ids[i]) for i in repeated})[:5])
         raise ValueError(f"record ids must be unique in the pool; repeated: {shown}")

@@ -79,19 +79,46 @@ def validate_answers(rulebook: Rulebook, answers: Answers) -> ValidAnswers:
         problems.append(AnswerProblem(qid, "note given for a question that does not exist"))
     chosen: dict[str, int] = {}
     given: dict[str, Resolved] = {}
+    known = _text_answers(index)
     for qid, raw in answers.answers.items():
-        question = index.questions.get(qid)
-        if question is None:
-            continue
-        resolved = _resolve(question, raw, answers.notes.get(qid), index, problems)
-        if resolved is not None:
-            given[qid] = resolved
-            if resolved.option is not None:
-                chosen[qid] = resolved.option
+        note = answers.notes.get(qid)
+        # A text answer resolves the same way every time: look it up, then add the note.
+        key = (qid, raw) if isinstance(raw, str) else None
+        resolved = known.get(key) if key is not None else None
+        if resolved is None:
+            question = index.questions.get(qid)
+            if question is None:
+                continue
+            resolved = _resolve(question, raw, None, index, problems)
+            if resolved is None:
+                continue
+            if key is not None:
+                known[key] = resolved
+        if note is not None:
+            resolved = Resolved(resolved.status, resolved.option, resolved.given, note)
+        given[qid] = resolved
+        if resolved.option is not None:
+            chosen[qid] = resolved.option
     resolved_all = _apply_skip_logic(index, answers, chosen, given, problems)
     if problems:
         raise AnswersError(sorted(problems, key=lambda p: (p.question or "", p.message)))
     return ValidAnswers(index, resolved_all)
+
+
+_SKIPPED = Resolved("skipped", None, None, None)
+
+#: per rulebook index: (question id, text answer) → its resolution without a note, for valid
+#: answers only (so a few per question)
+_TEXT_ANSWERS: dict[int, tuple[RulebookIndex, dict[tuple[str, str], Resolved]]] = {}
+
+
+def _text_answers(index: RulebookIndex) -> dict[tuple[str, str], Resolved]:
+    cached = _TEXT_ANSWERS.get(id(index))
+    if cached is None or cached[0] is not index:
+        if len(_TEXT_ANSWERS) > 32:
+            _TEXT_ANSWERS.clear()
+        cached = _TEXT_ANSWERS[id(index)] = (index, {})
+    return cached[1]
 
 
 def _apply_skip_logic(
@@ -115,7 +142,8 @@ def _apply_skip_logic(
                 AnswerProblem(qid, "answered, but the question does not apply given other answers")
             )
         elif not applies:
-            resolved[qid] = Resolved("skipped", None, None, answers.notes.get(qid))
+            note = answers.notes.get(qid)
+            resolved[qid] = _SKIPPED if note is None else Resolved("skipped", None, None, note)
         elif qid in given:
             resolved[qid] = given[qid]
     return resolved

@@ -60,7 +60,7 @@ class CompiledRulebook:
     #: are 255, 254 and 253): the points scored in the low 16 bits, the points possible (0 for
     #: N/A) in the high 16 bits, so that one lookup and one sum give both per dimension.
     lookup: NDArray[np.int32]
-    #: per dimension: True when every question allows N/A, so it may end up not assessed
+    #: per dimension: True when its maximum can be 0 (N/A answers), so it may be not assessed
     may_be_unassessed: tuple[bool, ...]
 
     @classmethod
@@ -97,7 +97,8 @@ class CompiledRulebook:
             indicators=tuple(compile_condition(i.when) for i in rulebook.indicators),
             lookup=_lookup_table(points, points.max(axis=1)),
             may_be_unassessed=tuple(
-                all(q.allow_na for q in d.questions) for d in rulebook.dimensions
+                sum(q.max_points for q in d.questions if not q.allow_na) == 0
+                for d in rulebook.dimensions
             ),
         )
 
@@ -139,8 +140,12 @@ class CompiledRulebook:
                 score = 100.0 * points / maximum
             level = self._threshold_levels(score)
             for gate_level, holds in self.gates[d]:
-                # A failing gate caps the level below it: min(level, gate level - 1).
-                np.minimum(level, gate_level - 1, out=level, where=~holds(codes))
+                # A failing gate caps the level below it: min(level, gate level - 1). The cap
+                # is looked up by the gate's outcome, which numpy does faster than `where=`.
+                cap = np.array([gate_level - 1, 127], dtype=np.int8).take(
+                    holds(codes).view(np.uint8)
+                )
+                np.minimum(level, cap, out=level)
             # Same order of additions as rules.engine._weighted_mean, for identical floats.
             if self.may_be_unassessed[d]:
                 assessed = maximum > 0
@@ -195,7 +200,8 @@ class CompiledRulebook:
 
 
 def _lookup_table(points: NDArray[np.int16], max_points: NDArray[np.int16]) -> NDArray[np.int32]:
-    if int(points.sum()) >= 1 << 16:
+    """The packed (points scored, points possible) table described at ``lookup``."""
+    if int(points.sum()) >= 1 << 15:  # so that both halves fit in a signed 32-bit integer
         raise ValueError("too many points to pack per dimension; widen the lookup table")
     possible = max_points.astype(np.int32)[:, None] << 16
     table = np.zeros((len(points), 256), dtype=np.int32)

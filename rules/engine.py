@@ -15,15 +15,15 @@ Scoring rules (also in docs/design.md):
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from rules.answers import Answers, Resolved, ValidAnswers, validate_answers
-from rules.conditions import Condition, condition_atoms, evaluate
+from rules.conditions import AllOf, AnyOf, Condition, IsAtLeast, IsIn, IsOption, condition_atoms
 from rules.index import RulebookIndex
 from rules.model import Level, Rulebook, text_in
-from rules.scorecard import Scorecard
+from rules.scorecard import CappingGate, NextStep, Scorecard, TraceLine
 
 __all__ = ["level_for", "score_answers", "score_assessment", "score_valid"]
 
@@ -52,16 +52,14 @@ def score_valid(valid: ValidAnswers) -> Scorecard:
     rulebook = valid.index.rulebook
     plan = _plan_of(valid.index)
     chosen = valid.chosen()
-    option_index = valid.index.option_index
-    dimensions = [
-        _score_dimension(dim, valid.resolved, chosen, option_index, plan)
-        for dim in plan.dimensions
-    ]
+    scored = [_score_dimension(dim, valid.resolved, chosen, plan) for dim in plan.dimensions]
+    dimensions = [fields for fields, _ in scored]
     overall = _weighted_mean(dimensions)
-    overall_level = None if overall is None else level_for(rulebook.levels, overall)
+    overall_level = None if overall is None else _threshold_level(plan, overall)
     levels = [d["level"] for d in dimensions if d["level"] is not None]
-    # The scorecard is built as plain data and validated in one call: pydantic then creates
-    # the ~70 nested models in Rust, about twice as fast as calling each model's constructor.
+    # The scorecard is built as plain data and validated in one call, which lets pydantic
+    # create the nested models in Rust; parts that depend only on the rulebook and an option
+    # (most trace lines, every next step) are frozen models made once and shared.
     return Scorecard.model_validate(
         {
             "rulebook_id": rulebook.id,
@@ -72,11 +70,8 @@ def score_valid(valid: ValidAnswers) -> Scorecard:
             "overall_level": overall_level,
             "overall_level_name": _level_name(plan, overall_level),
             "floor": min(levels, default=None),
-            "indicators": {
-                indicator.id: evaluate(indicator.when, chosen, option_index)
-                for indicator in rulebook.indicators
-            },
-            "next_steps": _next_steps(plan, valid.resolved, chosen, option_index, dimensions),
+            "indicators": {name: holds(chosen) for name, holds in plan.indicators},
+            "next_steps": _next_steps(plan, valid.resolved, scored),
         }
     )
 
@@ -90,8 +85,11 @@ def level_for(levels: list[Level], score: float) -> int:
     return reached
 
 
-# What scoring needs from the rulebook, with texts resolved and maxima found once per rulebook
-# rather than once per assessment.
+# What scoring needs from a rulebook, prepared once per rulebook: texts resolved, maxima found,
+# conditions compiled to closures, and a memo of the models that depend on nothing else.
+
+#: chosen option per question id → whether a condition holds
+_Predicate = Callable[[Mapping[str, int]], bool]
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,13 +102,21 @@ class _QuestionPlan:
     advice: tuple[str | None, ...]
     #: the advice when the answer is "don't know"
     find_out: str
+    #: current option (None: "don't know") → points gained by moving to the next option
+    gains: dict[int | None, int]
+    #: (status, option, answer) → trace line, for answers given as text without a note
+    trace_lines: dict[tuple[str, int | None, str | int | float | None], TraceLine] = field(
+        default_factory=dict
+    )
+    #: (dimension, current option, lifts a gate) → next step
+    next_steps: dict[tuple[str, int | None, bool], NextStep] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
 class _GatePlan:
     level: int
-    requires: Condition
-    reason: str
+    holds: _Predicate
+    capping: CappingGate
     questions: frozenset[str]
 
 
@@ -127,9 +133,11 @@ class _DimensionPlan:
 @dataclass(frozen=True, slots=True)
 class _Plan:
     levels: list[Level]
+    thresholds: tuple[tuple[float, int], ...]
     level_names: tuple[str, ...]
     top_level: int
     dimensions: tuple[_DimensionPlan, ...]
+    indicators: tuple[tuple[str, _Predicate], ...]
 
 
 _PLANS: dict[int, tuple[RulebookIndex, _Plan]] = {}
@@ -140,8 +148,13 @@ def _plan_of(index: RulebookIndex) -> _Plan:
     if cached is not None and cached[0] is index:
         return cached[1]
     rulebook = index.rulebook
+
+    def compiled(condition: Condition) -> _Predicate:
+        return _compile(condition, index.option_index)
+
     plan = _Plan(
         levels=rulebook.levels,
+        thresholds=tuple((level.min_score, level.level) for level in rulebook.levels),
         level_names=tuple(text_in(level.name) for level in rulebook.levels),
         top_level=rulebook.levels[-1].level,
         dimensions=tuple(
@@ -159,14 +172,15 @@ def _plan_of(index: RulebookIndex) -> _Plan:
                             text_in(o.next_step) if o.next_step else None for o in q.options
                         ),
                         find_out=f"Find out where you stand: {text_in(q.text)}",
+                        gains=_gains([o.points for o in q.options]),
                     )
                     for q in dimension.questions
                 ),
                 gates=tuple(
                     _GatePlan(
                         level=gate.level,
-                        requires=gate.requires,
-                        reason=text_in(gate.reason),
+                        holds=compiled(gate.requires),
+                        capping=CappingGate(level=gate.level, reason=text_in(gate.reason)),
                         questions=frozenset(a.question for a in condition_atoms(gate.requires)),
                     )
                     for gate in sorted(dimension.gates, key=lambda g: g.level)
@@ -174,11 +188,50 @@ def _plan_of(index: RulebookIndex) -> _Plan:
             )
             for dimension in rulebook.dimensions
         ),
+        indicators=tuple((i.id, compiled(i.when)) for i in rulebook.indicators),
     )
     if len(_PLANS) > 32:
         _PLANS.clear()
     _PLANS[id(index)] = (index, plan)
     return plan
+
+
+def _gains(points: list[int]) -> dict[int | None, int]:
+    gains: dict[int | None, int] = {None: points[0]}
+    gains.update({i: points[i + 1] - points[i] for i in range(len(points) - 1)})
+    return gains
+
+
+def _compile(condition: Condition, option_index: Mapping[str, Mapping[str, int]]) -> _Predicate:
+    """A closure that decides ``condition`` exactly as :func:`rules.conditions.evaluate` does
+    (a question without a chosen option satisfies no atom), without re-reading the model."""
+    if isinstance(condition, IsOption | IsAtLeast | IsIn):
+        qid, options = condition.question, option_index[condition.question]
+        if isinstance(condition, IsOption):
+            wanted = options[condition.is_]
+            return lambda chosen: chosen.get(qid, -1) == wanted
+        if isinstance(condition, IsAtLeast):
+            lowest = options[condition.at_least]
+            return lambda chosen: chosen.get(qid, -1) >= lowest
+        among = frozenset(options[v] for v in condition.in_)
+        return lambda chosen: chosen.get(qid, -1) in among
+    if isinstance(condition, AllOf):
+        parts = [_compile(c, option_index) for c in condition.all]
+        return lambda chosen: all(part(chosen) for part in parts)
+    if isinstance(condition, AnyOf):
+        parts = [_compile(c, option_index) for c in condition.any]
+        return lambda chosen: any(part(chosen) for part in parts)
+    inner = _compile(condition.not_, option_index)
+    return lambda chosen: not inner(chosen)
+
+
+def _threshold_level(plan: _Plan, score: float) -> int:
+    """:func:`level_for` over the plan's thresholds (min_score, level)."""
+    reached = plan.thresholds[0][1]
+    for min_score, level in plan.thresholds:
+        if score >= min_score:
+            reached = level
+    return reached
 
 
 def _level_name(plan: _Plan, level: int | None) -> str | None:
@@ -200,42 +253,39 @@ def _score_dimension(
     dimension: _DimensionPlan,
     resolved: Mapping[str, Resolved],
     chosen: Mapping[str, int],
-    option_index: Mapping[str, Mapping[str, int]],
     plan: _Plan,
-) -> dict[str, Any]:
-    """The fields of a :class:`~rules.scorecard.DimensionResult`."""
-    trace = []
+) -> tuple[dict[str, Any], list[_GatePlan]]:
+    """The fields of a :class:`~rules.scorecard.DimensionResult`, and the gates that do not
+    hold, in level order."""
+    trace: list[TraceLine | dict[str, Any]] = []
+    statuses: list[str] = []
     points = max_points = 0
-    counts = {"answered": 0, "na": 0, "unknown": 0, "skipped": 0}
     for question in dimension.questions:
         answer = resolved[question.id]
         option = answer.option
-        got = question.points[option] if option is not None else 0
+        got = 0 if option is None else question.points[option]
         possible = 0 if answer.status == "na" else question.max_points
         points += got
         max_points += possible
-        counts[answer.status] += 1
-        trace.append(
-            {
-                "question": question.id,
-                "status": answer.status,
-                "answer": answer.given,
-                "option": question.values[option] if option is not None else None,
-                "points": got,
-                "max_points": possible,
-                "note": answer.note,
-            }
-        )
+        statuses.append(answer.status)
+        given = answer.given
+        # A text answer without a note gives a trace line that depends on the rulebook alone.
+        shareable = answer.note is None and (given is None or isinstance(given, str))
+        shared = question.trace_lines.get((answer.status, option, given)) if shareable else None
+        if shared is None:
+            trace.append(_trace_line(question, answer, got, possible, shareable))
+        else:
+            trace.append(shared)
     score = 100.0 * points / max_points if max_points else None
-    score_level = None if score is None else level_for(plan.levels, score)
+    score_level = None if score is None else _threshold_level(plan, score)
+    failing = [gate for gate in dimension.gates if not gate.holds(chosen)]
     level, capped_by = score_level, None
     if score_level is not None:
-        for gate in dimension.gates:
-            if gate.level <= score_level and not evaluate(gate.requires, chosen, option_index):
-                level = gate.level - 1
-                capped_by = {"level": gate.level, "reason": gate.reason}
+        for gate in failing:
+            if gate.level <= score_level:
+                level, capped_by = gate.level - 1, gate.capping
                 break
-    return {
+    fields = {
         "id": dimension.id,
         "title": dimension.title,
         "weight": dimension.weight,
@@ -246,60 +296,81 @@ def _score_dimension(
         "capped_by": capped_by,
         "points": points,
         "max_points": max_points,
-        "answered": counts["answered"],
-        "not_applicable": counts["na"],
-        "unknown": counts["unknown"],
-        "skipped": counts["skipped"],
+        "answered": statuses.count("answered"),
+        "not_applicable": statuses.count("na"),
+        "unknown": statuses.count("unknown"),
+        "skipped": statuses.count("skipped"),
         "trace": trace,
     }
+    return fields, failing
+
+
+def _trace_line(
+    question: _QuestionPlan, answer: Resolved, got: int, possible: int, shareable: bool
+) -> TraceLine | dict[str, Any]:
+    """A new trace line; remembered in the plan when ``shareable`` (a text answer without a
+    note: a few per question), plain data otherwise (numbers, notes)."""
+    line = {
+        "question": question.id,
+        "status": answer.status,
+        "answer": answer.given,
+        "option": question.values[answer.option] if answer.option is not None else None,
+        "points": got,
+        "max_points": possible,
+        "note": answer.note,
+    }
+    if not shareable:
+        return line
+    key = (answer.status, answer.option, answer.given)
+    question.trace_lines[key] = shared = TraceLine.model_validate(line)
+    return shared
 
 
 def _next_steps(
     plan: _Plan,
     resolved: Mapping[str, Resolved],
-    chosen: Mapping[str, int],
-    option_index: Mapping[str, Mapping[str, int]],
-    results: list[dict[str, Any]],
-) -> list[dict[str, Any]]:
-    """The fields of the :class:`~rules.scorecard.NextStep` s: per dimension below the top
-    level, the steps that lift a failing gate first, then the largest gains."""
-    steps: list[dict[str, Any]] = []
-    for dimension, result in zip(plan.dimensions, results, strict=True):
+    scored: list[tuple[dict[str, Any], list[_GatePlan]]],
+) -> list[NextStep]:
+    """Per dimension below the top level, the steps that lift a failing gate of the next level
+    first, then the largest gains."""
+    steps: list[NextStep] = []
+    for dimension, (result, failing) in zip(plan.dimensions, scored, strict=True):
         level = result["level"]
         if level is None or level >= plan.top_level:
             continue
         # Questions named by the gates that keep the dimension below the next level.
-        in_gate: set[str] = set()
-        for gate in dimension.gates:
-            if gate.level <= level + 1 and not evaluate(gate.requires, chosen, option_index):
-                in_gate |= gate.questions
+        in_gate = {q for gate in failing if gate.level <= level + 1 for q in gate.questions}
         candidates = []
         for question in dimension.questions:
             answer = resolved[question.id]
-            if answer.status in ("na", "skipped"):
+            gain = question.gains.get(answer.option)  # None at the top option
+            if gain is None or answer.status in ("na", "skipped"):
                 continue
-            current = answer.option
-            target = 0 if current is None else current + 1
-            if target >= len(question.values):
-                continue
-            base = question.points[current] if current is not None else 0
-            gain = question.points[target] - base
             lifts_gate = question.id in in_gate
-            candidates.append(((not lifts_gate, -gain, question.id), question, current, target))
-        candidates.sort(key=lambda candidate: candidate[0])
-        for (gate_last, minus_gain, _), question, current, target in candidates[
-            :STEPS_PER_DIMENSION
-        ]:
-            advice = question.advice[current] if current is not None else None
-            steps.append(
-                {
-                    "dimension": dimension.id,
-                    "question": question.id,
-                    "current": question.values[current] if current is not None else None,
-                    "target": question.values[target],
-                    "gain": -minus_gain,
-                    "lifts_gate": not gate_last,
-                    "advice": advice if advice is not None else question.find_out,
-                }
-            )
+            candidates.append(((not lifts_gate, -gain, question.id), question, answer.option))
+        candidates.sort()  # by key alone: the question ids in the keys are unique
+        for (gate_last, _, _), question, current in candidates[:STEPS_PER_DIMENSION]:
+            steps.append(_next_step(dimension.id, question, current, not gate_last))
     return steps
+
+
+def _next_step(
+    dimension: str, question: _QuestionPlan, current: int | None, lifts_gate: bool
+) -> NextStep:
+    """The step from option ``current`` (None: "don't know") to the next option."""
+    key = (dimension, current, lifts_gate)
+    step = question.next_steps.get(key)
+    if step is None:
+        target = 0 if current is None else current + 1
+        base = question.points[current] if current is not None else 0
+        advice = question.advice[current] if current is not None else None
+        step = question.next_steps[key] = NextStep(
+            dimension=dimension,
+            question=question.id,
+            current=question.values[current] if current is not None else None,
+            target=question.values[target],
+            gain=question.points[target] - base,
+            lifts_gate=lifts_gate,
+            advice=advice if advice is not None else question.find_out,
+        )
+    return step

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import click
 from flask.cli import FlaskGroup
 
 from web.app import create_app
@@ -12,7 +13,20 @@ from web.cli_serve import db_group, serve_command
 
 __all__ = ["cli"]
 
-cli = FlaskGroup(
+
+class CitydipGroup(FlaskGroup):
+    """A FlaskGroup whose ``--help`` lists commands without building the app.
+
+    Flask's own group creates the app to find commands the app registered itself; ours has
+    none, and building it would create an instance folder and a demo pool just to print help.
+    """
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        self._load_plugin_commands()
+        return sorted(self.commands)
+
+
+cli = CitydipGroup(
     name="citydip",
     create_app=create_app,
     help="City Diplomacy Capacity Toolkit: score assessments, find peer cities, serve the app.",

@@ -20,7 +20,14 @@ from benchmark.profile import CityProfile
 from rules import Rulebook, Scorecard, text_in
 from web import storage
 
-__all__ = ["PeerResults", "PeerService", "find_peers", "init_app"]
+__all__ = [
+    "PeerResults",
+    "PeerService",
+    "find_peers",
+    "init_app",
+    "others_in_pool",
+    "peer_finder",
+]
 
 _EXTENSION = "citydip.peers"
 
@@ -67,12 +74,19 @@ class PeerService:
             return self._finder
 
 
-def _in_pool(finder: PeerFinder, city_id: str) -> int:
+def others_in_pool(finder: PeerFinder, city_id: str) -> int:
+    """How many cities of the finder's pool are not the city ``city_id`` itself."""
     try:
         finder.record(city_id)
     except KeyError:
-        return 0
-    return 1
+        return int(finder.n_samples_fit_)
+    return int(finder.n_samples_fit_) - 1
+
+
+def peer_finder() -> PeerFinder | None:
+    """The current app's finder, fitted on the stored pool; None when the pool is empty."""
+    service: PeerService = current_app.extensions[_EXTENSION]
+    return service.finder()
 
 
 def init_app(app: Flask, *, book: Rulebook, k: int) -> None:
@@ -92,7 +106,7 @@ def find_peers(profile: CityProfile, card: Scorecard, *, city_id: str) -> PeerRe
     comparable = finder.comparable(profile, card, city_id=city_id)
     learn_from = finder.learn_from(profile, card, city_id=city_id)
     return PeerResults(
-        pool_size=int(finder.n_samples_fit_) - _in_pool(finder, city_id),
+        pool_size=others_in_pool(finder, city_id),
         comparable=comparable,
         same_stage=finder.same_stage(profile, card, city_id=city_id),
         learn_from=learn_from,

@@ -20,7 +20,7 @@ from web.flow import answer_label
 from web.pages import load_assessment
 from web.peers import find_peers
 
-__all__ = ["bp"]
+__all__ = ["bp", "submitted_result"]
 
 bp = Blueprint("results", __name__)
 
@@ -49,11 +49,17 @@ class TraceRow:
     note: str | None
 
 
-def _submitted(token: str) -> tuple[storage.StoredAssessment, Scorecard, CityProfile] | None:
-    found = load_assessment(token)
+def submitted_result(found: storage.StoredAssessment) -> tuple[Scorecard, CityProfile] | None:
+    """The scorecard and profile of a submitted assessment; None for a draft."""
     if not found.submitted or found.scorecard is None or found.profile is None:
         return None
-    return found, Scorecard.model_validate(found.scorecard), CityProfile(**found.profile)
+    return Scorecard.model_validate(found.scorecard), CityProfile(**found.profile)
+
+
+def _submitted(token: str) -> tuple[storage.StoredAssessment, Scorecard, CityProfile] | None:
+    found = load_assessment(token)
+    result = submitted_result(found)
+    return None if result is None else (found, *result)
 
 
 def _trace(book: Rulebook, card: Scorecard) -> dict[str, list[TraceRow]]:

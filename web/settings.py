@@ -12,7 +12,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field, SecretStr
+from limits import parse_many
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from rules import DEFAULT_RULEBOOK
@@ -60,6 +61,23 @@ class Settings(BaseSettings):
         default=None,
         description="Token for the admin pages; admin pages are off while it is unset.",
     )
+    publish_aggregates: bool = Field(
+        default=False,
+        description="Serve the anonymised aggregates (`/network/export/aggregates.csv` and "
+        "`.json`) to everyone, without signing in. Groups of fewer than 5 cities are always "
+        "suppressed.",
+    )
+    open_data_licence: str = Field(
+        default="CC BY 4.0",
+        min_length=1,
+        description="Licence named in the anonymised aggregate exports (open data).",
+    )
+    max_import_size: int = Field(
+        default=16 * 1024 * 1024,
+        ge=1024,
+        description="Largest file, in bytes, the admin import page accepts (survey CSV or "
+        "pool JSON Lines).",
+    )
     demo_pool: bool = Field(
         default=True,
         description="Load fictional demo cities into an empty peer pool on first start, so "
@@ -91,6 +109,38 @@ class Settings(BaseSettings):
         description="Rate limit on form submissions (POST) per client address, in "
         "Flask-Limiter notation; `0 per minute` is not allowed, use a large number instead.",
     )
+    api_write_rate_limit: str = Field(
+        default="60 per minute",
+        description="Rate limit on creating assessments through the JSON API "
+        "(`POST /api/v1/assessments`) per client address, in Flask-Limiter notation "
+        "(several limits separated by `;`). Requests over it get a 429 with `Retry-After`.",
+    )
+    api_score_rate_limit: str = Field(
+        default="600 per minute",
+        description="Rate limit on stateless scoring through the JSON API "
+        "(`POST /api/v1/score`) per client address, in Flask-Limiter notation.",
+    )
+    ratelimit_storage_uri: str = Field(
+        default="memory://",
+        min_length=1,
+        description="Where the JSON API's rate-limit counters are kept (a Flask-Limiter "
+        "storage URI). `memory://` counts in each process on its own, so N processes allow N "
+        "times the limit; set a shared store such as `redis://host:6379` to count across "
+        "processes and machines.",
+    )
+
+    @field_validator("api_write_rate_limit", "api_score_rate_limit")
+    @classmethod
+    def _check_rate_limit(cls, value: str) -> str:
+        try:
+            parsed = parse_many(value)
+        except ValueError as exc:
+            raise ValueError(
+                f"{value!r} is not a rate limit; write it like '60 per minute'"
+            ) from exc
+        if not parsed or any(limit.amount < 1 for limit in parsed):
+            raise ValueError("a rate limit must allow at least 1 request; use a large number")
+        return value
 
 
 def split_overrides(config: Mapping[str, Any] | None) -> tuple[dict[str, Any], dict[str, Any]]:

@@ -43,13 +43,20 @@ from benchmark.record import PoolRecord
 
 __all__ = [
     "MIGRATIONS",
+    "AssessmentCounts",
+    "PoolConflictError",
     "StoredAssessment",
     "add_pool_records",
+    "assessment_counts",
     "create_assessment",
+    "create_reassessment",
     "dispose",
     "find_assessment",
+    "get_assessment",
+    "import_pool_records",
     "init_app",
     "load_pool",
+    "pool_ids",
     "pool_signature",
     "pool_size",
     "save_answers",
@@ -96,6 +103,9 @@ class AssessmentRow(Base):
     rulebook_version: Mapped[str] = mapped_column(String(32))
     rulebook_hash: Mapped[str] = mapped_column(String(64))
     scorecard: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    #: id of the assessment this one was started from (a re-assessment); no foreign key,
+    #: see migration 0002
+    previous_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
 class PoolRow(Base):
@@ -135,6 +145,8 @@ class StoredAssessment:
     rulebook_version: str
     rulebook_hash: str
     scorecard: dict[str, Any] | None
+    #: the assessment this one was started from (a re-assessment), if any
+    previous_id: int | None = None
 
     @property
     def submitted(self) -> bool:
@@ -225,6 +237,7 @@ def _stored(row: AssessmentRow) -> StoredAssessment:
         rulebook_version=row.rulebook_version,
         rulebook_hash=row.rulebook_hash,
         scorecard=dict(row.scorecard) if row.scorecard is not None else None,
+        previous_id=row.previous_id,
     )
 
 
@@ -260,6 +273,74 @@ def find_assessment(*, token_hash: str) -> StoredAssessment | None:
     return None if row is None else _stored(row)
 
 
+def get_assessment(*, assessment_id: int) -> StoredAssessment | None:
+    """The assessment with id ``assessment_id``, if any (e.g. the one a re-assessment follows)."""
+    row = _session().get(AssessmentRow, assessment_id)
+    return None if row is None else _stored(row)
+
+
+def create_reassessment(
+    *,
+    previous_id: int,
+    token_hash: str,
+    answers: dict[str, Any],
+    notes: dict[str, str],
+    rulebook_id: str,
+    rulebook_version: str,
+    rulebook_hash: str,
+) -> StoredAssessment:
+    """A new draft linked to ``previous_id``, with its profile and sharing choice copied and
+    ``answers`` and ``notes`` (the caller keeps those that fit the current rulebook)."""
+    previous = _row(previous_id)
+    now = _utcnow()
+    row = AssessmentRow(
+        token_hash=token_hash,
+        created_at=now,
+        updated_at=now,
+        status="draft",
+        profile=previous.profile,
+        sharing=previous.sharing,
+        answers=dict(answers),
+        notes=dict(notes),
+        rulebook_id=rulebook_id,
+        rulebook_version=rulebook_version,
+        rulebook_hash=rulebook_hash,
+        previous_id=previous_id,
+    )
+    session = _session()
+    session.add(row)
+    session.commit()
+    return _stored(row)
+
+
+@dataclass(frozen=True)
+class AssessmentCounts:
+    """How many assessments this instance holds."""
+
+    submitted: int
+    drafts: int
+    #: submitted assessments started from an earlier one
+    reassessments: int
+
+
+def assessment_counts() -> AssessmentCounts:
+    """Submitted assessments, drafts and submitted re-assessments."""
+    submitted = AssessmentRow.status == "submitted"
+    count = func.count(AssessmentRow.id)
+    total, done, again = (
+        _session()
+        .execute(
+            select(
+                count,
+                count.filter(submitted),
+                count.filter(submitted, AssessmentRow.previous_id.is_not(None)),
+            )
+        )
+        .one()
+    )
+    return AssessmentCounts(submitted=done, drafts=total - done, reassessments=again)
+
+
 def _row(assessment_id: int) -> AssessmentRow:
     row = _session().get(AssessmentRow, assessment_id)
     if row is None:
@@ -291,7 +372,8 @@ def submit_assessment(
     """Mark an assessment submitted with its scorecard, in one transaction with the pool.
 
     ``pool_record`` is the city's entry in the peer pool when it agreed to share, else None
-    (and any earlier entry of this assessment is removed).
+    (and any earlier entry of this assessment is removed). A re-assessment also removes the
+    entry of the assessment it was started from: the pool holds each city once.
     """
     session = _session()
     row = _row(assessment_id)
@@ -304,6 +386,8 @@ def submit_assessment(
     row.submitted_at = now
     row.updated_at = now
     session.execute(delete(PoolRow).where(PoolRow.assessment_id == assessment_id))
+    if row.previous_id is not None:  # the pool keeps a city's latest assessment only
+        session.execute(delete(PoolRow).where(PoolRow.assessment_id == row.previous_id))
     if pool_record is not None:
         session.add(_pool_row(pool_record, assessment_id=assessment_id, now=now))
     session.commit()
@@ -336,6 +420,27 @@ def add_pool_records(*, records: Iterable[PoolRecord]) -> int:
     session.add_all(rows)
     session.commit()
     return len(rows)
+
+
+class PoolConflictError(ValueError):
+    """An imported record's id is already in the pool (added since the ids were checked)."""
+
+
+def import_pool_records(*, records: Iterable[PoolRecord]) -> int:
+    """Insert records in one transaction, all or none; returns how many were added.
+
+    Raises :class:`PoolConflictError` (and adds nothing) when an id is already taken.
+    """
+    try:
+        return add_pool_records(records=records)
+    except IntegrityError as exc:
+        _session().rollback()
+        raise PoolConflictError("an id of the file is already in the pool; nothing added") from exc
+
+
+def pool_ids() -> set[str]:
+    """The ids of every record in the peer pool."""
+    return set(_session().scalars(select(PoolRow.id)))
 
 
 def seed_pool(*, make_records: Callable[[], Iterable[PoolRecord]]) -> int:

@@ -16,7 +16,7 @@ from rules.index import RulebookIndex
 from web import state, storage
 from web.forms import FieldError, field_id
 
-__all__ = ["pool_record", "submit"]
+__all__ = ["pool_id", "pool_record", "record_submission", "submit"]
 
 #: Builds a link to a step: (step key, "#anchor") → URL.
 StepLink = Callable[[str, str], str]
@@ -33,11 +33,23 @@ def submit(found: storage.StoredAssessment, *, link: StepLink) -> list[FieldErro
         card = score_assessment(book, answers)
     except AnswersError as exc:
         return [_problem(book, p, link) for p in exc.problems]
+    record_submission(found, profile, card)
+    return []
+
+
+def record_submission(
+    found: storage.StoredAssessment, profile: CityProfile, card: Scorecard
+) -> None:
+    """Store ``card`` as the result of ``found``; the city joins the pool if it agreed to share."""
     record = pool_record(found, profile, card) if found.sharing in ("named", "anonymous") else None
     storage.submit_assessment(
         assessment_id=found.id, scorecard=card.model_dump(mode="json"), pool_record=record
     )
-    return []
+
+
+def pool_id(assessment_id: int) -> str:
+    """The peer-pool id of a submitted assessment (left out of its own peer queries)."""
+    return f"submitted-{assessment_id}"
 
 
 def _profile(found: storage.StoredAssessment) -> CityProfile | None:
@@ -54,7 +66,7 @@ def pool_record(
 ) -> PoolRecord:
     """The peer-pool entry of a submitted assessment whose city agreed to share."""
     return PoolRecord(
-        id=f"submitted-{found.id}",
+        id=pool_id(found.id),
         profile=profile,
         answers=dict(found.answers),
         scores=ScoreSummary.of(card),

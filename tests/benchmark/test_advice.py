@@ -25,7 +25,8 @@ def planted(book):
 
 @pytest.fixture(scope="module")
 def finder(planted, book) -> PeerFinder:
-    return PeerFinder().fit(planted, dimension_titles={d.id: text_in(d.title) for d in book.dimensions})
+    titles = {d.id: text_in(d.title) for d in book.dimensions}
+    return PeerFinder().fit(planted, dimension_titles=titles)
 
 
 def _card(book, record):

@@ -131,9 +131,9 @@ def test_not_assessed_dimensions_take_the_pool_median(book):
         update={
             "dimensions": {
                 **records[0].scores.dimensions,
-                "eu": records[0].scores.dimensions["eu"].model_copy(
-                    update={"score": None, "level": None}
-                ),
+                "eu": records[0]
+                .scores.dimensions["eu"]
+                .model_copy(update={"score": None, "level": None}),
             }
         }
     )
@@ -172,7 +172,7 @@ def test_column_weights_follow_block_and_feature_weights(space):
 
 def test_unknown_feature_weights_are_refused(space):
     preset = load_presets().get("default")
-    with pytest.raises(ValueError, match="unknown feature.*popultion.*known features"):
+    with pytest.raises(ValueError, match=r"unknown feature.*popultion.*known features"):
         space.column_weights(preset, "comparable", {"popultion": 2.0})
     with pytest.raises(ValueError, match="finite and ≥ 0"):
         space.column_weights(preset, "comparable", {"population": -1.0})

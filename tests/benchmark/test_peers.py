@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pools import planted_pool, random_pool, records_for
 
+from benchmark.explain import population_text
 from benchmark.features import PoolColumns
 from benchmark.peers import PeerFinder, weak_dimensions
 from benchmark.privacy import MIN_GROUP_SIZE, anonymous_label
@@ -190,6 +191,14 @@ def test_reasons_speak_plainly(planted, finder):
     assert any(r.startswith("similar size ") for r in peer.reasons)
 
 
+@pytest.mark.parametrize(
+    ("population", "text"),
+    [(85_000, "85k"), (450_000, "0.45M"), (500_000, "0.5M"), (999_999, "1M"), (1.2e6, "1.2M")],
+)
+def test_population_reads_short(population, text):
+    assert population_text(population) == text
+
+
 def test_position_against_the_peer_median(mixed, mixed_finder):
     record = mixed[20]
     group = mixed_finder.comparable(record.profile, record.scores, 8, city_id=record.id)
@@ -237,7 +246,7 @@ def test_fit_refuses_an_empty_pool_and_repeated_ids(book):
     with pytest.raises(ValueError, match="the pool is empty"):
         PeerFinder().fit([])
     records = random_pool(book, 3, seed=2)
-    with pytest.raises(ValueError, match="unique.*rnd-0000"):
+    with pytest.raises(ValueError, match=r"unique.*rnd-0000"):
         PeerFinder().fit([records[0], records[1], records[0]])
 
 

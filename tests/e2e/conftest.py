@@ -29,7 +29,7 @@ try:
 except ModuleNotFoundError as exc:  # say how to fix it rather than only what is missing
     raise ModuleNotFoundError(
         f"{exc}: the browser tests in tests/e2e need Playwright and axe-playwright-python. "
-        "Run `make e2e-deps` (or pip install playwright axe-playwright-python). Do not run "
+        "Run `make test` (or pip install -e '.[test]'). Do not run "
         "`playwright install`: the tests use Debian's Chromium (apt-get install -y chromium)."
     ) from exc
 
@@ -197,6 +197,18 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=10)
+
+
+@pytest.fixture(autouse=True)
+def server_log_stays_clean(live_server: LiveServer) -> Iterator[None]:
+    """Fail a test during which the app logged an exception, even if the page looked fine."""
+    start = live_server.log.stat().st_size
+    yield
+    with live_server.log.open("rb") as log:
+        log.seek(start)
+        written = log.read().decode("utf-8", "replace")
+    if re.search(r"Traceback|Exception on |ERROR", written):
+        pytest.fail(f"the app logged an error during the test:\n{written[-4000:]}")
 
 
 # --------------------------------------------------------------------------- browser

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import shutil
 import struct
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -285,6 +286,30 @@ def test_scoring_is_deterministic(name: str, data: st.DataObject) -> None:
 
 
 @books
+@PROPERTY_SETTINGS
+@given(data=st.data())
+def test_notes_show_in_their_own_trace_line_only(name: str, data: st.DataObject) -> None:
+    """Evidence notes never change a result, and never leak into another scorecard (scoring
+    shares the trace lines of answers without a note)."""
+    book = BOOKS[name]
+    answers = to_answers(applying(book, data.draw(all_picks(book))))
+    questions = [q.id for d in book.dimensions for q in d.questions]
+    noted = data.draw(st.lists(st.sampled_from(questions), unique=True))
+    notes = {qid: f"evidence for {qid}" for qid in noted}
+    plain = score_valid(validate_answers(book, Answers(answers=answers)))
+    with_notes = score_valid(validate_answers(book, Answers(answers=answers, notes=notes)))
+    plain_again = score_valid(validate_answers(book, Answers(answers=answers)))
+    assert plain_again == plain
+    for bare, annotated in zip(plain.dimensions, with_notes.dimensions, strict=True):
+        for line, noted_line in zip(bare.trace, annotated.trace, strict=True):
+            assert line.note is None
+            assert noted_line.note == notes.get(line.question)
+            assert noted_line.model_copy(update={"note": None}) == line
+    without = with_notes.model_dump(exclude={"dimensions": {"__all__": {"trace"}}})
+    assert without == plain.model_dump(exclude={"dimensions": {"__all__": {"trace"}}})
+
+
+@books
 def test_raising_is_monotone_for_every_answer_set_of_a_dimension(name: str) -> None:
     """The raise property again, exhaustively: every valid answer set of one dimension (the
     others fixed at their lowest options), every single raise, scored on the batch path —
@@ -361,6 +386,56 @@ def _unlock(compiled: CompiledRulebook, raised: np.ndarray, old: np.ndarray) -> 
     stopped = (old != SKIPPED_CODE) & (settled == SKIPPED_CODE)
     assert not stopped.any(), "raising an answer must not make a question not apply"
     return settled
+
+
+def test_batch_equals_single_when_a_dimension_can_have_no_points_possible(
+    tmp_path: Path,
+) -> None:
+    """A dimension whose only non-N/A question is worth 0 points has a maximum of 0 when the
+    rest is N/A: both paths must call it not assessed and leave it out of the mean."""
+    root = tmp_path / "mini"
+    shutil.copytree(MINI, root)
+    team = root / "dimensions" / "team.yaml"
+    text = team.read_text(encoding="utf-8")
+    text = text.replace(
+        "    allow_na: true\n    allow_unknown: false\n", "    allow_unknown: false\n"
+    )
+    team.write_text(
+        text.replace(
+            "        label: Sometimes\n        points: 10",
+            "        label: Sometimes\n        points: 0",
+        ),
+        encoding="utf-8",
+    )
+    book = load_rulebook(root)
+    compiled = CompiledRulebook.compile(book)
+    answer_sets = [
+        {
+            "plan.strategy": "draft",
+            "plan.review": "never",
+            "plan.eu": "na",
+            "team.size": "na",
+            "team.abroad": "sometimes",
+        },
+        {"plan.strategy": "none", "plan.eu": "covered", "team.size": 7, "team.abroad": "never"},
+        {
+            "plan.strategy": "adopted",
+            "plan.review": "yearly",
+            "plan.eu": "na",
+            "team.size": "na",
+            "team.abroad": "never",
+        },
+    ]
+    valid = [validate_answers(book, Answers(answers=a)) for a in answer_sets]
+    batch = compiled.score(compiled.encode_many(valid))
+    for row, answers in enumerate(valid):
+        card = score_valid(answers)
+        for d, dim in enumerate(card.dimensions):
+            assert same_float(dim.score, float(batch.scores[row, d]))
+            assert (dim.level or 0) == int(batch.levels[row, d])
+        assert same_float(card.overall_score, float(batch.overall_score[row]))
+        assert (card.floor or 0) == int(batch.floor[row])
+    assert batch.levels[:, 1].tolist() == [0, 3, 0]  # team not assessed, 100, not assessed
 
 
 def test_random_codes_are_scored_like_valid_answers() -> None:

@@ -1,0 +1,409 @@
+"""Request and response models of the JSON API; the OpenAPI document is generated from them.
+
+Request models are strict, and what they accept is exactly what their JSON Schema says:
+
+* numbers are JSON numbers: ``true``/``false`` and strings such as ``"5"`` are rejected;
+* an integer field takes any integral number, so ``2`` and ``2.0`` both mean 2 (this is what
+  JSON Schema's ``"type": "integer"`` means) while ``2.5`` is rejected;
+* free text may not hold control characters other than tab and line breaks;
+* unknown fields are rejected, so that a typo never goes unnoticed.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainValidator,
+    StringConstraints,
+    WithJsonSchema,
+)
+from pydantic_core import PydanticCustomError
+
+from benchmark.advice import Advice
+from benchmark.explain import PeerGroup
+from benchmark.profile import CityProfile
+from rules import Scorecard
+from rules.conditions import Condition
+from web.forms import NOTE_MAX, NUMBER_MAX
+
+__all__ = [
+    "AnswerValue",
+    "AssessmentLinks",
+    "AssessmentOut",
+    "CreateAssessmentRequest",
+    "CreatedAssessment",
+    "Error",
+    "ErrorBody",
+    "ErrorDetail",
+    "PeerSummary",
+    "PeersOut",
+    "PeersQuery",
+    "ProfileIn",
+    "RulebookOut",
+    "ScoreRequest",
+    "AdviceQuery",
+]
+
+#: Longest answer string: option values are short ids.
+ANSWER_MAX = 100
+#: Largest number of peers one request may ask for.
+K_MAX = 50
+#: Free text: no control characters other than tab, line feed and carriage return.
+FREE_TEXT = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
+#: A name: free text with at least one character that is not a space or a control character.
+NAME = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*[^\x00-\x20\x7f][^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
+
+
+def _integral(value: Any) -> Any:
+    # JSON Schema's "integer" is any number with a zero fraction: 2.0 is the integer 2.
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+#: An integer that also accepts integral floats such as 2.0 (never booleans or strings).
+Integer = Annotated[int, BeforeValidator(_integral)]
+
+
+def _answer_value(value: Any) -> str | int | float:
+    """Accept an option value (a string) or a number from 0 to NUMBER_MAX; never a boolean."""
+    if isinstance(value, str):
+        if len(value) > ANSWER_MAX:
+            raise PydanticCustomError(
+                "answer_too_long", "an answer is an option value of at most {max} characters",
+                {"max": ANSWER_MAX},
+            )  # fmt: skip
+        return value
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise PydanticCustomError(
+            "answer_type",
+            "give an option value (a string such as \"adopted\", \"na\" or \"unknown\") or a "
+            "number, not {given}",
+            {"given": json_kind(value)},
+        )
+    if not (math.isfinite(value) and 0 <= value <= NUMBER_MAX):
+        raise PydanticCustomError(
+            "answer_range", "a number answer must be from 0 to {max}", {"max": f"{NUMBER_MAX:,}"}
+        )
+    return value
+
+
+def json_kind(value: Any) -> str:
+    """How a JSON value reads in a message: ``true``, ``null``, ``a list``..."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    return "a number" if isinstance(value, int | float) else "a string"
+
+
+AnswerValue = Annotated[
+    str | int | float,
+    PlainValidator(_answer_value),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "maxLength": ANSWER_MAX},
+                {"type": "number", "minimum": 0, "maximum": NUMBER_MAX},
+            ],
+            "description": "An option value, `na` (not applicable), `unknown` (don't know), "
+            "or for a number question a number from 0 to 1,000,000. Booleans are not answers.",
+        }
+    ),
+]
+Note = Annotated[str, StringConstraints(max_length=NOTE_MAX, pattern=FREE_TEXT)]
+Sharing = Literal["named", "anonymous", "private"]
+
+
+class _Request(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False, frozen=True)
+
+
+class ScoreRequest(_Request):
+    """Answers to score: question id → answer, with an optional evidence note per question."""
+
+    rulebook: str | None = Field(
+        default=None,
+        max_length=64,
+        description="Id of the rulebook the answers are for; when given, it must be the "
+        "rulebook of this server (see `GET /api/v1/rulebook`).",
+    )
+    answers: dict[str, AnswerValue] = Field(
+        description="Question id → answer. Every question that applies must be answered and no "
+        "other: a question with `applies_if` applies only when its condition holds."
+    )
+    notes: dict[str, Note] = Field(
+        default_factory=dict,
+        description=f"Question id → free-text evidence note (at most {NOTE_MAX:,} characters).",
+    )
+
+
+class ProfileIn(_Request):
+    """The city's context. Region and EU membership follow from the country."""
+
+    name: str = Field(min_length=1, max_length=120, pattern=NAME)
+    country: str = Field(
+        pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2 code in capitals, e.g. `DE`."
+    )
+    population: Integer = Field(gt=0, le=50_000_000)
+    capital: bool = Field(default=False, description="The city is its country's capital.")
+    team_size: float | None = Field(
+        default=None, ge=0, le=10_000, description="Full-time staff on international work."
+    )
+    geonameid: Integer | None = Field(
+        default=None, gt=0, le=2_147_483_647, description="GeoNames id, when known."
+    )
+    region: str | None = Field(
+        default=None,
+        max_length=64,
+        description="UN M49 sub-region. Filled from the country when left out; when given it "
+        "must be the country's.",
+    )
+    eu_member: bool | None = Field(
+        default=None,
+        description="EU membership. Filled from the country when left out; when given it must "
+        "be the country's.",
+    )
+
+
+class CreateAssessmentRequest(ScoreRequest):
+    """A complete assessment to store, score and compare: profile, answers, sharing choice."""
+
+    profile: ProfileIn
+    sharing: Sharing = Field(
+        default="private",
+        description="`named`: other cities may see the city's name beside its results; "
+        "`anonymous`: it joins the peer pool without its name; `private`: it stays out of "
+        "the peer pool.",
+    )
+
+
+QueryMode = Literal["comparable", "same_stage", "learn_from"]
+
+
+class AdviceQuery(BaseModel):
+    """Query parameters of the advice endpoint."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    k: Integer | None = Field(
+        default=None,
+        ge=1,
+        le=K_MAX,
+        description="Number of comparable peers the practices are counted over; the server's "
+        "`CITYDIP_K` when left out.",
+    )
+
+
+class PeersQuery(AdviceQuery):
+    """Query parameters of the peers endpoint."""
+
+    mode: QueryMode = Field(
+        default="comparable",
+        description="`comparable`: nearest by context; `same_stage`: nearest by capacity "
+        "profile; `learn_from`: context-near cities at least one level ahead, one group per "
+        "weak dimension.",
+    )
+    k: Integer | None = Field(
+        default=None,
+        ge=1,
+        le=K_MAX,
+        description="Number of peers per group; the server's `CITYDIP_K` when left out.",
+    )
+
+
+# --- responses --------------------------------------------------------------------------------
+
+
+class _Response(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class ErrorDetail(_Response):
+    """One problem with the request: where, and what to do."""
+
+    path: str = Field(
+        description="Dotted path of the field at fault, e.g. `answers.strategy.document` or "
+        "`query.k`; empty when the problem is with the request as a whole."
+    )
+    message: str
+
+
+ErrorCode = Literal[
+    "bad_request",
+    "unauthorized",
+    "not_found",
+    "method_not_allowed",
+    "not_submitted",
+    "payload_too_large",
+    "unsupported_media_type",
+    "validation_error",
+    "rate_limited",
+    "internal_error",
+]
+
+
+class ErrorBody(_Response):
+    """What went wrong."""
+
+    code: ErrorCode
+    message: str = Field(description="A sentence for people: what happened, what to do.")
+    details: list[ErrorDetail] = Field(
+        description="One entry per problem for validation errors (422); otherwise empty."
+    )
+
+
+class Error(_Response):
+    """The one shape of every API error."""
+
+    error: ErrorBody
+    status: int = Field(description="The HTTP status code, repeated.")
+
+
+class OptionOut(_Response):
+    """One answer option; later options mean more capacity."""
+
+    value: str = Field(description="What to send as the answer.")
+    label: str
+    points: int
+    min: float | None = Field(description="Number questions: the smallest number in this band.")
+    next_step: str | None = Field(description="What moving to the next option means.")
+
+
+class QuestionOut(_Response):
+    """A question, with everything a client needs to render and validate it."""
+
+    id: str
+    text: str
+    help: str
+    kind: Literal["choice", "number"]
+    source: str
+    options: list[OptionOut]
+    allow_na: bool = Field(description="`na` (not applicable) is accepted.")
+    allow_unknown: bool = Field(description="`unknown` (don't know) is accepted.")
+    na_help: str | None
+    applies_if: Condition | None = Field(
+        description="The question applies (and must be answered) only when this holds."
+    )
+    answer_values: list[str] = Field(
+        description="Every string answer accepted; number questions also take a number."
+    )
+
+
+class DimensionOut(_Response):
+    """A capacity dimension and its questions, in order."""
+
+    id: str
+    title: str
+    description: str
+    weight: float
+    questions: list[QuestionOut]
+
+
+class LevelOut(_Response):
+    """A maturity level and the score from which it starts."""
+
+    level: int
+    name: str
+    min_score: float
+    description: str
+
+
+class IndicatorOut(_Response):
+    """A headline indicator of the scorecard."""
+
+    id: str
+    label: str
+
+
+class RulebookOut(_Response):
+    """The rulebook this server scores with (texts in English)."""
+
+    id: str
+    version: str
+    title: str
+    content_hash: str
+    levels: list[LevelOut]
+    dimensions: list[DimensionOut]
+    indicators: list[IndicatorOut]
+
+
+class AssessmentLinks(_Response):
+    """Where to find an assessment: its API resources and its pages in the browser."""
+
+    self: str
+    peers: str
+    advice: str
+    resume: str = Field(description="The secret resume link of the browser flow.")
+    results: str = Field(description="The results page in the browser.")
+
+
+class PeerSummary(_Response):
+    """Peers in the three modes, as on the results page."""
+
+    pool_size: int = Field(description="Cities in the pool other than this one.")
+    comparable: PeerGroup | None
+    same_stage: PeerGroup | None
+    learn_from: list[PeerGroup]
+    any_demo: bool = Field(description="Some peers shown are fictional demo cities.")
+
+
+class CreatedAssessment(_Response):
+    """A stored, scored assessment; the only response that carries its token."""
+
+    token: str = Field(
+        description="Secret resume token: shown only here, only its hash is stored. Keep it."
+    )
+    links: AssessmentLinks
+    profile: CityProfile
+    sharing: Sharing
+    scorecard: Scorecard
+    peers: PeerSummary
+    advice: Advice
+
+
+class RulebookRef(_Response):
+    """The rulebook an assessment was scored with."""
+
+    id: str
+    version: str
+    hash: str
+
+
+class AssessmentOut(_Response):
+    """An assessment as stored: a draft from the browser flow, or submitted and scored."""
+
+    status: Literal["draft", "submitted"]
+    created_at: datetime
+    updated_at: datetime
+    submitted_at: datetime | None
+    profile: CityProfile | None
+    sharing: Sharing | None
+    answers: dict[str, str | int | float]
+    notes: dict[str, str]
+    rulebook: RulebookRef
+    scorecard: Scorecard | None = Field(description="None while the assessment is a draft.")
+    links: AssessmentLinks
+
+
+class PeersOut(_Response):
+    """Peers of an assessment in one mode."""
+
+    mode: QueryMode
+    k: int
+    pool_size: int = Field(description="Cities in the pool other than this one.")
+    groups: list[PeerGroup] = Field(
+        description="One group; for `learn_from`, one per weak dimension (none when the pool "
+        "is empty)."
+    )

@@ -1,0 +1,368 @@
+"""What the API does, apart from HTTP: score, store, look up, find peers and advice.
+
+Everything here reuses the browser flow's functions — storage, tokens, the submission step,
+the peer service — so an assessment created through the API is the same as one made in the
+browser: same rows, same pool entry, same results page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import url_for
+from werkzeug.exceptions import NotFound
+
+from benchmark.advice import Advice, advise
+from benchmark.explain import PeerGroup
+from benchmark.profile import CityProfile
+from rules import Answers, AnswersError, Rulebook, Scorecard, score_assessment, text_in
+from rules.index import RulebookIndex
+from rules.model import NA, UNKNOWN, Question
+from web import state, storage
+from web.api.errors import ApiError
+from web.api.models import (
+    AssessmentLinks,
+    AssessmentOut,
+    CreateAssessmentRequest,
+    CreatedAssessment,
+    DimensionOut,
+    ErrorDetail,
+    IndicatorOut,
+    LevelOut,
+    OptionOut,
+    PeerSummary,
+    PeersOut,
+    ProfileIn,
+    QueryMode,
+    QuestionOut,
+    RulebookOut,
+    RulebookRef,
+    ScoreRequest,
+)
+from web.cities import country_facts
+from web.pages import load_assessment
+from web.peers import PeerResults, find_peers, others_in_pool, peer_finder
+from web.results import submitted_result
+from web.submit import pool_id, record_submission
+from web.tokens import hash_token, new_token
+
+__all__ = [
+    "advice_for",
+    "assessment_view",
+    "create_assessment",
+    "peers_for",
+    "rulebook_view",
+    "score",
+    "submitted",
+]
+
+EMPTY_POOL_NOTE = "the peer pool is empty: there are no peers to compare with yet"
+
+
+# --- the rulebook ---------------------------------------------------------------------------
+
+
+def rulebook_view(book: Rulebook) -> RulebookOut:
+    """The rulebook as a client needs it to build its own form (texts in English)."""
+    return RulebookOut(
+        id=book.id,
+        version=book.version,
+        title=text_in(book.title),
+        content_hash=book.content_hash,
+        levels=[
+            LevelOut(
+                level=lv.level,
+                name=text_in(lv.name),
+                min_score=lv.min_score,
+                description=text_in(lv.description),
+            )
+            for lv in book.levels
+        ],
+        dimensions=[
+            DimensionOut(
+                id=d.id,
+                title=text_in(d.title),
+                description=text_in(d.description),
+                weight=d.weight,
+                questions=[_question(q) for q in d.questions],
+            )
+            for d in book.dimensions
+        ],
+        indicators=[IndicatorOut(id=i.id, label=text_in(i.label)) for i in book.indicators],
+    )
+
+
+def _question(question: Question) -> QuestionOut:
+    values = [o.value for o in question.options]
+    values += [NA] if question.allow_na else []
+    values += [UNKNOWN] if question.allow_unknown else []
+    return QuestionOut(
+        id=question.id,
+        text=text_in(question.text),
+        help=text_in(question.help),
+        kind=question.kind,
+        source=question.source,
+        options=[
+            OptionOut(
+                value=o.value,
+                label=text_in(o.label),
+                points=o.points,
+                min=o.min,
+                next_step=text_in(o.next_step) if o.next_step is not None else None,
+            )
+            for o in question.options
+        ],
+        allow_na=question.allow_na,
+        allow_unknown=question.allow_unknown,
+        na_help=text_in(question.na_help) if question.na_help is not None else None,
+        applies_if=question.applies_if,
+        answer_values=values,
+    )
+
+
+# --- scoring --------------------------------------------------------------------------------
+
+
+def _answer_problems(exc: AnswersError) -> list[ErrorDetail]:
+    details = []
+    for problem in exc.problems:
+        if problem.question is None:  # the only answer-wide problem: another rulebook
+            path = "rulebook"
+        elif problem.message.startswith("note "):
+            path = f"notes.{problem.question}"
+        else:
+            path = f"answers.{problem.question}"
+        details.append(ErrorDetail(path=path, message=problem.message))
+    return details
+
+
+def _score(book: Rulebook, body: ScoreRequest) -> tuple[Scorecard | None, list[ErrorDetail]]:
+    answers = Answers(rulebook=body.rulebook, answers=dict(body.answers), notes=dict(body.notes))
+    try:
+        return score_assessment(book, answers), []
+    except AnswersError as exc:
+        return None, _answer_problems(exc)
+
+
+def _problems(details: list[ErrorDetail]) -> ApiError:
+    count = len(details)
+    message = f"The request has {count} problem{'s' * (count != 1)}; see details."
+    return ApiError(422, message, details)
+
+
+def score(book: Rulebook, body: ScoreRequest) -> Scorecard:
+    """Score ``body`` statelessly; a 422 lists every answer that does not fit the rulebook."""
+    card, details = _score(book, body)
+    if card is None:
+        raise _problems(details)
+    return card
+
+
+# --- creating and reading assessments -------------------------------------------------------
+
+
+def _city_profile(given: ProfileIn) -> tuple[CityProfile | None, list[ErrorDetail]]:
+    facts = country_facts(given.country)
+    if facts is None:
+        message = f"{given.country} is not a country code we know; use ISO 3166-1 alpha-2"
+        return None, [ErrorDetail(path="profile.country", message=message)]
+    details = []
+    if given.region is not None and given.region != facts.region:
+        message = (
+            f"{given.country} is in {facts.region!r}, not {given.region!r}; "
+            "leave region out and it is filled from the country"
+        )
+        details.append(ErrorDetail(path="profile.region", message=message))
+    if given.eu_member is not None and given.eu_member != facts.eu_member:
+        member = "is" if facts.eu_member else "is not"
+        message = (
+            f"{given.country} {member} an EU member; leave eu_member out and it is filled "
+            "from the country"
+        )
+        details.append(ErrorDetail(path="profile.eu_member", message=message))
+    if details:
+        return None, details
+    profile = CityProfile(
+        name=given.name,
+        country=given.country,
+        region=facts.region,
+        population=given.population,
+        capital=given.capital,
+        eu_member=facts.eu_member,
+        team_size=given.team_size,
+        geonameid=given.geonameid,
+    )
+    return profile, []
+
+
+def create_assessment(book: Rulebook, body: CreateAssessmentRequest) -> CreatedAssessment:
+    """Validate, score and store a complete assessment, as a browser submission would.
+
+    Nothing is stored unless profile and answers are all valid; a 422 lists every problem
+    with both. Returns the only response that carries the new resume token.
+    """
+    profile, details = _city_profile(body.profile)
+    card, answer_details = _score(book, body)
+    if profile is None or card is None:
+        raise _problems(details + answer_details)
+    token = new_token()
+    draft = storage.create_assessment(
+        token_hash=hash_token(token),
+        rulebook_id=book.id,
+        rulebook_version=book.version,
+        rulebook_hash=book.content_hash,
+    )
+    profile_json = profile.model_dump(mode="json")
+    storage.save_profile(assessment_id=draft.id, profile=profile_json, sharing=body.sharing)
+    storage.save_answers(
+        assessment_id=draft.id, answers=dict(body.answers), notes=dict(body.notes)
+    )
+    found = replace(
+        draft,
+        profile=profile_json,
+        sharing=body.sharing,
+        answers=dict(body.answers),
+        notes=dict(body.notes),
+    )
+    record_submission(found, profile, card)
+    results = find_peers(profile, card, city_id=pool_id(found.id))
+    return CreatedAssessment(
+        token=token,
+        links=_links(token),
+        profile=profile,
+        sharing=body.sharing,
+        scorecard=card,
+        peers=_peer_summary(results),
+        advice=results.advice or _advice_without_peers(card),
+    )
+
+
+def _peer_summary(results: PeerResults) -> PeerSummary:
+    return PeerSummary(
+        pool_size=results.pool_size,
+        comparable=results.comparable,
+        same_stage=results.same_stage,
+        learn_from=list(results.learn_from),
+        any_demo=results.any_demo,
+    )
+
+
+def _advice_without_peers(card: Scorecard) -> Advice:
+    return Advice(
+        next_steps=list(card.next_steps), practices=[], practices_note=EMPTY_POOL_NOTE, learning=[]
+    )
+
+
+def _links(token: str) -> AssessmentLinks:
+    return AssessmentLinks(
+        self=url_for("api.get_assessment", token=token, _external=True),
+        peers=url_for("api.get_peers", token=token, _external=True),
+        advice=url_for("api.get_advice", token=token, _external=True),
+        resume=url_for("pages.resume", token=token, _external=True),
+        results=url_for("results.results", token=token, _external=True),
+    )
+
+
+def _found(token: str) -> storage.StoredAssessment:
+    try:
+        return load_assessment(token)
+    except NotFound:
+        days = state.settings().resume_token_days
+        message = (
+            "No assessment has this token. Check that it was copied whole; tokens stop "
+            f"working {days} days after the assessment was started."
+        )
+        raise ApiError(404, message) from None
+
+
+def _utc(moment: datetime | None) -> datetime | None:
+    return None if moment is None else moment.replace(tzinfo=UTC)
+
+
+def assessment_view(token: str) -> AssessmentOut:
+    """The assessment of ``token`` as stored (a 404 for an unknown or expired token)."""
+    found = _found(token)
+    created, updated = _utc(found.created_at), _utc(found.updated_at)
+    assert created is not None and updated is not None
+    return AssessmentOut(
+        status="submitted" if found.submitted else "draft",
+        created_at=created,
+        updated_at=updated,
+        submitted_at=_utc(found.submitted_at),
+        profile=CityProfile.model_validate(found.profile) if found.profile else None,
+        sharing=found.sharing if found.sharing in ("named", "anonymous", "private") else None,
+        answers=found.answers,
+        notes=found.notes,
+        rulebook=RulebookRef(
+            id=found.rulebook_id, version=found.rulebook_version, hash=found.rulebook_hash
+        ),
+        scorecard=Scorecard.model_validate(found.scorecard) if found.submitted else None,
+        links=_links(token),
+    )
+
+
+def submitted(token: str) -> tuple[storage.StoredAssessment, Scorecard, CityProfile]:
+    """The submitted assessment of ``token``: 404 when unknown, 409 while still a draft."""
+    found = _found(token)
+    result = submitted_result(found)
+    if result is None:
+        message = (
+            "This assessment is still a draft: finish and submit it on its resume link "
+            "before asking for peers or advice."
+        )
+        raise ApiError(409, message)
+    return found, *result
+
+
+# --- peers and advice -----------------------------------------------------------------------
+
+
+def peers_for(token: str, *, mode: QueryMode, k: int | None) -> PeersOut:
+    """The peers of a submitted assessment in one mode."""
+    found, card, profile = submitted(token)
+    k = k or state.settings().k
+    finder = peer_finder()
+    if finder is None:
+        return PeersOut(mode=mode, k=k, pool_size=0, groups=[])
+    city_id = pool_id(found.id)
+    groups: list[PeerGroup]
+    if mode == "comparable":
+        groups = [finder.comparable(profile, card, k, city_id=city_id)]
+    elif mode == "same_stage":
+        groups = [finder.same_stage(profile, card, k, city_id=city_id)]
+    else:
+        groups = finder.learn_from(profile, card, k, city_id=city_id)
+    return PeersOut(mode=mode, k=k, pool_size=others_in_pool(finder, city_id), groups=groups)
+
+
+def advice_for(token: str, *, k: int | None) -> Advice:
+    """Next steps, practices common among ``k`` comparable peers, cities to learn from."""
+    found, card, profile = submitted(token)
+    finder = peer_finder()
+    if finder is None:
+        return _advice_without_peers(card)
+    book = state.rulebook()
+    return advise(book, card, finder, profile, k=k or state.settings().k, city_id=pool_id(found.id))
+
+
+def example_answers(book: Rulebook) -> dict[str, Any] | None:
+    """A complete, valid set of answers (the top option everywhere), for the API document."""
+    index = RulebookIndex.of(book)
+    answers: dict[str, str | int | float] = {}
+    for qid in index.order:
+        question = index.questions[qid]
+        top = question.options[-1]
+        if question.kind == "number":
+            answers[qid] = int(top.min) if top.min is not None else 0
+        else:
+            answers[qid] = top.value
+    from web.flow import prune_answers
+
+    pruned = prune_answers(book, answers)
+    try:
+        score_assessment(book, Answers(answers=pruned))
+    except AnswersError:
+        return None
+    return pruned

@@ -1,0 +1,180 @@
+"""Admin access for the network's secretariat: one token, set in ``CITYDIP_ADMIN_TOKEN``.
+
+A browser signs in once on a form (CSRF protected like every form); the token is compared in
+constant time (:func:`hmac.compare_digest`), and the session then carries an HMAC of the token
+rather than a plain flag, so that changing the token signs every browser out. Scripts send
+``Authorization: Bearer <token>`` instead of signing in.
+
+What a request without access gets:
+
+* no token configured: **403**, with a page saying how to set one;
+* not signed in, or a wrong token: **401** (``WWW-Authenticate: Bearer``); HTML pages link to
+  the sign-in page, downloads answer in plain text.
+"""
+
+from __future__ import annotations
+
+import enum
+import functools
+import hashlib
+import hmac
+import logging
+from collections.abc import Callable
+from typing import Any, Literal
+
+from flask import Response, current_app, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response as BaseResponse
+
+from web import state
+from web.forms import FieldError
+from web.network.blueprint import bp
+
+__all__ = ["Access", "access", "admin_required", "signed_in"]
+
+log = logging.getLogger(__name__)
+
+SESSION_KEY = "citydip_admin"
+_REALM = 'Bearer realm="citydip admin"'
+
+#: a Flask view function
+View = Callable[..., Any]
+
+
+class Access(enum.Enum):
+    """Whether the current request may use the admin pages."""
+
+    GRANTED = "granted"
+    #: no admin token is configured: admin pages are off
+    OFF = "off"
+    #: not signed in, or a wrong token
+    DENIED = "denied"
+
+
+def _configured_token() -> bytes | None:
+    secret = state.settings().admin_token
+    value = secret.get_secret_value() if secret is not None else ""
+    return value.encode("utf-8") if value else None
+
+
+def _token_matches(given: str, expected: bytes) -> bool:
+    return hmac.compare_digest(given.encode("utf-8"), expected)
+
+
+def _session_mark(token: bytes) -> str:
+    key = str(current_app.secret_key).encode("utf-8")
+    return hmac.new(key, b"citydip-admin:" + token, hashlib.sha256).hexdigest()
+
+
+def _bearer() -> str | None:
+    scheme, _sep, value = request.headers.get("Authorization", "").partition(" ")
+    return value.strip() if scheme.lower() == "bearer" and value.strip() else None
+
+
+def signed_in() -> bool:
+    """True when this browser signed in with the current admin token."""
+    token = _configured_token()
+    mark = session.get(SESSION_KEY)
+    return (
+        token is not None
+        and isinstance(mark, str)
+        and hmac.compare_digest(mark, _session_mark(token))
+    )
+
+
+def access() -> Access:
+    """The current request's access: a bearer token if one is sent, else the session."""
+    token = _configured_token()
+    if token is None:
+        return Access.OFF
+    given = _bearer()
+    if given is not None:
+        return Access.GRANTED if _token_matches(given, token) else Access.DENIED
+    return Access.GRANTED if signed_in() else Access.DENIED
+
+
+def refusal(found: Access, kind: Literal["page", "file"]) -> BaseResponse | tuple[str, int]:
+    """The 403 (admin off) or 401 (not signed in) answer for a page or a download."""
+    if kind == "file":
+        if found is Access.OFF:
+            message = _("Admin access is off: set CITYDIP_ADMIN_TOKEN and restart the app.")
+            return Response(message + "\n", status=403, mimetype="text/plain")
+        message = _("Sign in first, or send the header 'Authorization: Bearer <admin token>'.")
+        return Response(message + "\n", 401, {"WWW-Authenticate": _REALM}, mimetype="text/plain")
+    if found is Access.OFF:
+        return render_template("network/admin_off.html"), 403
+    sign_in = url_for("network.sign_in", next=request.full_path.rstrip("?"))
+    page = render_template("network/sign_in_needed.html", sign_in_url=sign_in)
+    return Response(page, 401, {"WWW-Authenticate": _REALM})
+
+
+def admin_required(
+    kind: Literal["page", "file"] = "page", *, public: Callable[[], bool] | None = None
+) -> Callable[[View], View]:
+    """Let the view run only for the secretariat (or for everyone while ``public()``).
+
+    ``kind`` says how to refuse: an HTML page, or plain text for downloads and scripts.
+    """
+
+    def decorate(view: View) -> View:
+        @functools.wraps(view)
+        def guarded(*args: Any, **kwargs: Any) -> Any:
+            if public is not None and public():
+                return view(*args, **kwargs)
+            found = access()
+            if found is not Access.GRANTED:
+                return refusal(found, kind)
+            return view(*args, **kwargs)
+
+        return guarded
+
+    return decorate
+
+
+def _safe_next(target: str | None) -> str:
+    """Where to go after signing in: a page of this blueprint only (no open redirect)."""
+    if target and target.startswith("/network/") and "//" not in target and "\\" not in target:
+        return target
+    return url_for("network.dashboard")
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+def sign_in() -> BaseResponse | tuple[str, int]:
+    """The sign-in form: one field, the admin token."""
+    token = _configured_token()
+    if token is None:
+        return render_template("network/admin_off.html"), 403
+    target = _safe_next(request.values.get("next"))
+    if request.method == "GET":
+        if signed_in():
+            return redirect(target)
+        return _sign_in_page(target, [], signed_out=request.args.get("signed_out") == "1")
+    given = request.form.get("token", "").strip()
+    if not given:
+        return _sign_in_page(target, [_token_error(_("Enter the admin token"))], status=400)
+    if not _token_matches(given, token):
+        log.warning("admin sign-in with a wrong token from %s", request.remote_addr)
+        return _sign_in_page(target, [_token_error(_("The admin token is not correct"))], 401)
+    session.clear()  # a fresh session at a change of privilege
+    session[SESSION_KEY] = _session_mark(token)
+    return redirect(target, code=303)
+
+
+def _token_error(message: str) -> FieldError:
+    return FieldError("token", "f-token", message)
+
+
+def _sign_in_page(
+    target: str, errors: list[FieldError], status: int = 200, *, signed_out: bool = False
+) -> tuple[str, int]:
+    page = render_template(
+        "network/sign_in.html", next=target, errors=errors, signed_out=signed_out
+    )
+    return page, status
+
+
+@bp.post("/sign-out")
+def sign_out() -> BaseResponse:
+    """Forget this browser's admin sign-in."""
+    session.pop(SESSION_KEY, None)
+    return redirect(url_for("network.sign_in", signed_out="1"), code=303)

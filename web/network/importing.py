@@ -1,0 +1,154 @@
+"""Importing a file into the instance's peer pool: a survey CSV or a pool file (JSON Lines).
+
+Every row is checked (by :mod:`benchmark.survey_csv` or :mod:`benchmark.pool`) before anything
+is stored; if any row is bad, every problem is reported with its line, column and reason and
+nothing is imported. The records then go into the database in one transaction, and the peer
+finder refits on its next use (it watches the pool's signature, see :mod:`web.peers`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Literal
+
+from flask_babel import gettext as _
+
+from benchmark.errors import PoolFileError, SurveyImportError
+from benchmark.pool import parse_pool
+from benchmark.record import PoolRecord
+from benchmark.survey_csv import import_survey
+from rules import Rulebook
+from web import state, storage
+
+__all__ = ["ImportOutcome", "ImportProblem", "check_file", "import_file"]
+
+Kind = Literal["survey", "pool"]
+_POOL_SUFFIXES = (".jsonl", ".ndjson", ".json")
+#: ids the app gives submitted assessments; imported ones are renamed so as not to clash
+_LOCAL_PREFIX = "submitted-"
+
+
+@dataclass(frozen=True)
+class ImportProblem:
+    """One bad row or cell; ``line`` is None for a problem with the whole file."""
+
+    line: int | None
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        if self.line is None:
+            return self.message
+        if self.column is None:
+            return _("Line %(line)s: %(reason)s", line=self.line, reason=self.message)
+        return _(
+            "Line %(line)s, column %(column)s: %(reason)s",
+            line=self.line,
+            column=self.column,
+            reason=self.message,
+        )
+
+
+@dataclass(frozen=True)
+class ImportOutcome:
+    """What an import found and did."""
+
+    kind: Kind
+    records: list[PoolRecord] = field(default_factory=list)
+    problems: list[ImportProblem] = field(default_factory=list)
+    dry_run: bool = False
+    #: records stored (0 on a dry run or when there are problems)
+    added: int = 0
+
+    @property
+    def bad_lines(self) -> list[int]:
+        """The lines with problems, in order, each once."""
+        return sorted({p.line for p in self.problems if p.line is not None})
+
+
+def file_kind(filename: str, data: bytes) -> Kind:
+    """A pool file by its suffix or a first ``{``; otherwise a survey CSV."""
+    name = filename.lower()
+    if name.endswith(_POOL_SUFFIXES):
+        return "pool"
+    if name.endswith(".csv"):
+        return "survey"
+    return "pool" if data.lstrip().startswith(b"{") else "survey"
+
+
+def check_file(
+    data: bytes, filename: str, book: Rulebook, *, taken_ids: Collection[str], today: date
+) -> ImportOutcome:
+    """Check and score every row of ``data``; nothing is stored."""
+    kind = file_kind(filename, data)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        reason = _("The file is not UTF-8 text (byte %(at)s); save it as UTF-8.", at=exc.start)
+        return ImportOutcome(kind, problems=[ImportProblem(None, None, reason)])
+    if not text.strip():
+        return ImportOutcome(kind, problems=[ImportProblem(None, None, _("The file is empty."))])
+    if kind == "survey":
+        return _check_survey(text, book, taken_ids, today)
+    return _check_pool(text, filename, book, taken_ids)
+
+
+def _check_survey(
+    text: str, book: Rulebook, taken_ids: Collection[str], today: date
+) -> ImportOutcome:
+    try:
+        records = import_survey(text, book, assessed_on=today, taken_ids=taken_ids)
+    except SurveyImportError as exc:
+        problems = [ImportProblem(p.line, p.column, p.message) for p in exc.problems]
+        return ImportOutcome("survey", problems=problems)
+    return ImportOutcome("survey", records=records)
+
+
+def _check_pool(
+    text: str, filename: str, book: Rulebook, taken_ids: Collection[str]
+) -> ImportOutcome:
+    lines = text.split("\n")
+    try:
+        parsed = parse_pool(lines, filename, rulebook=book)
+    except PoolFileError as exc:
+        problems = [ImportProblem(p.line, None, p.message) for p in exc.problems]
+        return ImportOutcome("pool", problems=problems)
+    numbers = [number for number, raw in enumerate(lines, start=1) if raw.strip()]
+    records = [_local_id(r) for r in parsed]
+    problems = [
+        ImportProblem(number, "id", _("id %(id)s is already in the pool", id=repr(r.id)))
+        for number, r in zip(numbers, records, strict=True)
+        if r.id in taken_ids
+    ]
+    return ImportOutcome("pool", records=[] if problems else records, problems=problems)
+
+
+def _local_id(record: PoolRecord) -> PoolRecord:
+    """Rename another instance's ``submitted-N``: this instance gives those ids itself."""
+    if not record.id.startswith(_LOCAL_PREFIX):
+        return record
+    return record.model_copy(update={"id": f"import-{record.id}"})
+
+
+def import_file(data: bytes, filename: str, *, dry_run: bool) -> ImportOutcome:
+    """Check ``data`` against the app's rulebook and pool; store it unless a dry run.
+
+    Runs in an app context. Nothing is stored when any row is bad.
+    """
+    checked = check_file(
+        data,
+        filename,
+        state.rulebook(),
+        taken_ids=storage.pool_ids(),
+        today=datetime.now(UTC).date(),
+    )
+    if checked.problems or dry_run:
+        return ImportOutcome(checked.kind, checked.records, checked.problems, dry_run=dry_run)
+    try:
+        added = storage.import_pool_records(records=checked.records)
+    except storage.PoolConflictError:
+        message = _("Another import added some of these ids meanwhile; nothing was imported.")
+        return ImportOutcome(checked.kind, problems=[ImportProblem(None, None, message)])
+    return ImportOutcome(checked.kind, checked.records, added=added)

@@ -1,0 +1,112 @@
+"""Geometry of the dashboard's level-distribution chart, drawn as inline SVG by its template.
+
+One stacked bar per dimension, split by maturity level in proportion to the number of cities
+at each level. As in :mod:`web.chart`, everything that varies is an SVG attribute and colours
+come from the ``chart__bar--level-N`` classes of ``site.css``: the CSP forbids inline styles.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from benchmark.aggregates import DimensionLevels
+
+__all__ = ["LevelsChart", "Segment", "StackedBar", "levels_chart"]
+
+LABEL_WIDTH = 300
+PLOT_WIDTH = 400
+RIGHT_MARGIN = 20
+ROW_HEIGHT = 32
+BAR_HEIGHT = 20
+#: room above the bars for the legend
+TOP = 44
+LEGEND_STEP = 82
+
+
+@dataclass(frozen=True)
+class Segment:
+    """The cities of one dimension at one level."""
+
+    level: int
+    count: int
+    x: float
+    width: float
+
+
+@dataclass(frozen=True)
+class StackedBar:
+    """One dimension's bar; no segments when the dimension is suppressed."""
+
+    label: str
+    suppressed: bool
+    n: int | None
+    y: float
+    text_y: float
+    segments: list[Segment]
+
+
+@dataclass(frozen=True)
+class LegendItem:
+    """A coloured square and a level's name above the plot."""
+
+    level: int
+    label: str
+    x: float
+    text_x: float
+
+
+@dataclass(frozen=True)
+class LevelsChart:
+    """Stacked bars of the share of cities at each level, per dimension."""
+
+    width: int
+    height: int
+    plot_x: int
+    plot_width: int
+    bars: list[StackedBar]
+    legend: list[LegendItem]
+
+
+def levels_chart(
+    rows: Sequence[DimensionLevels], titles: Mapping[str, str], level_names: Mapping[int, str]
+) -> LevelsChart:
+    """The chart of ``rows``; ``titles`` names dimensions and ``level_names`` the levels."""
+    bars = []
+    for position, row in enumerate(rows):
+        top = TOP + position * ROW_HEIGHT
+        bars.append(
+            StackedBar(
+                label=titles.get(row.dimension, row.dimension),
+                suppressed=row.suppressed,
+                n=row.n,
+                y=top + (ROW_HEIGHT - BAR_HEIGHT) / 2,
+                text_y=top + ROW_HEIGHT / 2 + 5,
+                segments=_segments(row),
+            )
+        )
+    legend = [
+        LegendItem(level, name, LABEL_WIDTH + i * LEGEND_STEP, LABEL_WIDTH + i * LEGEND_STEP + 16)
+        for i, (level, name) in enumerate(level_names.items())
+    ]
+    return LevelsChart(
+        width=LABEL_WIDTH + PLOT_WIDTH + RIGHT_MARGIN,
+        height=TOP + ROW_HEIGHT * len(bars) + 8,
+        plot_x=LABEL_WIDTH,
+        plot_width=PLOT_WIDTH,
+        bars=bars,
+        legend=legend,
+    )
+
+
+def _segments(row: DimensionLevels) -> list[Segment]:
+    if row.suppressed or not row.counts or not row.n:
+        return []
+    segments = []
+    x = float(LABEL_WIDTH)
+    for level, count in row.counts.items():
+        width = round(PLOT_WIDTH * count / row.n, 1)
+        if count:
+            segments.append(Segment(level=level, count=count, x=round(x, 1), width=width))
+        x += width
+    return segments

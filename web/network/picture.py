@@ -1,0 +1,80 @@
+"""The aggregate picture of the pool that the dashboard shows and the exports publish.
+
+Plain data from :mod:`benchmark.aggregates` (which applies the suppression rule), put beside
+the rulebook's published reference figures. No requests or storage here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from benchmark.aggregates import (
+    DimensionLevels,
+    IndicatorCell,
+    PoolAggregates,
+    aggregate_pool,
+    level_distribution,
+)
+from benchmark.record import PoolRecord
+from rules import Rulebook, text_in
+from rules.model import ReferenceFigure
+from web.network.filters import Filters
+
+__all__ = ["HeadlineRow", "PoolPicture", "pool_picture"]
+
+
+@dataclass(frozen=True)
+class HeadlineRow:
+    """One headline indicator: the pool's share beside the published figures."""
+
+    id: str
+    label: str
+    cell: IndicatorCell
+    #: published figures, oldest first, each with its year and source
+    references: list[ReferenceFigure]
+
+    @property
+    def latest(self) -> ReferenceFigure | None:
+        """The most recent published figure, if any."""
+        return max(self.references, key=lambda r: r.year, default=None)
+
+
+@dataclass(frozen=True)
+class PoolPicture:
+    """Everything the dashboard shows for one set of filters."""
+
+    filters: Filters
+    aggregates: PoolAggregates
+    headline: list[HeadlineRow]
+    distribution: list[DimensionLevels]
+    levels: dict[int, str]
+    dimension_titles: dict[str, str]
+
+
+def pool_picture(book: Rulebook, records: list[PoolRecord], filters: Filters) -> PoolPicture:
+    """Aggregates, headline rows and level distribution of ``records`` under ``filters``."""
+    kept = filters.apply(records)
+    aggregates = aggregate_pool(
+        kept, [i.id for i in book.indicators], include_demo=not filters.exclude_demo
+    )
+    overall = aggregates.row("overall", "all cities")
+    headline = [
+        HeadlineRow(
+            id=indicator.id,
+            label=text_in(indicator.label),
+            cell=cell,
+            references=sorted(indicator.references, key=lambda r: r.year),
+        )
+        for indicator, cell in zip(book.indicators, overall.indicators, strict=True)
+    ]
+    counted = [r for r in kept if not (filters.exclude_demo and r.is_demo)]
+    levels = {level.level: text_in(level.name) for level in book.levels}
+    distribution = level_distribution(counted, [d.id for d in book.dimensions], list(levels))
+    return PoolPicture(
+        filters=filters,
+        aggregates=aggregates,
+        headline=headline,
+        distribution=distribution,
+        levels=levels,
+        dimension_titles={d.id: text_in(d.title) for d in book.dimensions},
+    )
