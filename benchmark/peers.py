@@ -224,12 +224,13 @@ class PeerFinder(BaseEstimator):  # type: ignore[misc]
             raise ValueError(f"unknown dimension {unknown[0]!r}; known: {', '.join(dims)}")
         k = self._k(k)
         pool = self._search("comparable", query.row, self.learn_pool_factor * k, city_id)
+        assert query.levels is not None  # scores are required here
+        explained: dict[int, Peer] = {}
         groups = []
         for target in targets:
             d = dims.index(target)
-            assert query.levels is not None  # scores are required here
             ahead = pool[self.levels_[pool, d] >= query.levels[d] + 1][:k]
-            groups.append(self._group("learn_from", query, ahead, target=target))
+            groups.append(self._group("learn_from", query, ahead, target, explained))
         return groups
 
     def record(self, record_id: str) -> PoolRecord:
@@ -301,17 +302,22 @@ class PeerFinder(BaseEstimator):  # type: ignore[misc]
         return p if p < len(self.ids_) and self.ids_[p] == city_id else None
 
     def _group(
-        self, mode: QueryMode, query: _Query, found: NDArray[np.intp], target: str | None = None
+        self,
+        mode: QueryMode,
+        query: _Query,
+        found: NDArray[np.intp],
+        target: str | None = None,
+        explained: dict[int, Peer] | None = None,
     ) -> PeerGroup:
-        index = self.indexes_["same_stage" if mode == "same_stage" else "comparable"]
-        row = query.row[index.columns][None, :]
-        terms = index.core._contributions_trusted(row, found[None, :])[0]
-        by_feature = np.add.reduceat(terms, index.starts, axis=1) if len(found) else terms
+        """Explain the peers ``found`` as one group. ``explained`` caches peers across the
+        groups of one query (learn-from groups share most of their cities)."""
+        explained = {} if explained is None else explained
+        self._explain(mode, query, found, explained)
         labels = self._dimension_labels()
-        peers = [
-            self._peer(mode, query, i, list(zip(index.features, t, strict=True)), target, labels)
-            for i, t in zip(found, by_feature.tolist(), strict=True)
-        ]
+        peers = [explained[i] for i in found.tolist()]
+        if target is not None and query.levels is not None:
+            d = self.space_.dimension_ids.index(target)
+            peers = [_ahead(peer, target, labels[d], query.levels[d], d) for peer in peers]
         shown, note = positions(
             query.scores, self.scores_[found], self.space_.dimension_ids, labels
         )
@@ -322,13 +328,28 @@ class PeerFinder(BaseEstimator):  # type: ignore[misc]
             mode=mode, preset=name, target=target, peers=peers, positions=shown, note=note
         )
 
+    def _explain(
+        self, mode: QueryMode, query: _Query, found: NDArray[np.intp], out: dict[int, Peer]
+    ) -> None:
+        """Add to ``out`` the explained peers of ``found`` it does not hold yet."""
+        missing = np.array([i for i in found.tolist() if i not in out], dtype=np.intp)
+        if not missing.size:
+            return
+        index = self.indexes_["same_stage" if mode == "same_stage" else "comparable"]
+        row = query.row[index.columns][None, :]
+        terms = index.core._contributions_trusted(row, missing[None, :])[0]
+        by_feature = np.add.reduceat(terms, index.starts, axis=1).tolist()
+        labels = self._dimension_labels()
+        for i, values in zip(missing.tolist(), by_feature, strict=True):
+            terms = list(zip(index.features, values, strict=True))
+            out[i] = self._peer(mode, query, i, terms, labels)
+
     def _peer(
         self,
         mode: QueryMode,
         query: _Query,
-        i: np.intp,
+        i: int,
         terms: list[tuple[Feature, float]],
-        target: str | None,
         labels: list[str],
     ) -> Peer:
         record = self.records_[int(self.order_[i])]
@@ -340,11 +361,6 @@ class PeerFinder(BaseEstimator):  # type: ignore[misc]
         reasons = context_reasons(query.profile, record.profile, record.consent_named)
         if mode == "same_stage" and query.levels is not None:
             reasons = stage_reasons(query.levels.tolist(), levels, labels) + reasons
-        learn = None
-        if target is not None and query.levels is not None:
-            learn = _learn_target(target, dims.index(target), query.levels, levels, labels)
-            yours = f"your {learn.city_level}" if learn.city_level else "yours not assessed"
-            reasons.insert(0, f"level {learn.peer_level} in {learn.label} vs {yours}")
         return Peer(
             id=record.id,
             name=display_name(record),
@@ -355,19 +371,21 @@ class PeerFinder(BaseEstimator):  # type: ignore[misc]
             contributions=contributions,
             reasons=reasons,
             levels={d: (v or None) for d, v in zip(dims, levels, strict=True)},
-            target=learn,
         )
 
     def _dimension_labels(self) -> list[str]:
         return [f.label for f in self.space_.features if f.block == "capacity"]
 
 
-def _learn_target(
-    target: str, d: int, city: NDArray[np.int8], peer: list[int], labels: list[str]
-) -> LearnTarget:
-    return LearnTarget(
-        dimension=target, label=labels[d], peer_level=peer[d], city_level=int(city[d]) or None
+def _ahead(peer: Peer, target: str, label: str, city_level: int, d: int) -> Peer:
+    """``peer`` as a city to learn from in dimension ``target``."""
+    city = int(city_level) or None
+    learn = LearnTarget(
+        dimension=target, label=label, peer_level=peer.levels[target] or 0, city_level=city
     )
+    yours = f"your {city}" if city else "yours not assessed"
+    lead = f"level {learn.peer_level} in {label} vs {yours}"
+    return peer.model_copy(update={"target": learn, "reasons": [lead, *peer.reasons]})
 
 
 #: At most this many weak dimensions get learning partners when none is asked for.

@@ -184,6 +184,13 @@ Load average (1, 5, 15 min) before: {info["load_before"]}; after: {info["load_af
 
 Both paths give identical results (scores bit for bit, levels, overall, floor, indicators):
 `tests/rules/test_properties.py` checks it on random answer sets.
+
+How the figures were reached (results unchanged, checked as above): the batch path scores one
+dimension at a time on contiguous columns, with one table lookup per question giving points
+scored and points possible together, and gates applied as `minimum(level, cap)`; the single
+path prepares per rulebook what does not depend on the answers (texts, maxima, conditions
+compiled to closures, the frozen trace lines and next steps of text answers), resolves each
+text answer once, and builds the scorecard as plain data validated by pydantic in one call.
 """  # noqa: E501
 
 

@@ -15,6 +15,7 @@ Scoring rules (also in docs/design.md):
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -133,7 +134,10 @@ class _DimensionPlan:
 @dataclass(frozen=True, slots=True)
 class _Plan:
     levels: list[Level]
-    thresholds: tuple[tuple[float, int], ...]
+    #: the levels' min_score, increasing (the loader checks it)
+    thresholds: tuple[float, ...]
+    #: number of thresholds a score reaches → its level (levels are numbered 1, 2, …)
+    level_by_count: tuple[int, ...]
     level_names: tuple[str, ...]
     top_level: int
     dimensions: tuple[_DimensionPlan, ...]
@@ -154,7 +158,8 @@ def _plan_of(index: RulebookIndex) -> _Plan:
 
     plan = _Plan(
         levels=rulebook.levels,
-        thresholds=tuple((level.min_score, level.level) for level in rulebook.levels),
+        thresholds=tuple(level.min_score for level in rulebook.levels),
+        level_by_count=(rulebook.levels[0].level, *(level.level for level in rulebook.levels)),
         level_names=tuple(text_in(level.name) for level in rulebook.levels),
         top_level=rulebook.levels[-1].level,
         dimensions=tuple(
@@ -226,12 +231,8 @@ def _compile(condition: Condition, option_index: Mapping[str, Mapping[str, int]]
 
 
 def _threshold_level(plan: _Plan, score: float) -> int:
-    """:func:`level_for` over the plan's thresholds (min_score, level)."""
-    reached = plan.thresholds[0][1]
-    for min_score, level in plan.thresholds:
-        if score >= min_score:
-            reached = level
-    return reached
+    """:func:`level_for` by bisection, as the thresholds increase."""
+    return plan.level_by_count[bisect_right(plan.thresholds, score)]
 
 
 def _level_name(plan: _Plan, level: int | None) -> str | None:
@@ -291,7 +292,7 @@ def _score_dimension(
         "weight": dimension.weight,
         "score": score,
         "level": level,
-        "level_name": _level_name(plan, level),
+        "level_name": None if level is None else plan.level_names[level - 1],
         "score_level": score_level,
         "capped_by": capped_by,
         "points": points,

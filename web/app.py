@@ -91,4 +91,13 @@ def _register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(pages_bp)
     app.register_blueprint(results_bp)
-    # The JSON API (issue 5) goes in web/api/ and registers here under /api/v1.
+    # The network secretariat's pages (/network/) and re-assessment (see web/network/).
+    from web.network import bp as network_bp
+    from web.network import reassess_bp
+
+    app.register_blueprint(network_bp)
+    app.register_blueprint(reassess_bp)
+    # The JSON API under /api/v1: its own rate limits, exempt from CSRF (see web/api/).
+    from web.api import init_app as init_api
+
+    init_api(app)

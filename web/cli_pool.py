@@ -46,18 +46,32 @@ def demo_command(count: int, seed: int, output: Path, rulebook_path: Path) -> No
 
 @pool_group.command("import")
 @click.argument("file", type=EXISTING_FILE)
+@click.option("-o", "--output", "pool_path", type=OUTPUT_FILE, help="Pool file to add to.")
 @click.option(
-    "-o", "--output", "pool_path", type=OUTPUT_FILE, required=True, help="Pool file to add to."
+    "--database",
+    "into_database",
+    is_flag=True,
+    help="Add to the web app's database (CITYDIP_* settings, its rulebook) instead of a pool "
+    "file, as the admin import page does; FILE may also be a pool file (JSON Lines).",
 )
 @click.option("--dry-run", is_flag=True, help="Check and score every row; write nothing.")
 @RULEBOOK_OPTION
-def import_command(file: Path, pool_path: Path, dry_run: bool, rulebook_path: Path) -> None:
+def import_command(
+    file: Path, pool_path: Path | None, into_database: bool, dry_run: bool, rulebook_path: Path
+) -> None:
     """Score the survey responses in the CSV FILE and add them to the pool.
 
     FILE has one column per question id and the profile columns name, country, population,
     capital and consent_named (region, eu_member, team_size, id and assessed_on are optional).
     Every row is checked first: if any is bad, each problem is listed and nothing is written.
+    `citydip pool template` writes a template. Give -o POOL_FILE or --database.
     """
+    if into_database == (pool_path is not None):
+        raise click.UsageError("give either -o POOL_FILE or --database")
+    if into_database:
+        _import_into_database(file, dry_run=dry_run)
+        return
+    assert pool_path is not None
     book = load_rulebook_or_exit(rulebook_path)
     pool = _load_or_exit(pool_path) if pool_path.exists() else []
     try:
@@ -76,6 +90,46 @@ def import_command(file: Path, pool_path: Path, dry_run: bool, rulebook_path: Pa
         return
     save_pool([*pool, *records], pool_path)
     click.echo(f"Imported {len(records)} cities into {pool_path} ({len(pool) + len(records)} now)")
+
+
+def _import_into_database(file: Path, *, dry_run: bool) -> None:
+    from web import storage
+    from web.app import StartupError, create_app
+    from web.network.importing import import_file
+
+    try:
+        app = create_app()
+    except StartupError as exc:
+        click.echo(str(exc), err=True)
+        raise SystemExit(1) from None
+    try:
+        with app.app_context():
+            outcome = import_file(file.read_bytes(), file.name, dry_run=dry_run)
+    finally:
+        storage.dispose(app)
+    if outcome.problems:
+        lines = "\n".join(f"  {problem}" for problem in outcome.problems)
+        click.echo(f"{file}: nothing was imported:\n{lines}", err=True)
+        raise SystemExit(1)
+    if dry_run:
+        click.echo(f"Dry run: all {len(outcome.records)} rows of {file} are valid; nothing added.")
+    else:
+        click.echo(f"Imported {outcome.added} cities from {file} into the app's database")
+
+
+@pool_group.command("template")
+@click.option("-o", "--output", type=OUTPUT_FILE, help="File to write (default: print it).")
+@RULEBOOK_OPTION
+def template_command(output: Path | None, rulebook_path: Path) -> None:
+    """Write the survey CSV template of the rulebook: the profile columns, one column per
+    question id, and one example row (replace or delete it)."""
+    from web.network.survey_template import template_csv
+
+    body = template_csv(load_rulebook_or_exit(rulebook_path), today=date.today())
+    if output is None:
+        click.echo(body, nl=False)
+    else:
+        output.write_bytes(body.encode("utf-8"))
 
 
 @pool_group.command("export")

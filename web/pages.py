@@ -268,6 +268,12 @@ def render_check(
     """Render the check-your-answers page, with ``errors`` from a failed submission."""
     book = state.rulebook()
     sections = summary_sections(book, found.answers, found.notes)
+    # A re-assessment says which assessment its answers come from.
+    previous = (
+        None
+        if found.previous_id is None
+        else storage.get_assessment(assessment_id=found.previous_id)
+    )
     return render_template(
         "check.html",
         profile=found.profile,
@@ -275,6 +281,7 @@ def render_check(
         sections=sections,
         missing=sum(s.missing for s in sections),
         errors=errors,
+        previous_date=previous.submitted_at if previous is not None else None,
         field_id=field_id,
         back_url=_previous_url(token, CHECK_STEP),
         **_step_context(token, CHECK_STEP),

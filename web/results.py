@@ -17,6 +17,7 @@ from rules.index import RulebookIndex
 from web import state, storage
 from web.chart import dimension_chart
 from web.flow import answer_label
+from web.network.progress import progress_since_previous
 from web.pages import load_assessment
 from web.peers import find_peers
 
@@ -110,6 +111,7 @@ def results(token: str) -> BaseResponse | str:
         peers=peers,
         resume_url=url_for("pages.resume", token=token, _external=True),
         sharing=found.sharing,
+        progress=progress_since_previous(found, card),
     )
 
 

@@ -60,6 +60,9 @@ SERVER_START_S = 60
 #: A small demo pool keeps start-up fast and still gives more cities than the k peers shown.
 DEMO_POOL_SIZE = 60
 
+#: The served app's admin token (CITYDIP_ADMIN_TOKEN), for the network pages' tests.
+ADMIN_TOKEN = "e2e-admin-token-not-a-secret"
+
 #: Chromium reports CSP violations as console errors that start like this.
 _CSP_MESSAGE = re.compile(r"Content Security Policy|Refused to (load|apply|execute|frame)", re.I)
 
@@ -107,6 +110,8 @@ class LiveServer:
     url: str
     instance: Path
     log: Path
+    #: the admin token the app was started with, to sign in to the network pages
+    admin_token: str = ADMIN_TOKEN
 
     def log_tail(self, lines: int = 40) -> str:
         """The last lines the server wrote, to explain a failure."""
@@ -172,6 +177,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         CITYDIP_DEMO_POOL_SIZE=str(DEMO_POOL_SIZE),
         # The suite posts many forms from one address: keep the write limit out of the way.
         CITYDIP_WRITE_RATE_LIMIT="10000 per minute",
+        CITYDIP_ADMIN_TOKEN=ADMIN_TOKEN,
         # Serve this work tree's code, whatever the environment's installed copy says.
         PYTHONPATH=os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH")])),
         PYTHONUNBUFFERED="1",

@@ -118,7 +118,9 @@ def _message(error: Mapping[str, Any]) -> str:
 
 def validation_error(exc: ValidationError, *, prefix: str = "") -> ApiError:
     """A 422 listing every problem pydantic found, with dotted field paths."""
-    details = [ErrorDetail(path=_path(e["loc"], prefix), message=_message(e)) for e in exc.errors()]
+    details = [
+        ErrorDetail(path=_path(e["loc"], prefix), message=_message(e)) for e in exc.errors()
+    ]
     count = len(details)
     message = f"The request has {count} problem{'s' * (count != 1)}; see details."
     return ApiError(422, message, details)
@@ -144,9 +146,7 @@ def _http_error(error: HTTPException) -> Response:
     if isinstance(error, MethodNotAllowed):
         allowed = sorted(set(error.valid_methods or ()) - {"HEAD", "OPTIONS"})
         headers["Allow"] = ", ".join(sorted(error.valid_methods or ()))
-        message = (
-            f"{request.method} is not allowed on {request.path}; use {' or '.join(allowed)}."
-        )
+        message = f"{request.method} is not allowed on {request.path}; use {' or '.join(allowed)}."
         return error_response(405, message, headers=headers)
     if status == 404:
         message = f"There is no API resource at {request.path}; see {API_PREFIX}/docs."
@@ -154,9 +154,7 @@ def _http_error(error: HTTPException) -> Response:
     if status == 413:
         limit = current_app.config.get("MAX_CONTENT_LENGTH")
         message = (
-            f"The request body is larger than the limit of {limit:,} bytes."
-            if limit
-            else None
+            f"The request body is larger than the limit of {limit:,} bytes." if limit else None
         )
         return error_response(413, message)
     if status not in ERRORS:
@@ -166,11 +164,13 @@ def _http_error(error: HTTPException) -> Response:
 
 
 def _rate_limited(error: RateLimitExceeded) -> Response:
-    retry_after = 60
+    window = error.limit.limit.get_expiry()
+    retry_after = window
     for limiter in current_app.extensions.get("limiter", ()):
         current = limiter.current_limit
         if current is not None and current.breached:
-            retry_after = max(1, math.ceil(current.reset_at - time.time()))
+            # Flask-Limiter rounds the reset time up by a second: never say more than a window.
+            retry_after = min(window, max(1, math.ceil(current.reset_at - time.time())))
     message = (
         f"Too many requests: the limit here is {error.limit.limit} per client address. "
         f"Try again in {retry_after} second{'s' * (retry_after != 1)}."

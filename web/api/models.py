@@ -34,6 +34,7 @@ from rules.conditions import Condition
 from web.forms import NOTE_MAX, NUMBER_MAX
 
 __all__ = [
+    "AdviceQuery",
     "AnswerValue",
     "AssessmentLinks",
     "AssessmentOut",
@@ -48,7 +49,6 @@ __all__ = [
     "ProfileIn",
     "RulebookOut",
     "ScoreRequest",
-    "AdviceQuery",
 ]
 
 #: Longest answer string: option values are short ids.
@@ -68,8 +68,10 @@ def _integral(value: Any) -> Any:
     return value
 
 
-#: An integer that also accepts integral floats such as 2.0 (never booleans or strings).
-Integer = Annotated[int, BeforeValidator(_integral)]
+# Integers that also take integral floats such as 2.0, never booleans or strings. The
+# constraints sit inside the validator so that they reach the JSON Schema.
+Population = Annotated[int, Field(gt=0, le=50_000_000), BeforeValidator(_integral)]
+GeonameId = Annotated[int, Field(gt=0, le=2_147_483_647), BeforeValidator(_integral)]
 
 
 def _answer_value(value: Any) -> str | int | float:
@@ -84,7 +86,7 @@ def _answer_value(value: Any) -> str | int | float:
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise PydanticCustomError(
             "answer_type",
-            "give an option value (a string such as \"adopted\", \"na\" or \"unknown\") or a "
+            'give an option value (a string such as "adopted", "na" or "unknown") or a '
             "number, not {given}",
             {"given": json_kind(value)},
         )
@@ -156,14 +158,12 @@ class ProfileIn(_Request):
     country: str = Field(
         pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2 code in capitals, e.g. `DE`."
     )
-    population: Integer = Field(gt=0, le=50_000_000)
+    population: Population
     capital: bool = Field(default=False, description="The city is its country's capital.")
     team_size: float | None = Field(
         default=None, ge=0, le=10_000, description="Full-time staff on international work."
     )
-    geonameid: Integer | None = Field(
-        default=None, gt=0, le=2_147_483_647, description="GeoNames id, when known."
-    )
+    geonameid: GeonameId | None = Field(default=None, description="GeoNames id, when known.")
     region: str | None = Field(
         default=None,
         max_length=64,
@@ -190,6 +190,7 @@ class CreateAssessmentRequest(ScoreRequest):
 
 
 QueryMode = Literal["comparable", "same_stage", "learn_from"]
+PeerCount = Annotated[int, Field(ge=1, le=K_MAX), BeforeValidator(_integral)]
 
 
 class AdviceQuery(BaseModel):
@@ -197,10 +198,8 @@ class AdviceQuery(BaseModel):
 
     model_config = ConfigDict(extra="ignore", frozen=True)
 
-    k: Integer | None = Field(
+    k: PeerCount | None = Field(
         default=None,
-        ge=1,
-        le=K_MAX,
         description="Number of comparable peers the practices are counted over; the server's "
         "`CITYDIP_K` when left out.",
     )
@@ -215,10 +214,8 @@ class PeersQuery(AdviceQuery):
         "profile; `learn_from`: context-near cities at least one level ahead, one group per "
         "weak dimension.",
     )
-    k: Integer | None = Field(
+    k: PeerCount | None = Field(
         default=None,
-        ge=1,
-        le=K_MAX,
         description="Number of peers per group; the server's `CITYDIP_K` when left out.",
     )
 

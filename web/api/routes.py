@@ -115,6 +115,6 @@ def operation(
 
 
 def _description(view: Callable[..., Any]) -> str:
-    lines = (view.__doc__ or "").strip().splitlines()
-    # Docstrings are indented after the first line; the document wants plain paragraphs.
-    return "\n".join(line.strip() for line in lines)
+    # Docstrings wrap and indent their lines; the document wants one line per paragraph.
+    paragraphs = re.split(r"\n\s*\n", (view.__doc__ or "").strip())
+    return "\n\n".join(" ".join(line.strip() for line in p.splitlines()) for p in paragraphs)

@@ -7,6 +7,7 @@ browser: same rows, same pool entry, same results page.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
@@ -32,8 +33,8 @@ from web.api.models import (
     IndicatorOut,
     LevelOut,
     OptionOut,
-    PeerSummary,
     PeersOut,
+    PeerSummary,
     ProfileIn,
     QueryMode,
     QuestionOut,
@@ -42,6 +43,7 @@ from web.api.models import (
     ScoreRequest,
 )
 from web.cities import country_facts
+from web.flow import prune_answers
 from web.pages import load_assessment
 from web.peers import PeerResults, find_peers, others_in_pool, peer_finder
 from web.results import submitted_result
@@ -215,16 +217,11 @@ def create_assessment(book: Rulebook, body: CreateAssessmentRequest) -> CreatedA
         rulebook_hash=book.content_hash,
     )
     profile_json = profile.model_dump(mode="json")
+    answers = _as_stored(body.answers)
     storage.save_profile(assessment_id=draft.id, profile=profile_json, sharing=body.sharing)
-    storage.save_answers(
-        assessment_id=draft.id, answers=dict(body.answers), notes=dict(body.notes)
-    )
+    storage.save_answers(assessment_id=draft.id, answers=answers, notes=dict(body.notes))
     found = replace(
-        draft,
-        profile=profile_json,
-        sharing=body.sharing,
-        answers=dict(body.answers),
-        notes=dict(body.notes),
+        draft, profile=profile_json, sharing=body.sharing, answers=answers, notes=dict(body.notes)
     )
     record_submission(found, profile, card)
     results = find_peers(profile, card, city_id=pool_id(found.id))
@@ -237,6 +234,13 @@ def create_assessment(book: Rulebook, body: CreateAssessmentRequest) -> CreatedA
         peers=_peer_summary(results),
         advice=results.advice or _advice_without_peers(card),
     )
+
+
+def _as_stored(answers: Mapping[str, str | int | float]) -> dict[str, str | int | float]:
+    # As the browser form stores them: 5.0 staff is stored as 5.
+    return {
+        qid: int(v) if isinstance(v, float) and v.is_integer() else v for qid, v in answers.items()
+    }
 
 
 def _peer_summary(results: PeerResults) -> PeerSummary:
@@ -344,7 +348,8 @@ def advice_for(token: str, *, k: int | None) -> Advice:
     if finder is None:
         return _advice_without_peers(card)
     book = state.rulebook()
-    return advise(book, card, finder, profile, k=k or state.settings().k, city_id=pool_id(found.id))
+    k = k or state.settings().k
+    return advise(book, card, finder, profile, k=k, city_id=pool_id(found.id))
 
 
 def example_answers(book: Rulebook) -> dict[str, Any] | None:
@@ -358,8 +363,6 @@ def example_answers(book: Rulebook) -> dict[str, Any] | None:
             answers[qid] = int(top.min) if top.min is not None else 0
         else:
             answers[qid] = top.value
-    from web.flow import prune_answers
-
     pruned = prune_answers(book, answers)
     try:
         score_assessment(book, Answers(answers=pruned))

@@ -67,10 +67,12 @@ def import_upload() -> BaseResponse | tuple[str, int]:
         current_app.extensions["csrf"].protect()
     upload = request.files.get("file")
     if upload is None or not upload.filename:
-        return _render(errors=[FieldError("file", "f-file", _("Choose a file to import"))], status=400)
-    outcome = import_file(upload.read(), upload.filename, dry_run=request.form.get("dry_run") == "1")
+        missing = FieldError("file", "f-file", _("Choose a file to import"))
+        return _render(errors=[missing], status=400)
+    dry_run = request.form.get("dry_run") == "1"
+    outcome = import_file(upload.read(), upload.filename, dry_run=dry_run)
     if outcome.problems:
-        errors = [FieldError("file", "f-file", str(p), href="#import-problems") for p in outcome.problems]
+        errors = [FieldError("file", "f-file", str(p)) for p in outcome.problems]
         return _render(outcome, errors, status=400)
     if outcome.dry_run:
         return _render(outcome)

@@ -19,9 +19,10 @@ PLOT_WIDTH = 400
 RIGHT_MARGIN = 20
 ROW_HEIGHT = 32
 BAR_HEIGHT = 20
-#: room above the bars for the legend
+#: room above the bars for the legend, which starts at LEGEND_X, one item per LEGEND_STEP
 TOP = 44
-LEGEND_STEP = 82
+LEGEND_X = 100
+LEGEND_STEP = 122
 
 
 @dataclass(frozen=True)
@@ -86,7 +87,7 @@ def levels_chart(
             )
         )
     legend = [
-        LegendItem(level, name, LABEL_WIDTH + i * LEGEND_STEP, LABEL_WIDTH + i * LEGEND_STEP + 16)
+        LegendItem(level, name, LEGEND_X + i * LEGEND_STEP, LEGEND_X + i * LEGEND_STEP + 16)
         for i, (level, name) in enumerate(level_names.items())
     ]
     return LevelsChart(

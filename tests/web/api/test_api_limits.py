@@ -1,0 +1,77 @@
+"""Rate limits on the API's writes: per operation, per client address, 429 in the error shape."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from api_helpers import assert_error, create_body, make_api_app, score_body
+from flask import Flask
+
+from web import storage
+from web.app import StartupError
+
+
+@pytest.fixture
+def limited(tmp_path: Path) -> Iterator[Flask]:
+    """Two scores and one creation a minute; the site's own form limit is tiny too."""
+    app = make_api_app(
+        tmp_path,
+        api_score_rate_limit="2 per minute",
+        api_write_rate_limit="1 per minute",
+        write_rate_limit="1 per hour",
+    )
+    yield app
+    storage.dispose(app)
+
+
+def test_scoring_over_its_limit_gets_429_with_retry_after(limited: Flask) -> None:
+    client = limited.test_client()
+    for _ in range(2):
+        assert client.post("/api/v1/score", json=score_body()).status_code == 200
+    response = client.post("/api/v1/score", json=score_body())
+    body = assert_error(response, 429)
+    retry_after = int(response.headers["Retry-After"])
+    assert 1 <= retry_after <= 60
+    assert body["error"]["message"] == (
+        "Too many requests: the limit here is 2 per 1 minute per client address. "
+        f"Try again in {retry_after} second{'s' * (retry_after != 1)}."
+    )
+
+
+def test_each_write_has_its_own_limit(limited: Flask) -> None:
+    client = limited.test_client()
+    assert client.post("/api/v1/assessments", json=create_body()).status_code == 201
+    assert_error(client.post("/api/v1/assessments", json=create_body()), 429)
+    # Scoring counts apart, and refused requests count too (no free retries of bad bodies).
+    assert client.post("/api/v1/score", json={}).status_code == 422
+    assert client.post("/api/v1/score", json=score_body()).status_code == 200
+    assert_error(client.post("/api/v1/score", json=score_body()), 429)
+
+
+def test_reads_are_not_limited(limited: Flask) -> None:
+    client = limited.test_client()
+    for _ in range(5):
+        assert client.get("/api/v1/rulebook").status_code == 200
+
+
+def test_limits_count_per_client_address(limited: Flask) -> None:
+    client = limited.test_client()
+    assert client.post("/api/v1/assessments", json=create_body()).status_code == 201
+    other = {"REMOTE_ADDR": "192.0.2.7"}
+    response = client.post("/api/v1/assessments", json=create_body(), environ_base=other)
+    assert response.status_code == 201
+
+
+def test_site_form_limit_does_not_apply_to_the_api(limited: Flask) -> None:
+    client = limited.test_client()
+    # The form limit is 1 an hour: the API's own limits (2 scores) are what count here.
+    assert client.post("/api/v1/score", json=score_body()).status_code == 200
+    assert client.post("/api/v1/score", json=score_body()).status_code == 200
+
+
+@pytest.mark.parametrize("value", ["0 per minute", "often", ""])
+def test_a_bad_limit_stops_start_up(tmp_path: Path, value: str) -> None:
+    with pytest.raises(StartupError, match="CITYDIP_API_WRITE_RATE_LIMIT"):
+        make_api_app(tmp_path, api_write_rate_limit=value)

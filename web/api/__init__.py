@@ -1,0 +1,40 @@
+"""The JSON API under ``/api/v1``: rulebook, stateless scoring, assessments, peers, advice.
+
+Modules::
+
+    routes     the blueprint and the table of operations (one declaration per route)
+    views      the endpoints
+    service    what they do: reuses storage, tokens, submission and peers of the web flow
+    models     request and response models (pydantic), the source of the OpenAPI schemas
+    parsing    JSON bodies and query parameters into models
+    errors     the one error shape, and the handlers that give every API error that shape
+    limits     rate limits on writes (Flask-Limiter)
+    openapi    the OpenAPI 3.1 document, generated from the operations and models
+    docs_page  the readable page of that document
+
+The API takes no cookies and no forms: it is exempt from CSRF protection. Browsers cannot send
+a cross-site JSON body without a CORS preflight, which this app never grants, and every body
+must be ``application/json`` (415 otherwise).
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from web import state
+from web.api import views as _views  # noqa: F401  (registers the endpoints on the blueprint)
+from web.api.limits import init_limits
+from web.api.routes import OPERATIONS, bp
+
+__all__ = ["bp", "init_app"]
+
+
+def init_app(app: Flask) -> None:
+    """Register the API on ``app``: rate limits, CSRF exemption, the blueprint."""
+    with app.app_context():
+        settings = state.settings()
+    csrf = app.extensions.get("csrf")
+    if csrf is not None:
+        csrf.exempt(bp)
+    init_limits(app, bp, OPERATIONS, settings)
+    app.register_blueprint(bp)

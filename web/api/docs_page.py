@@ -1,0 +1,187 @@
+"""The readable API page: the OpenAPI document turned into plain data for a Jinja template.
+
+Server-rendered HTML only — no script, no CDN — so the page works under the site's strict
+Content Security Policy like every other page.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from flask import request
+from markupsafe import Markup, escape
+
+__all__ = ["docs_context", "inline_markdown"]
+
+_INLINE = re.compile(r"`([^`]+)`|\*\*([^*]+)\*\*")
+
+
+def inline_markdown(text: str) -> Markup:
+    """``code`` and **bold** of a description as HTML; everything else is escaped."""
+    out: list[str] = []
+    position = 0
+    for match in _INLINE.finditer(text):
+        out.append(str(escape(text[position : match.start()])))
+        code, bold = match.groups()
+        if code is not None:
+            out.append(f"<code>{escape(code)}</code>")
+        else:
+            out.append(f"<strong>{escape(bold)}</strong>")
+        position = match.end()
+    out.append(str(escape(text[position:])))
+    return Markup("".join(out))
+
+
+def paragraphs(text: str) -> list[Markup]:
+    """The paragraphs of a description (separated by blank lines), lines joined."""
+    parts = re.split(r"\n\s*\n", text.strip())
+    return [inline_markdown(" ".join(p.split())) for p in parts if p.strip()]
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One path or query parameter."""
+
+    name: str
+    where: str
+    required: bool
+    description: Markup
+    schema: str
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One documented response."""
+
+    status: str
+    description: Markup
+    media_type: str
+    schema: str | None
+    headers: list[str]
+
+
+@dataclass(frozen=True)
+class OperationView:
+    """One operation as the page shows it."""
+
+    anchor: str
+    method: str
+    path: str
+    summary: str
+    description: list[Markup]
+    parameters: list[Parameter]
+    body_schema: str | None
+    body_example: str | None
+    replies: list[Reply]
+    curl: str
+
+
+@dataclass(frozen=True)
+class SchemaView:
+    """One component schema, pretty-printed."""
+
+    name: str
+    description: str
+    text: str
+
+
+def _schema_name(schema: dict[str, Any]) -> str:
+    ref = schema.get("$ref", "")
+    if ref:
+        return str(ref).rsplit("/", 1)[-1]
+    return json.dumps(schema, ensure_ascii=False)
+
+
+def _example_value(schema: dict[str, Any]) -> str:
+    if "default" in schema:
+        return str(schema["default"])
+    if "enum" in schema:
+        return str(schema["enum"][0])
+    return "5" if schema.get("type") == "integer" else "x"
+
+
+def _curl(method: str, path: str, has_body: bool, query: list[str]) -> str:
+    base = request.url_root.rstrip("/")
+    target = path.replace("{token}", "$TOKEN")
+    if query:
+        target += "?" + "&".join(query)
+    if has_body:
+        return (
+            f"curl -s -X {method} '{base}{target}' \\\n"
+            "  -H 'Content-Type: application/json' --data @body.json"
+        )
+    return f"curl -s '{base}{target}'"
+
+
+def _operation(path: str, method: str, spec: dict[str, Any]) -> OperationView:
+    parameters = [
+        Parameter(
+            name=p["name"],
+            where=p["in"],
+            required=bool(p.get("required")),
+            description=inline_markdown(p.get("description", "")),
+            schema=json.dumps(p["schema"], ensure_ascii=False),
+        )
+        for p in spec.get("parameters", [])
+    ]
+    body = spec.get("requestBody", {}).get("content", {}).get("application/json")
+    example = None
+    if body and body.get("examples"):
+        first = next(iter(body["examples"].values()))["value"]
+        example = json.dumps(first, indent=2, ensure_ascii=False)
+    replies = []
+    for status, reply in spec["responses"].items():
+        media_type, content = next(iter(reply["content"].items()))
+        replies.append(
+            Reply(
+                status=status,
+                description=inline_markdown(reply["description"]),
+                media_type=media_type,
+                schema=_schema_name(content["schema"]) if "$ref" in content["schema"] else None,
+                headers=sorted(reply.get("headers", {})),
+            )
+        )
+    query = [
+        f"{p['name']}={_example_value(p['schema'])}"
+        for p in spec.get("parameters", [])
+        if p["in"] == "query"
+    ]
+    return OperationView(
+        anchor=spec["operationId"],
+        method=method.upper(),
+        path=path,
+        summary=spec["summary"],
+        description=paragraphs(spec.get("description", "")),
+        parameters=parameters,
+        body_schema=_schema_name(body["schema"]) if body else None,
+        body_example=example,
+        replies=replies,
+        curl=_curl(method.upper(), path, body is not None, query),
+    )
+
+
+def docs_context(document: dict[str, Any]) -> dict[str, Any]:
+    """What the ``api/docs.html`` template shows for ``document``."""
+    operations = [
+        _operation(path, method, spec)
+        for path, item in document["paths"].items()
+        for method, spec in item.items()
+    ]
+    schemas = {
+        name: SchemaView(
+            name=name,
+            description=str(schema.get("description", "")),
+            text=json.dumps(schema, indent=2, ensure_ascii=False),
+        )
+        for name, schema in sorted(document["components"]["schemas"].items())
+    }
+    return {
+        "info": document["info"],
+        "description": paragraphs(document["info"]["description"]),
+        "operations": operations,
+        "schemas": list(schemas.values()),
+        "openapi_version": document["openapi"],
+    }

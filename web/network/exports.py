@@ -1,0 +1,167 @@
+"""Downloads: anonymised aggregates (open data, CSV and JSON) and the full pool (admin only).
+
+The aggregates hold only what :func:`benchmark.aggregates.aggregate_pool` and
+:func:`~benchmark.aggregates.level_distribution` give, so the suppression rule (no figure over
+fewer than 5 cities) applies to every number published. They follow the dashboard's filters.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import Response, request
+
+from benchmark.privacy import MIN_GROUP_SIZE
+from benchmark.record import PoolRecord
+from rules import Rulebook
+from web import state, storage
+from web.network.auth import admin_required
+from web.network.blueprint import bp
+from web.network.filters import parse_filters
+from web.network.picture import PoolPicture, pool_picture
+
+__all__ = ["AGGREGATE_COLUMNS", "aggregates_document", "aggregates_rows"]
+
+AGGREGATE_COLUMNS = (
+    "grouping",
+    "group",
+    "cities",
+    "indicator",
+    "label",
+    "met",
+    "n",
+    "share",
+    "suppressed",
+    "includes_demo_data",
+    "licence",
+)
+
+
+def aggregates_document(book: Rulebook, picture: PoolPicture, *, licence: str) -> dict[str, Any]:
+    """The aggregates as a JSON-ready document, with licence, filters and references."""
+    aggregates = picture.aggregates
+    return {
+        "title": "City diplomacy capacity: anonymised aggregates of the peer pool",
+        "open_data": True,
+        "licence": licence,
+        "suppression": f"groups and figures over fewer than {MIN_GROUP_SIZE} cities are "
+        "suppressed: their counts and shares are null",
+        "generated_on": datetime.now(UTC).date().isoformat(),
+        "rulebook": {"id": book.id, "version": book.version},
+        "filters": picture.filters.query(),
+        "cities": aggregates.cities,
+        "demo_cities": aggregates.demo_cities,
+        "include_demo": aggregates.include_demo,
+        "min_group_size": aggregates.min_group_size,
+        "indicators": [
+            {
+                "id": row.id,
+                "label": row.label,
+                "references": [r.model_dump() for r in row.references],
+            }
+            for row in picture.headline
+        ],
+        "groups": [row.model_dump() for row in aggregates.rows],
+        "levels": picture.levels,
+        "level_distribution": [row.model_dump() for row in picture.distribution],
+    }
+
+
+def aggregates_rows(picture: PoolPicture, *, licence: str) -> Iterator[list[str]]:
+    """One CSV row per group and indicator, after :data:`AGGREGATE_COLUMNS`."""
+    aggregates = picture.aggregates
+    labels = {row.id: row.label for row in picture.headline}
+    demo = "yes" if aggregates.demo_cities else "no"
+    for group in aggregates.rows:
+        for cell in group.indicators:
+            yield [
+                group.grouping,
+                group.group,
+                _text(group.n),
+                cell.indicator,
+                labels.get(cell.indicator, cell.indicator),
+                _text(cell.met),
+                _text(cell.n),
+                "" if cell.share is None else f"{cell.share:.4f}",
+                "yes" if cell.suppressed else "no",
+                demo,
+                licence,
+            ]
+
+
+def _text(value: int | None) -> str:
+    return "" if value is None else str(value)
+
+
+def _picture() -> PoolPicture | None:
+    records = storage.load_pool()
+    filters, errors = parse_filters(request.args, {r.profile.region for r in records})
+    return None if errors else pool_picture(state.rulebook(), records, filters)
+
+
+def _bad_filters() -> Response:
+    message = "Unknown filter value: use the links on the network dashboard.\n"
+    return Response(message, status=400, mimetype="text/plain")
+
+
+def _attachment(filename: str) -> dict[str, str]:
+    return {"Content-Disposition": f'attachment; filename="{filename}"'}
+
+
+def _published() -> bool:
+    return state.settings().publish_aggregates
+
+
+@bp.get("/export/aggregates.json")
+@admin_required("file", public=_published)
+def aggregates_json() -> Response:
+    """Anonymised aggregates as JSON (open data)."""
+    picture = _picture()
+    if picture is None:
+        return _bad_filters()
+    document = aggregates_document(
+        state.rulebook(), picture, licence=state.settings().open_data_licence
+    )
+    return Response(
+        json.dumps(document, indent=2, ensure_ascii=False),
+        mimetype="application/json",
+        headers=_attachment("citydip-aggregates.json"),
+    )
+
+
+@bp.get("/export/aggregates.csv")
+@admin_required("file", public=_published)
+def aggregates_csv() -> Response:
+    """Anonymised aggregates as CSV (open data): one row per group and indicator."""
+    picture = _picture()
+    if picture is None:
+        return _bad_filters()
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(AGGREGATE_COLUMNS)
+    writer.writerows(aggregates_rows(picture, licence=state.settings().open_data_licence))
+    return Response(
+        out.getvalue(), mimetype="text/csv", headers=_attachment("citydip-aggregates.csv")
+    )
+
+
+def _lines(records: list[PoolRecord]) -> Iterator[str]:
+    for record in records:
+        yield record.model_dump_json() + "\n"
+
+
+@bp.get("/export/pool.jsonl")
+@admin_required("file")
+def pool_jsonl() -> Response:
+    """Every pool record, one JSON object per line: the pool-file format (not open data)."""
+    records = storage.load_pool()
+    return Response(
+        _lines(records),
+        mimetype="application/x-ndjson",
+        headers=_attachment("citydip-pool.jsonl"),
+    )
