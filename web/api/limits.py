@@ -12,6 +12,7 @@ from flask import Blueprint, Flask, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
+from web.api.errors import is_api_request
 from web.api.routes import Operation
 from web.settings import Settings
 
@@ -25,7 +26,9 @@ def init_limits(
 ) -> Limiter:
     """Limit each rate-limited operation of ``bp`` per client address, as its setting says."""
     for other in app.extensions.get("limiter", ()):
-        other.exempt(bp)
+        # A request filter, not `exempt(bp)`: it ends the other limiter's work on API requests
+        # at once, where an exemption is found only after all its limits are resolved.
+        other.request_filter(is_api_request)
     limiter = Limiter(
         get_remote_address,
         app=app,

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flask import Response, request
+from flask_babel import gettext as _
 
 from benchmark.privacy import MIN_GROUP_SIZE
 from benchmark.record import PoolRecord
@@ -105,8 +106,8 @@ def _picture() -> PoolPicture | None:
 
 
 def _bad_filters() -> Response:
-    message = "Unknown filter value: use the links on the network dashboard.\n"
-    return Response(message, status=400, mimetype="text/plain")
+    message = _("Unknown filter value: use the links on the network dashboard.")
+    return Response(message + "\n", status=400, mimetype="text/plain")
 
 
 def _attachment(filename: str) -> dict[str, str]:

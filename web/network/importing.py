@@ -8,6 +8,7 @@ finder refits on its next use (it watches the pool's signature, see :mod:`web.pe
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -27,7 +28,8 @@ __all__ = ["ImportOutcome", "ImportProblem", "check_file", "import_file"]
 Kind = Literal["survey", "pool"]
 _POOL_SUFFIXES = (".jsonl", ".ndjson", ".json")
 #: ids the app gives submitted assessments; imported ones are renamed so as not to clash
-_LOCAL_PREFIX = "submitted-"
+_LOCAL_ID = re.compile(r"submitted-\d+")
+_RENAMED = "import-"
 
 
 @dataclass(frozen=True)
@@ -98,12 +100,14 @@ def check_file(
 def _check_survey(
     text: str, book: Rulebook, taken_ids: Collection[str], today: date
 ) -> ImportOutcome:
+    # A row's own id is checked as given, so its renamed form counts as taken under that name.
+    taken = {*taken_ids, *(t.removeprefix(_RENAMED) for t in taken_ids if _is_renamed(t))}
     try:
-        records = import_survey(text, book, assessed_on=today, taken_ids=taken_ids)
+        records = import_survey(text, book, assessed_on=today, taken_ids=taken)
     except SurveyImportError as exc:
         problems = [ImportProblem(p.line, p.column, p.message) for p in exc.problems]
         return ImportOutcome("survey", problems=problems)
-    return ImportOutcome("survey", records=records)
+    return ImportOutcome("survey", records=[_local_id(r) for r in records])
 
 
 def _check_pool(
@@ -127,9 +131,15 @@ def _check_pool(
 
 def _local_id(record: PoolRecord) -> PoolRecord:
     """Rename another instance's ``submitted-N``: this instance gives those ids itself."""
-    if not record.id.startswith(_LOCAL_PREFIX):
+    if not _LOCAL_ID.fullmatch(record.id):
         return record
-    return record.model_copy(update={"id": f"import-{record.id}"})
+    return record.model_copy(update={"id": _RENAMED + record.id})
+
+
+def _is_renamed(record_id: str) -> bool:
+    return record_id.startswith(_RENAMED) and bool(
+        _LOCAL_ID.fullmatch(record_id.removeprefix(_RENAMED))
+    )
 
 
 def import_file(data: bytes, filename: str, *, dry_run: bool) -> ImportOutcome:

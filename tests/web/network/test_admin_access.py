@@ -190,3 +190,13 @@ def test_network_templates_have_no_inline_script_or_style(template: str) -> None
     assert not re.search(r"\son[a-z]+=", source), "inline event handler"
     hosts = re.findall(r"https?://[^\s\"']+", source.replace("http://www.w3.org/2000/svg", ""))
     assert hosts == [], "external host"
+
+
+def test_an_empty_token_counts_as_unset(tmp_path: Path) -> None:
+    app = make_app(tmp_path, admin_token="", demo_pool=False)
+    try:
+        client = app.test_client()
+        assert client.get("/network/", headers={"Authorization": "Bearer "}).status_code == 403
+        assert client.get("/network/sign-in").status_code == 403
+    finally:
+        storage.dispose(app)

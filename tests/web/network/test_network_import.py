@@ -226,3 +226,15 @@ def test_cli_pool_import_into_the_database_checks_like_the_admin_page(tmp_path: 
         assert pool_count(app) == 2
     finally:
         storage.dispose(app)
+
+
+def test_ids_of_this_services_own_form_are_renamed_and_still_checked(
+    signed_in: FlaskClient, admin: Flask
+) -> None:
+    header, example = _rows(signed_in.get("/network/import/template.csv").data)
+    data = _csv(["id", *header], [{**example, "id": "submitted-7"}])
+    assert upload(signed_in, data, "survey.csv").status_code == 303
+    with admin.app_context():
+        assert "import-submitted-7" in storage.pool_ids()
+    again = upload(signed_in, data, "survey.csv")
+    assert "Line 2, column id: id 'submitted-7' is already in the pool" in text(again)
