@@ -29,6 +29,7 @@ __all__ = [
     "population_text",
     "positions",
     "stage_reasons",
+    "stage_reasons_many",
 ]
 
 #: A score within this many points of the peer median counts as "at" the median.
@@ -134,16 +135,42 @@ def stage_reasons(
 
     Levels are per dimension, 0 when not assessed (such dimensions are left out).
     """
-    pairs = [(c, p) for c, p in zip(city_levels, peer_levels, strict=True)]
-    both = [c > 0 and p > 0 for c, p in pairs]
-    same = sum(b and c == p for b, (c, p) in zip(both, pairs, strict=True))
-    reasons = [f"same level in {same} of {sum(both)} dimensions"]
-    gaps = [p - c if b else 0 for b, (c, p) in zip(both, pairs, strict=True)]
-    d = max(range(len(gaps)), key=lambda i: abs(gaps[i]), default=None)
-    if d is not None and gaps[d]:
-        ahead = "ahead" if gaps[d] > 0 else "behind"
-        reasons.append(f"{ahead} in {labels[d]} (level {pairs[d][1]} vs your {pairs[d][0]})")
-    return reasons
+    return stage_reasons_many(city_levels, [peer_levels], labels)[0]
+
+
+def stage_reasons_many(
+    city_levels: Sequence[int] | NDArray[np.integer],
+    peer_levels: Sequence[Sequence[int]] | NDArray[np.integer],
+    labels: Sequence[str],
+) -> list[list[str]]:
+    """:func:`stage_reasons` of each row of ``peer_levels`` (peers × dimensions).
+
+    Array operations over all peers at once: a query explains ten peers or more, and a
+    Python loop over their dimensions cost more than finding them.
+    """
+    city = np.asarray(city_levels, dtype=np.int64)
+    peers = np.asarray(peer_levels, dtype=np.int64)
+    if not len(peers):
+        return []
+    if peers.shape != (len(peers), city.size):
+        raise ValueError(f"peer levels of shape {peers.shape}; expected {city.size} per peer")
+    both = (city > 0) & (peers > 0)
+    same = np.sum(both & (peers == city), axis=1).tolist()
+    assessed = np.sum(both, axis=1).tolist()
+    gaps = np.where(both, peers - city, 0)
+    # The first of the largest gaps, as max() over the dimensions picks it.
+    widest = np.argmax(np.abs(gaps), axis=1).tolist() if city.size else [0] * len(peers)
+    city_list, peer_rows, gap_rows = city.tolist(), peers.tolist(), gaps.tolist()
+    out = []
+    for n_same, n_both, d, peer, gap in zip(
+        same, assessed, widest, peer_rows, gap_rows, strict=True
+    ):
+        reasons = [f"same level in {n_same} of {n_both} dimensions"]
+        if gap and gap[d]:
+            ahead = "ahead" if gap[d] > 0 else "behind"
+            reasons.append(f"{ahead} in {labels[d]} (level {peer[d]} vs your {city_list[d]})")
+        out.append(reasons)
+    return out
 
 
 def positions(

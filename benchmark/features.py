@@ -276,14 +276,19 @@ class FeatureSpace:
 
         float32 like :meth:`matrix`, so that a city and its own row in the pool are identical.
         """
+        values = None if scores is None else score_arrays(scores, self.dimension_ids)[0]
+        return self.row_of(profile, values)
+
+    def row_of(
+        self, profile: CityProfile, values: NDArray[np.float64] | None
+    ) -> NDArray[np.float32]:
+        """:meth:`row` from the scores as :func:`score_arrays` gives them (NaN when not
+        assessed), for callers that hold them already."""
         out = np.zeros((1, self.n_columns), dtype=np.float32)
         out[0, 0] = _scale_population(np.array([profile.population], dtype=np.float64))[0]
         out[0, 1] = self._region_codes(np.array([profile.region], dtype=object))[0]
-        values = (
-            np.full(len(self.dimension_ids), np.nan)
-            if scores is None
-            else score_arrays(scores, self.dimension_ids)[0]
-        )
+        if values is None:
+            values = np.full(len(self.dimension_ids), np.nan)
         team = np.nan if profile.team_size is None else profile.team_size
         self._fill_rest(
             out,

@@ -1,9 +1,9 @@
 """A numeric k-nearest-neighbours core with per-feature weights and exact, ordered answers.
 
 :class:`WeightedNeighbors` multiplies every column by its weight once, at fit time, so that
-scikit-learn's search structures (``KDTree``, ``BallTree``, or a brute-force
-``NearestNeighbors``) run plain Euclidean distance on a compact float32 matrix. It adds what
-peer explanations need on top:
+the search runs plain Euclidean distance on a compact float32 matrix: scikit-learn's
+``KDTree`` or ``BallTree``, or one exhaustive pass over all rows (:class:`_Brute`). It adds
+what peer explanations need on top:
 
 * distances recomputed in float64 from the stored rows, so that the per-feature terms of
   :meth:`WeightedNeighbors.contributions` add up to the squared distance it reports;
@@ -11,19 +11,21 @@ peer explanations need on top:
   k-th neighbour (the tree or brute search may cut a tie group anywhere);
 * optionally one **categorical column** (the world region): equal values add 0, different
   values add ``weight ** 2``, exactly what a one-hot block scaled by ``weight / sqrt(2)`` adds,
-  without its 20-odd sparse columns, which make trees useless and brute force slow. Each
-  category gets its own index; a query searches its own category first and looks at the others
-  only when they could still come closer than the k-th neighbour found.
+  without its 20-odd sparse columns, which make trees useless and brute force slow. With
+  trees, each category gets its own index; a query searches its own category first and looks
+  at the others only when they could still come closer than the k-th neighbour found. The
+  exhaustive pass adds the mismatch to every row as it goes.
 """
 
 from __future__ import annotations
 
+import math
 from typing import Any, Literal
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from sklearn.base import BaseEstimator
-from sklearn.neighbors import BallTree, KDTree, NearestNeighbors
+from sklearn.neighbors import BallTree, KDTree
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 __all__ = ["WeightedNeighbors"]
@@ -36,6 +38,14 @@ Indices = NDArray[np.intp]
 #: NearestNeighbors does: trees stop paying off in high dimension.
 _AUTO_TREE_MAX_COLUMNS = 15
 
+#: "auto" also takes brute force below ``_BRUTE_ROWS * 2 ** (columns / 3)`` rows. A tree query
+#: has a fixed cost (scikit-learn validates its input: about 0.06 ms) and prunes less the more
+#: columns there are, while one pass costs a few nanoseconds per row. Fitted to the crossovers
+#: measured on perf/bench_peers.py pools (one query, k = 10): about 45,000 rows for the 5
+#: comparable columns (with per-region trees) and 380,000 for the 14 same-stage ones (brute
+#: force 0.46 ms against 0.81 ms for the tree at 100,000 rows; 2.6 against 2.1 ms at 500,000).
+_BRUTE_ROWS = 15_000
+
 #: Training rows sampled to decide whether per-category indexes pay off.
 _SAMPLE_ROWS = 32
 
@@ -43,45 +53,116 @@ _SAMPLE_ROWS = 32
 #: only trusted to hold every tie and every closer row when its margin exceeds this.
 _SLACK = 1e-6
 
+#: Rows sampled by a brute-force query to bound its k-th distance before the exact cut.
+_BRUTE_SAMPLE_ROWS = 2048
 
-class _Index:
-    """One search index: a KD or ball tree, or a brute-force NearestNeighbors.
+#: Unit roundoff of float32, for the error bound of the brute-force pass.
+_ROUNDOFF32 = float(np.finfo(np.float32).eps) / 2
 
-    The trees are scikit-learn's own ``KDTree`` and ``BallTree``, the structures
-    ``NearestNeighbors`` builds, queried directly: a one-row query through
-    ``NearestNeighbors.kneighbors`` spends most of its time validating input and dispatching
-    (about 0.3 ms), ten times the tree search itself.
+
+def _resolved_algorithm(algorithm: str, n_rows: int, n_columns: int) -> str:
+    """The search structure ``algorithm`` stands for on a matrix of this shape."""
+    if algorithm not in ("auto", "brute", "kd_tree", "ball_tree"):
+        raise ValueError(
+            f"algorithm must be one of auto, brute, kd_tree, ball_tree; got {algorithm!r}"
+        )
+    if algorithm != "auto":
+        return algorithm
+    if n_columns > _AUTO_TREE_MAX_COLUMNS or n_rows < _BRUTE_ROWS * 2 ** (n_columns / 3):
+        return "brute"
+    return "kd_tree"
+
+
+class _Tree:
+    """A KD or ball tree: scikit-learn's own ``KDTree`` or ``BallTree``.
+
+    They are the structures ``NearestNeighbors`` builds, queried directly: a one-row query
+    through ``NearestNeighbors.kneighbors`` spends most of its time validating input and
+    dispatching (about 0.3 ms), ten times the tree search itself.
     """
 
     def __init__(self, X: NDArray[np.float32], algorithm: str, leaf_size: int) -> None:
-        if algorithm == "auto":
-            algorithm = "kd_tree" if X.shape[1] <= _AUTO_TREE_MAX_COLUMNS else "brute"
+        self.algorithm = algorithm
         self.size = len(X)
-        self.tree: KDTree | BallTree | None = None
-        self.brute: NearestNeighbors | None = None
-        if algorithm == "brute":
-            self.brute = NearestNeighbors(algorithm="brute").fit(X)
-        else:
-            tree = KDTree if algorithm == "kd_tree" else BallTree
-            self.tree = tree(X, leaf_size=leaf_size)
+        tree = KDTree if algorithm == "kd_tree" else BallTree
+        self.tree: KDTree | BallTree = tree(X, leaf_size=leaf_size)
 
     def query(self, q: NDArray[np.float32], m: int) -> tuple[Floats, Indices]:
-        if self.tree is not None:
-            return self.tree.query(q, k=m)
-        assert self.brute is not None
-        return self.brute.kneighbors(q, m)
+        return self.tree.query(q, k=m)
 
     def query_radius(self, q: NDArray[np.float32], radius: float) -> Indices:
-        if self.tree is not None:
-            return self.tree.query_radius(q, r=radius)[0]
-        assert self.brute is not None
-        return self.brute.radius_neighbors(q, radius)[1][0]
+        return self.tree.query_radius(q, r=radius)[0]
 
     def nbytes(self) -> int:
         """Bytes of the arrays this index keeps beyond the caller's matrix."""
-        if self.tree is None:
-            return 0  # brute force keeps a reference to the caller's matrix
         return sum(a.nbytes for a in self.tree.get_arrays())
+
+
+class _Brute:
+    """One exhaustive pass over all rows, the category mismatch included.
+
+    The pass ranks rows by ``|x|² + mismatch - 2 x·q`` in float32 (``|q|²`` is the same for
+    every row): one matrix-vector product, then partial sorts of a sample and of the few hundred
+    rows it leaves. It keeps every row within twice the bound of its rounding error of the k-th:
+    a superset of the k nearest and of every tie at the k-th, which the caller ranks by exact
+    float64 distance.
+
+    The rows are stored by category, so that the query's own category takes the mismatch off
+    as one slice, and transposed, so that ``np.einsum`` runs the product over contiguous
+    columns in one thread: BLAS runs it in several, which wait for each other on a busy
+    machine (up to 2 ms instead of 0.25 ms at 100,000 rows on two loaded cores).
+    """
+
+    algorithm = "brute"
+
+    def __init__(self, X: NDArray[np.float32], codes: NDArray[np.int32], mismatch: float) -> None:
+        self.size, width = X.shape
+        self.rows = np.argsort(codes, kind="stable")  # stored position -> training row
+        self.starts = np.searchsorted(codes[self.rows], np.arange(codes.max(initial=0) + 2))
+        stored = X[self.rows]
+        self.columns = np.ascontiguousarray(stored.T)
+        squares = np.square(stored.astype(np.float64)).sum(axis=1)
+        self.base = (squares + mismatch).astype(np.float32)
+        self.mismatch = mismatch
+        self.radius = math.sqrt(float(squares.max(initial=0.0)))  # largest row norm
+        # Rounding error of the pass: the dot product (width terms), base, and three sums.
+        self.error_factor = 2 * (width + 4) * _ROUNDOFF32
+        self.stride = max(1, self.size // _BRUTE_SAMPLE_ROWS)
+
+    def candidates(self, q: NDArray[np.float32], code: int, want: int) -> Indices:
+        """Training rows, ascending, among which are the ``want`` nearest to ``q`` (category
+        ``code``, -1 if unseen) and every row tied with the ``want``-th."""
+        if want >= self.size:
+            return np.arange(self.size)
+        approx = np.einsum("ji,j->i", self.columns, -2 * q)
+        approx += self.base
+        if 0 <= code < len(self.starts) - 1 and self.mismatch:
+            approx[self.starts[code] : self.starts[code + 1]] -= self.mismatch
+        reach = self.radius + math.sqrt(float(np.dot(q, q)))
+        margin = 2 * self.error_factor * (reach**2 + self.mismatch)
+        near = self._near(approx, want, margin)
+        kth = np.partition(approx[near], want - 1)[want - 1]
+        return np.sort(self.rows[near[approx[near] <= kth + margin]])
+
+    def _near(self, approx: NDArray[np.float32], want: int, margin: float) -> Indices:
+        """Positions holding every value up to the ``want``-th smallest of ``approx`` plus
+        ``margin``: a few hundred, found without partially sorting all of ``approx``.
+
+        The ``want``-th smallest of a sample is no smaller than that of all values, so it
+        bounds the values sought; a partial sort of the sample costs a fiftieth of one of all.
+        """
+        sample = approx[:: self.stride]
+        if len(sample) <= want:
+            return np.arange(len(approx))
+        bound = np.partition(sample, want - 1)[want - 1]
+        return np.flatnonzero(approx <= bound + margin)
+
+    def nbytes(self) -> int:
+        """Bytes of the arrays this index keeps beyond the caller's matrix."""
+        return self.rows.nbytes + self.starts.nbytes + self.columns.nbytes + self.base.nbytes
+
+
+_Index = _Tree | _Brute
 
 
 class WeightedNeighbors(BaseEstimator):  # type: ignore[misc]
@@ -101,9 +182,9 @@ class WeightedNeighbors(BaseEstimator):  # type: ignore[misc]
         Index of a column holding category codes (any numbers; only equality matters).
     algorithm : {"auto", "brute", "kd_tree", "ball_tree"}, default="auto"
         ``kd_tree`` and ``ball_tree`` search scikit-learn's :class:`~sklearn.neighbors.KDTree`
-        or :class:`~sklearn.neighbors.BallTree`; ``brute`` a brute-force
-        :class:`~sklearn.neighbors.NearestNeighbors`; ``auto`` a KD tree up to 15 numeric
-        columns and brute force beyond, like ``NearestNeighbors``.
+        or :class:`~sklearn.neighbors.BallTree`; ``brute`` one pass over all rows; ``auto``
+        brute force below ``15000 * 2 ** (n_numeric / 3)`` rows (about 48,000 with 5 numeric
+        columns, 380,000 with 14) or beyond 15 numeric columns, a KD tree otherwise.
     leaf_size : int, default=30
         Leaf size of the tree algorithms.
 
@@ -114,15 +195,16 @@ class WeightedNeighbors(BaseEstimator):  # type: ignore[misc]
     X_fit_ : ndarray of shape (n_samples_fit_, n_numeric), float32
         The numeric training columns multiplied by their weights.
     index_ : object
-        Search index over all rows of ``X_fit_``.
+        Search index over all rows of ``X_fit_``; its ``algorithm`` attribute names the
+        structure ``auto`` chose.
     categories_ : ndarray of shape (n_categories,)
         Sorted category values; empty without a categorical column.
     codes_ : ndarray of shape (n_samples_fit_,), int32
         Index in ``categories_`` of each row's category.
     partitions_ : tuple of (ndarray, index)
-        Per category: its training rows (ascending) and their search index; empty when
-        the mismatch is small against typical neighbour distances, so that queries search
-        all rows at once.
+        Per category: its training rows (ascending) and their tree; empty with brute force
+        (one pass sees every category), or when the mismatch is small against typical
+        neighbour distances, so that queries search all rows at once.
     mismatch_ : float
         What a category mismatch adds to the squared distance (``w_c ** 2``, or 0).
     n_features_in_ : int
@@ -179,12 +261,25 @@ class WeightedNeighbors(BaseEstimator):  # type: ignore[misc]
         # Weights go into the matrix once: the search then runs plain Euclidean distance.
         self.X_fit_ = _padded(data[:, numeric] * self.weights_[numeric])
         self.n_samples_fit_ = data.shape[0]
-        self.index_ = self._index(self.X_fit_)
         self._fit_categories(data)
+        algorithm = _resolved_algorithm(self.algorithm, *self.X_fit_.shape)
+        self.partitions_: tuple[tuple[Indices, _Tree], ...] = ()
+        if algorithm == "brute":  # one pass sees every category: no per-category indexes
+            self.index_: _Index = _Brute(self.X_fit_, self.codes_, self.mismatch_)
+            return self
+        self.index_ = tree = _Tree(self.X_fit_, algorithm, self.leaf_size)
+        if self._partitions_pay_off(tree):
+            self.partitions_ = self._partitions(algorithm)
         return self
 
+    def _partitions(self, algorithm: str) -> tuple[tuple[Indices, _Tree], ...]:
+        """Per category: its rows, ascending, and their tree."""
+        order = np.argsort(self.codes_, kind="stable")
+        groups = np.split(order, np.cumsum(np.bincount(self.codes_))[:-1])
+        leaf = self.leaf_size
+        return tuple((rows, _Tree(self.X_fit_[rows], algorithm, leaf)) for rows in groups)
+
     def _fit_categories(self, data: NDArray[np.floating]) -> None:
-        self.partitions_: tuple[tuple[Indices, _Index], ...] = ()
         if self.category_column is None:
             self.categories_ = np.empty(0)
             self.codes_ = np.zeros(self.n_samples_fit_, dtype=np.int32)
@@ -193,12 +288,8 @@ class WeightedNeighbors(BaseEstimator):  # type: ignore[misc]
         self.categories_, codes = np.unique(data[:, self.category_column], return_inverse=True)
         self.codes_ = codes.astype(np.int32)
         self.mismatch_ = float(self.weights_[self.category_column] ** 2)
-        if self._partitions_pay_off():
-            order = np.argsort(codes, kind="stable")
-            groups = np.split(order, np.cumsum(np.bincount(codes))[:-1])
-            self.partitions_ = tuple((rows, self._index(self.X_fit_[rows])) for rows in groups)
 
-    def _partitions_pay_off(self) -> bool:
+    def _partitions_pay_off(self, tree: _Tree) -> bool:
         """Whether a mismatch is large against typical k-th neighbour distances.
 
         Then most queries end in their own category's index (comparable cities: a different
@@ -209,7 +300,7 @@ class WeightedNeighbors(BaseEstimator):  # type: ignore[misc]
             return False
         sample = self.X_fit_[:: max(1, self.n_samples_fit_ // _SAMPLE_ROWS)]
         k = min(self.n_samples_fit_, self.n_neighbors + 1)
-        kth = np.array([self.index_.query(row[None, :], k)[0][0, -1] for row in sample])
+        kth = np.array([tree.query(row[None, :], k)[0][0, -1] for row in sample])
         return bool(np.median(kth) ** 2 < self.mismatch_)
 
     def kneighbors(
@@ -253,10 +344,11 @@ class WeightedNeighbors(BaseEstimator):  # type: ignore[misc]
         """:meth:`kneighbors` without input validation, returning squared distances.
 
         For callers in this package that build ``X`` themselves (PeerFinder): validating a
-        one-row query costs more than searching a 100,000-row pool.
+        one-row query costs more than searching a 100,000-row pool. A caller that also wants
+        the contributions splits ``X`` once (:meth:`_split`) and calls :meth:`_search_rows`
+        and :meth:`_terms` on the parts.
         """
-        query, codes = self._split(X)
-        return self._search_rows(query, codes, k, leave_self=False)
+        return self._search_rows(*self._split(X), k, leave_self=False)
 
     def _search_rows(
         self, query: NDArray[np.float32], codes: NDArray[np.int32], k: int, *, leave_self: bool
@@ -290,8 +382,12 @@ class WeightedNeighbors(BaseEstimator):  # type: ignore[misc]
 
     def _contributions_trusted(self, X: NDArray[np.floating], index: ArrayLike) -> Floats:
         """:meth:`contributions` without input validation (see :meth:`_kneighbors_trusted`)."""
-        query, codes = self._split(X)
-        index = np.asarray(index, dtype=np.intp)
+        return self._terms(*self._split(X), np.asarray(index, dtype=np.intp))
+
+    def _terms(
+        self, query: NDArray[np.float32], codes: NDArray[np.int32], index: Indices
+    ) -> Floats:
+        """:meth:`contributions` of query rows already split by :meth:`_split`."""
         numeric = self._numeric_columns(self.n_features_in_)
         rows = self.X_fit_[index][..., : numeric.size].astype(np.float64)
         query = query[:, : numeric.size].astype(np.float64)
@@ -309,15 +405,18 @@ class WeightedNeighbors(BaseEstimator):  # type: ignore[misc]
     ) -> tuple[Floats, Indices]:
         """The ``k`` nearest rows to ``q`` (category ``code``, -1 if unseen), ``own`` left out."""
         want = k + (own >= 0)
-        if self.category_column is None:
-            index, squared, _ = self._nearest(self.index_, None, q, want)
+        nn = self.index_
+        if isinstance(nn, _Brute):
+            index, squared = self._ranked(q, code, nn.candidates(q, code, want))
+        elif self.category_column is None:
+            index, squared, _ = self._nearest(nn, None, q, want)
         else:
-            index, squared = self._search_categories(q, code, want)
+            index, squared = self._search_categories(nn, q, code, want)
         keep = index != own
         return squared[keep][:k], index[keep][:k]
 
     def _search_categories(
-        self, q: NDArray[np.float32], code: int, want: int
+        self, tree: _Tree, q: NDArray[np.float32], code: int, want: int
     ) -> tuple[Indices, Floats]:
         known_index, known_squared = np.empty(0, np.intp), np.empty(0)
         own_complete = code < 0  # every row of the query's category is among the known ones
@@ -330,7 +429,7 @@ class WeightedNeighbors(BaseEstimator):  # type: ignore[misc]
                 return known_index, known_squared
         m = 2 * want
         while True:
-            index, rest, lower = self._nearest(self.index_, None, q, min(m, self.n_samples_fit_))
+            index, rest, lower = self._nearest(tree, None, q, min(m, self.n_samples_fit_))
             squared = rest + np.where(self.codes_[index] != code, self.mismatch_, 0.0)
             index, first = np.unique(np.concatenate([known_index, index]), return_index=True)
             squared = np.concatenate([known_squared, squared])[first]
@@ -343,7 +442,7 @@ class WeightedNeighbors(BaseEstimator):  # type: ignore[misc]
             m *= 4
 
     def _nearest(
-        self, nn: _Index, rows: Indices | None, q: NDArray[np.float32], m: int
+        self, nn: _Tree, rows: Indices | None, q: NDArray[np.float32], m: int
     ) -> tuple[Indices, Floats, float]:
         """The ``m`` nearest rows of one index by exact distance, with every tie at the m-th.
 
@@ -362,19 +461,24 @@ class WeightedNeighbors(BaseEstimator):  # type: ignore[misc]
         if found.shape[1] == size:
             lower = np.inf
         index = found[0] if rows is None else rows[found[0]]
+        index, squared = self._ranked(q, None, index)
+        return index, squared, max(float(lower), 0.0)
+
+    def _ranked(
+        self, q: NDArray[np.float32], code: int | None, index: Indices
+    ) -> tuple[Indices, Floats]:
+        """Rows ``index`` by exact float64 squared distance to ``q``, then by index.
+
+        The mismatch of category ``code`` is added unless ``code`` is None (numeric part only).
+        """
         diff = q.astype(np.float64) - self.X_fit_[index].astype(np.float64)
         squared = np.square(diff).sum(axis=1)
+        if code is not None and self.category_column is not None:
+            squared = squared + np.where(self.codes_[index] != code, self.mismatch_, 0.0)
         order = np.lexsort((index, squared))
-        return index[order], squared[order], max(float(lower), 0.0)
+        return index[order], squared[order]
 
     # -- helpers ---------------------------------------------------------------------------
-
-    def _index(self, X: NDArray[np.float32]) -> _Index:
-        if self.algorithm not in ("auto", "brute", "kd_tree", "ball_tree"):
-            raise ValueError(
-                f"algorithm must be one of auto, brute, kd_tree, ball_tree; got {self.algorithm!r}"
-            )
-        return _Index(X, self.algorithm, self.leaf_size)
 
     def _validated(self, X: ArrayLike) -> NDArray[np.floating]:
         return validate_data(self, X, reset=False, dtype=[np.float64, np.float32])

@@ -2,7 +2,8 @@
 
 Built on :class:`~benchmark.neighbors.WeightedNeighbors`, one index per mode over the columns
 that mode weighs (DESIGN §4). The hot path of a query is arrays only: the pool's records are
-looked up after the neighbours are found, to name them and explain the match.
+looked up after the neighbours are found, to name them and explain the match, and what can be
+computed for all peers at once (contributions, distances, stage reasons) is.
 """
 
 from __future__ import annotations
@@ -17,14 +18,13 @@ from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
 from benchmark.explain import (
-    Contribution,
     LearnTarget,
     Peer,
     PeerGroup,
     QueryMode,
     context_reasons,
     positions,
-    stage_reasons,
+    stage_reasons_many,
 )
 from benchmark.features import (
     Feature,
@@ -47,16 +47,6 @@ Scores = ScoreSummary | Scorecard
 
 
 @dataclass(frozen=True)
-class _Query:
-    """One city as the finder sees it."""
-
-    profile: CityProfile
-    row: NDArray[np.float32]  # feature row, unweighted
-    scores: NDArray[np.float64] | None  # per dimension, NaN when not assessed
-    levels: NDArray[np.int8] | None  # per dimension, 0 when not assessed
-
-
-@dataclass(frozen=True)
 class _ModeIndex:
     """The search index of one mode and how its columns map back to features."""
 
@@ -64,6 +54,21 @@ class _ModeIndex:
     columns: NDArray[np.intp]  # columns of the full matrix this index uses
     features: tuple[Feature, ...]  # features with a weight above 0, in column order
     starts: NDArray[np.intp]  # first column of each feature within ``columns``
+
+
+@dataclass(frozen=True)
+class _Query:
+    """One city as the finder sees it, ready for the index of one mode.
+
+    The row is weighted and split once, here: the search and the contributions both use it.
+    """
+
+    profile: CityProfile
+    scores: NDArray[np.float64] | None  # per dimension, NaN when not assessed
+    levels: NDArray[np.int8] | None  # per dimension, 0 when not assessed
+    index: _ModeIndex
+    point: NDArray[np.float32]  # (1, n) the row's weighted numeric columns in ``index``
+    code: NDArray[np.int32]  # (1,) its category code in ``index`` (-1: unseen)
 
 
 class PeerFinder(BaseEstimator):  # type: ignore[misc]
@@ -97,8 +102,9 @@ class PeerFinder(BaseEstimator):  # type: ignore[misc]
         ``order_[i]`` is the position in the pool of the record with id ``ids_[i]``.
     levels_ : ndarray of shape (n_samples_fit_, n_dimensions), int8
         Level per dimension, 0 when not assessed, in ``ids_`` order.
-    scores_ : ndarray of shape (n_samples_fit_, n_dimensions), float32
-        Score per dimension, NaN when not assessed, in ``ids_`` order.
+    scores_ : ndarray of shape (n_samples_fit_, n_dimensions), float64
+        Score per dimension, NaN when not assessed, in ``ids_`` order; float64 like the
+        city's own scores, so that peer medians compare and print without float32 artefacts.
     n_samples_fit_ : int
         Number of cities in the pool.
 
@@ -166,7 +172,7 @@ class PeerFinder(BaseEstimator):  # type: ignore[misc]
         matrix = self.space_.matrix(columns)[self.order_]
         self.indexes_ = {m: self._index(matrix, m) for m in ("comparable", "same_stage")}
         self.levels_ = np.ascontiguousarray(columns.levels[self.order_], dtype=np.int8)
-        self.scores_ = np.ascontiguousarray(columns.scores[self.order_], dtype=np.float32)
+        self.scores_ = np.ascontiguousarray(columns.scores[self.order_], dtype=np.float64)
         self.records_ = pool
         self.n_samples_fit_ = len(columns)
         return self
@@ -184,8 +190,8 @@ class PeerFinder(BaseEstimator):  # type: ignore[misc]
         ``scores`` are optional; with them each peer group also shows where the city stands
         against the peer median. ``city_id`` leaves the city itself out of its results.
         """
-        query = self._query(profile, scores)
-        found = self._search("comparable", query.row, self._k(k), city_id)
+        query = self._query(profile, scores, "comparable")
+        found = self._search(query, self._k(k), city_id)
         return self._group("comparable", query, found)
 
     def same_stage(
@@ -197,8 +203,8 @@ class PeerFinder(BaseEstimator):  # type: ignore[misc]
         city_id: str | None = None,
     ) -> PeerGroup:
         """The ``k`` cities nearest by capacity profile (dimension scores)."""
-        query = self._query(profile, scores)
-        found = self._search("same_stage", query.row, self._k(k), city_id)
+        query = self._query(profile, scores, "same_stage")
+        found = self._search(query, self._k(k), city_id)
         return self._group("same_stage", query, found)
 
     def learn_from(
@@ -216,14 +222,14 @@ class PeerFinder(BaseEstimator):  # type: ignore[misc]
         ahead of the city in the dimension, nearest first. The weak dimensions are those at the
         city's lowest level, unless that is already the top level reached in the pool.
         """
-        query = self._query(profile, scores)
+        query = self._query(profile, scores, "comparable")
         dims = self.space_.dimension_ids
         targets = [dimension] if dimension is not None else weak_dimensions(scores, dims)
         unknown = [t for t in targets if t not in dims]
         if unknown:
             raise ValueError(f"unknown dimension {unknown[0]!r}; known: {', '.join(dims)}")
         k = self._k(k)
-        pool = self._search("comparable", query.row, self.learn_pool_factor * k, city_id)
+        pool = self._search(query, self.learn_pool_factor * k, city_id)
         assert query.levels is not None  # scores are required here
         explained: dict[int, Peer] = {}
         groups = []
@@ -275,24 +281,24 @@ class PeerFinder(BaseEstimator):  # type: ignore[misc]
             raise ValueError(f"k must be a positive integer, got {k!r}")
         return k
 
-    def _query(self, profile: CityProfile, scores: Scores | None) -> _Query:
+    def _query(self, profile: CityProfile, scores: Scores | None, mode: Mode) -> _Query:
         check_is_fitted(self)
         dims = self.space_.dimension_ids
         values, levels = (None, None) if scores is None else score_arrays(scores, dims)
-        return _Query(profile, self.space_.row(profile, scores), values, levels)
-
-    def _search(
-        self, mode: Mode, row: NDArray[np.float32], m: int, city_id: str | None
-    ) -> NDArray[np.intp]:
-        """Index rows of the ``m`` nearest cities, nearest first, the city itself left out."""
         index = self.indexes_[mode]
+        row = self.space_.row_of(profile, values)[index.columns][None, :]
+        point, code = index.core._split(row)
+        return _Query(profile, values, levels, index, point, code)
+
+    def _search(self, query: _Query, m: int, city_id: str | None) -> NDArray[np.intp]:
+        """Index rows of the ``m`` nearest cities, nearest first, the city itself left out."""
         own = self._position(city_id)
         available = self.n_samples_fit_ - (own is not None)
         want = min(m, available) + (own is not None)
         if min(m, available) == 0:
             return np.empty(0, dtype=np.intp)
-        query = row[index.columns][None, :]
-        found = index.core._kneighbors_trusted(query, want)[1][0]
+        core = query.index.core
+        found = core._search_rows(query.point, query.code, want, leave_self=False)[1][0]
         return found[found != own][:m] if own is not None else found[:m]
 
     def _position(self, city_id: str | None) -> int | None:
@@ -335,41 +341,54 @@ class PeerFinder(BaseEstimator):  # type: ignore[misc]
         missing = np.array([i for i in found.tolist() if i not in out], dtype=np.intp)
         if not missing.size:
             return
-        index = self.indexes_["same_stage" if mode == "same_stage" else "comparable"]
-        row = query.row[index.columns][None, :]
-        terms = index.core._contributions_trusted(row, missing[None, :])[0]
-        by_feature = np.add.reduceat(terms, index.starts, axis=1).tolist()
+        index = query.index
+        terms = index.core._terms(query.point, query.code, missing[None, :])[0]
+        by_feature = np.add.reduceat(terms, index.starts, axis=1)
+        # The distance is rebuilt from the reported terms, added left to right as sum() would,
+        # so that they add up to it exactly.
+        squared = np.cumsum(by_feature, axis=1)[:, -1]
         labels = self._dimension_labels()
-        for i, values in zip(missing.tolist(), by_feature, strict=True):
-            terms = list(zip(index.features, values, strict=True))
-            out[i] = self._peer(mode, query, i, terms, labels)
+        stage: list[list[str]] = [[] for _ in missing]
+        if mode == "same_stage" and query.levels is not None:
+            stage = stage_reasons_many(query.levels, self.levels_[missing], labels)
+        distances = np.sqrt(squared)
+        rows = zip(
+            missing.tolist(),
+            by_feature.tolist(),
+            squared.tolist(),
+            distances.tolist(),
+            stage,
+            strict=True,
+        )
+        for i, values, total, distance, reasons in rows:
+            contributions = [
+                {"feature": f.name, "label": f.label, "value": v}
+                for f, v in zip(index.features, values, strict=True)
+            ]
+            out[i] = self._peer(query, i, contributions, total, distance, reasons)
 
     def _peer(
         self,
-        mode: QueryMode,
         query: _Query,
         i: int,
-        terms: list[tuple[Feature, float]],
-        labels: list[str],
+        contributions: list[dict[str, Any]],
+        squared: float,
+        distance: float,
+        stage: list[str],
     ) -> Peer:
+        """Peer ``i`` (an index row), named from its record, with the reasons of the match."""
         record = self.records_[int(self.order_[i])]
-        contributions = [Contribution(feature=f.name, label=f.label, value=v) for f, v in terms]
-        # The reported distance is rebuilt from the reported terms, so they add up exactly.
-        squared = float(sum(c.value for c in contributions))
         dims = self.space_.dimension_ids
         levels = self.levels_[i].tolist()
-        reasons = context_reasons(query.profile, record.profile, record.consent_named)
-        if mode == "same_stage" and query.levels is not None:
-            reasons = stage_reasons(query.levels.tolist(), levels, labels) + reasons
         return Peer(
             id=record.id,
             name=display_name(record),
             named=record.consent_named,
             demo=record.is_demo,
-            distance=float(np.sqrt(squared)),
+            distance=distance,
             squared_distance=squared,
-            contributions=contributions,
-            reasons=reasons,
+            contributions=contributions,  # validated into Contribution models in one call
+            reasons=stage + context_reasons(query.profile, record.profile, record.consent_named),
             levels={d: (v or None) for d, v in zip(dims, levels, strict=True)},
         )
 
