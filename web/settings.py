@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from limits import parse_many
+from limits.storage import SCHEMES as STORAGE_SCHEMES
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -140,6 +141,15 @@ class Settings(BaseSettings):
             ) from exc
         if not parsed or any(limit.amount < 1 for limit in parsed):
             raise ValueError("a rate limit must allow at least 1 request; use a large number")
+        return value
+
+    @field_validator("ratelimit_storage_uri")
+    @classmethod
+    def _check_storage_uri(cls, value: str) -> str:
+        schemes = sorted(s for s in STORAGE_SCHEMES if not s.startswith("async+"))
+        if "://" not in value or value.split("://", 1)[0] not in schemes:
+            known = ", ".join(f"{s}://" for s in schemes)
+            raise ValueError(f"{value!r} is not a storage URI; use one of {known}")
         return value
 
 

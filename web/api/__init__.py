@@ -5,7 +5,8 @@ Modules::
     routes     the blueprint and the table of operations (one declaration per route)
     views      the endpoints
     service    what they do: reuses storage, tokens, submission and peers of the web flow
-    models     request and response models (pydantic), the source of the OpenAPI schemas
+    models     request models and the error shape (pydantic): the OpenAPI schemas
+    responses  response models (pydantic)
     parsing    JSON bodies and query parameters into models
     errors     the one error shape, and the handlers that give every API error that shape
     limits     rate limits on writes (Flask-Limiter)

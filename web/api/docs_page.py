@@ -164,7 +164,7 @@ def _operation(path: str, method: str, spec: dict[str, Any]) -> OperationView:
 
 
 def docs_context(document: dict[str, Any]) -> dict[str, Any]:
-    """What the ``api/docs.html`` template shows for ``document``."""
+    """What the ``api_docs.html`` template shows for ``document``."""
     operations = [
         _operation(path, method, spec)
         for path, item in document["paths"].items()

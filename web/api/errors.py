@@ -14,13 +14,10 @@ for API paths instead, and leaves the rest of the site to its HTML error pages.
 
 from __future__ import annotations
 
-import math
-import time
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from flask import Blueprint, Response, current_app, request
-from flask_limiter import RateLimitExceeded
 from pydantic import ValidationError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from werkzeug.routing import RequestRedirect
@@ -140,8 +137,6 @@ def _api_error(error: ApiError) -> Response:
 
 def _http_error(error: HTTPException) -> Response:
     status = error.code or 500
-    if isinstance(error, RateLimitExceeded):
-        return _rate_limited(error)
     headers = {}
     if isinstance(error, MethodNotAllowed):
         allowed = sorted(set(error.valid_methods or ()) - {"HEAD", "OPTIONS"})
@@ -161,21 +156,6 @@ def _http_error(error: HTTPException) -> Response:
         # An HTTP error the API does not document (e.g. 406): answer it as a plain 400.
         return error_response(400, error.description or None)
     return error_response(status)
-
-
-def _rate_limited(error: RateLimitExceeded) -> Response:
-    window = error.limit.limit.get_expiry()
-    retry_after = window
-    for limiter in current_app.extensions.get("limiter", ()):
-        current = limiter.current_limit
-        if current is not None and current.breached:
-            # Flask-Limiter rounds the reset time up by a second: never say more than a window.
-            retry_after = min(window, max(1, math.ceil(current.reset_at - time.time())))
-    message = (
-        f"Too many requests: the limit here is {error.limit.limit} per client address. "
-        f"Try again in {retry_after} second{'s' * (retry_after != 1)}."
-    )
-    return error_response(429, message, headers={"Retry-After": str(retry_after)})
 
 
 def _server_error(_error: Exception) -> Response:

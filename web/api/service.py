@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flask import url_for
+from pydantic import ValidationError
 from werkzeug.exceptions import NotFound
 
 from benchmark.advice import Advice, advise
@@ -23,24 +24,20 @@ from rules.index import RulebookIndex
 from rules.model import NA, UNKNOWN, Question
 from web import state, storage
 from web.api.errors import ApiError
-from web.api.models import (
+from web.api.models import CreateAssessmentRequest, ErrorDetail, ProfileIn, QueryMode, ScoreRequest
+from web.api.responses import (
     AssessmentLinks,
     AssessmentOut,
-    CreateAssessmentRequest,
     CreatedAssessment,
     DimensionOut,
-    ErrorDetail,
     IndicatorOut,
     LevelOut,
     OptionOut,
     PeersOut,
     PeerSummary,
-    ProfileIn,
-    QueryMode,
     QuestionOut,
     RulebookOut,
     RulebookRef,
-    ScoreRequest,
 )
 from web.cities import country_facts
 from web.flow import prune_answers
@@ -54,6 +51,7 @@ __all__ = [
     "advice_for",
     "assessment_view",
     "create_assessment",
+    "example_answers",
     "peers_for",
     "rulebook_view",
     "score",
@@ -285,6 +283,13 @@ def _utc(moment: datetime | None) -> datetime | None:
     return None if moment is None else moment.replace(tzinfo=UTC)
 
 
+def _stored_profile(profile: dict[str, Any] | None) -> CityProfile | None:
+    try:
+        return CityProfile.model_validate(profile) if profile else None
+    except ValidationError:  # saved by an older version: the browser flow asks for it again
+        return None
+
+
 def assessment_view(token: str) -> AssessmentOut:
     """The assessment of ``token`` as stored (a 404 for an unknown or expired token)."""
     found = _found(token)
@@ -295,7 +300,7 @@ def assessment_view(token: str) -> AssessmentOut:
         created_at=created,
         updated_at=updated,
         submitted_at=_utc(found.submitted_at),
-        profile=CityProfile.model_validate(found.profile) if found.profile else None,
+        profile=_stored_profile(found.profile),
         sharing=found.sharing if found.sharing in ("named", "anonymous", "private") else None,
         answers=found.answers,
         notes=found.notes,

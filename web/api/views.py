@@ -17,18 +17,10 @@ from rules import Scorecard
 from web import state
 from web.api import service
 from web.api.docs_page import docs_context
-from web.api.models import (
-    AdviceQuery,
-    AssessmentOut,
-    CreateAssessmentRequest,
-    CreatedAssessment,
-    PeersOut,
-    PeersQuery,
-    RulebookOut,
-    ScoreRequest,
-)
+from web.api.models import AdviceQuery, CreateAssessmentRequest, PeersQuery, ScoreRequest
 from web.api.openapi import document
 from web.api.parsing import json_body, query_params
+from web.api.responses import AssessmentOut, CreatedAssessment, PeersOut, RulebookOut
 from web.api.routes import operation
 
 __all__: list[str] = []
@@ -179,4 +171,4 @@ def get_openapi() -> Response:
 def api_docs() -> str:
     """The OpenAPI document as a readable page, served by this server (no script, no CDN)."""
     context: dict[str, Any] = docs_context(document())
-    return render_template("api/docs.html", **context)
+    return render_template("api_docs.html", **context)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -35,7 +36,7 @@ def test_scoring_over_its_limit_gets_429_with_retry_after(limited: Flask) -> Non
     retry_after = int(response.headers["Retry-After"])
     assert 1 <= retry_after <= 60
     assert body["error"]["message"] == (
-        "Too many requests: the limit here is 2 per 1 minute per client address. "
+        "Too many requests: the limit here is 2 per minute per client address. "
         f"Try again in {retry_after} second{'s' * (retry_after != 1)}."
     )
 
@@ -75,3 +76,28 @@ def test_site_form_limit_does_not_apply_to_the_api(limited: Flask) -> None:
 def test_a_bad_limit_stops_start_up(tmp_path: Path, value: str) -> None:
     with pytest.raises(StartupError, match="CITYDIP_API_WRITE_RATE_LIMIT"):
         make_api_app(tmp_path, api_write_rate_limit=value)
+
+
+def test_counters_live_in_memory_by_default(limited: Flask) -> None:
+    from limits.storage import MemoryStorage
+
+    assert isinstance(limited.extensions["citydip.api.limits"].limiter.storage, MemoryStorage)
+
+
+@pytest.mark.parametrize(
+    ("uri", "message"),
+    [
+        ("nowhere://", "CITYDIP_RATELIMIT_STORAGE_URI"),
+        ("localhost:6379", "CITYDIP_RATELIMIT_STORAGE_URI"),
+    ],
+)
+def test_a_bad_storage_uri_stops_start_up(tmp_path: Path, uri: str, message: str) -> None:
+    with pytest.raises(StartupError, match=message):
+        make_api_app(tmp_path, ratelimit_storage_uri=uri)
+
+
+def test_a_storage_without_its_client_library_stops_start_up(tmp_path: Path) -> None:
+    if importlib.util.find_spec("pymemcache") is not None:  # pragma: no cover
+        pytest.skip("the memcached client is installed here")
+    with pytest.raises(StartupError, match="CITYDIP_RATELIMIT_STORAGE_URI=memcached://"):
+        make_api_app(tmp_path, ratelimit_storage_uri="memcached://localhost:11211")

@@ -17,6 +17,8 @@ work with pytest 9): the app lives in a temporary folder removed when the proces
 
 from __future__ import annotations
 
+import atexit
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -24,8 +26,12 @@ import schemathesis
 from api_helpers import create_body, created, make_api_app
 from hypothesis import HealthCheck, settings
 
-_FOLDER = tempfile.TemporaryDirectory(prefix="citydip-schemathesis-")
-APP = make_api_app(Path(_FOLDER.name))
+from web import storage
+
+_FOLDER = Path(tempfile.mkdtemp(prefix="citydip-schemathesis-"))
+atexit.register(shutil.rmtree, _FOLDER, ignore_errors=True)
+APP = make_api_app(_FOLDER)
+atexit.register(storage.dispose, APP)  # runs before the folder is removed
 #: An assessment to read: the token path parameter is pinned to it, so that reads, peers and
 #: advice are exercised beyond their 404 (route tests cover unknown tokens).
 TOKEN = created(APP.test_client(), create_body(sharing="anonymous"))["token"]
