@@ -25,6 +25,7 @@ test: $(STAMP) chromium lint
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 ## chromium: the browser tests drive Debian's Chromium; install it with apt when missing
 chromium:

@@ -11,7 +11,10 @@ from flask_babel import gettext as _
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFError, CSRFProtect
+from limits.errors import ConfigurationError
 from werkzeug.exceptions import HTTPException
+
+from web import state
 
 __all__ = ["CONTENT_SECURITY_POLICY", "init_app"]
 
@@ -24,17 +27,32 @@ CONTENT_SECURITY_POLICY = (
 _WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
-def init_app(app: Flask, *, write_limit: str) -> None:
-    """Install the write rate limit, CSRF protection, security headers and error pages."""
+def init_app(app: Flask, *, write_limit: str, storage_uri: str | None = None) -> None:
+    """Install the write rate limit, CSRF protection, security headers and error pages.
+
+    The form limiter keeps its counters in ``storage_uri``, by default the app's
+    ``ratelimit_storage_uri`` setting: the same store as the JSON API's limiter, so that a
+    shared store (Redis...) counts form posts across processes too.
+    """
+    if storage_uri is None:
+        with app.app_context():
+            storage_uri = state.settings().ratelimit_storage_uri
     # The limiter goes first so that requests refused by CSRF count against the limit too.
-    Limiter(
-        get_remote_address,
-        app=app,
-        storage_uri="memory://",
-        default_limits=[write_limit],
-        default_limits_exempt_when=lambda: request.method not in _WRITE_METHODS,
-        headers_enabled=False,
-    )
+    try:
+        Limiter(
+            get_remote_address,
+            app=app,
+            storage_uri=storage_uri,
+            default_limits=[write_limit],
+            default_limits_exempt_when=lambda: request.method not in _WRITE_METHODS,
+            headers_enabled=False,
+        )
+    except ConfigurationError as exc:  # e.g. redis:// without the redis package installed
+        from web.app import StartupError
+
+        raise StartupError(
+            f"cannot start: CITYDIP_RATELIMIT_STORAGE_URI={storage_uri}: {exc}"
+        ) from exc
     CSRFProtect(app)
     app.after_request(_security_headers)
     app.register_error_handler(CSRFError, _csrf_error)

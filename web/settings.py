@@ -124,7 +124,7 @@ class Settings(BaseSettings):
     ratelimit_storage_uri: str = Field(
         default="memory://",
         min_length=1,
-        description="Where the JSON API's rate-limit counters are kept (a Flask-Limiter "
+        description="Where the rate-limit counters (forms and JSON API) are kept (a Flask-Limiter "
         "storage URI). `memory://` counts in each process on its own, so N processes allow N "
         "times the limit; set a shared store such as `redis://host:6379` to count across "
         "processes and machines.",

@@ -11,7 +11,7 @@ Only constructs that work on SQLite and PostgreSQL are used: JSON columns throug
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -27,6 +27,7 @@ from sqlalchemy import (
     DateTime,
     Engine,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
@@ -45,6 +46,7 @@ __all__ = [
     "MIGRATIONS",
     "AssessmentCounts",
     "PoolConflictError",
+    "PoolEntry",
     "StoredAssessment",
     "add_pool_records",
     "assessment_counts",
@@ -56,9 +58,11 @@ __all__ = [
     "import_pool_records",
     "init_app",
     "load_pool",
+    "load_pool_entries",
     "pool_ids",
     "pool_signature",
     "pool_size",
+    "pool_stamps",
     "save_answers",
     "save_profile",
     "seed_pool",
@@ -112,6 +116,9 @@ class PoolRow(Base):
     """One city of the peer pool: a :class:`PoolRecord` as JSON plus columns to filter on."""
 
     __tablename__ = "pool_records"
+    #: the pool's latest change time, and the records stored after a time, come from this
+    #: index (migration 0003), not from a scan of the JSON records
+    __table_args__ = (Index("ix_pool_records_updated_at", "updated_at", "id"),)
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     source: Mapped[str] = mapped_column(String(16), index=True)
@@ -440,7 +447,8 @@ def import_pool_records(*, records: Iterable[PoolRecord]) -> int:
 
 def pool_ids() -> set[str]:
     """The ids of every record in the peer pool."""
-    return set(_session().scalars(select(PoolRow.id)))
+    # The table's column, not the ORM attribute: no ORM loading for thousands of strings.
+    return set(_session().scalars(select(PoolRow.__table__.c.id)))
 
 
 def seed_pool(*, make_records: Callable[[], Iterable[PoolRecord]]) -> int:
@@ -464,13 +472,65 @@ def pool_size() -> int:
 
 
 def pool_signature() -> tuple[int, datetime | None]:
-    """(count, latest change) of the pool: when it changes, a fitted peer finder is stale."""
+    """(count, latest change) of the pool: when it changes, a fitted peer finder is stale.
+
+    Two scalar subqueries, so that each takes its fast path: the maximum is one lookup in the
+    ``updated_at`` index, and a bare ``count(*)`` needs no scan of the JSON records.
+    """
     count, latest = (
         _session()
-        .execute(select(func.count(), func.max(PoolRow.updated_at)).select_from(PoolRow))
+        .execute(
+            select(
+                select(func.count()).select_from(PoolRow).scalar_subquery(),
+                select(func.max(PoolRow.updated_at)).scalar_subquery(),
+            )
+        )
         .one()
     )
-    return int(count), latest
+    return int(count or 0), latest
+
+
+def pool_stamps(*, after: datetime) -> dict[str, datetime]:
+    """id → change time of the records stored later than ``after`` (read from the index)."""
+    table = PoolRow.__table__
+    query = select(table.c.id, table.c.updated_at).where(table.c.updated_at > after)
+    return dict(_session().execute(query).all())
+
+
+@dataclass(frozen=True)
+class PoolEntry:
+    """A record of the peer pool and the time it was last stored."""
+
+    record: PoolRecord
+    updated_at: datetime
+
+
+#: ids per ``IN (...)`` list, well below SQLite's and PostgreSQL's limits on parameters
+_IDS_PER_QUERY = 500
+
+
+def load_pool_entries(*, ids: Collection[str] | None = None) -> list[PoolEntry]:
+    """The records of the pool with their change times: those of ``ids`` (ids not in the
+    pool are skipped), or all of them when None; in no particular order.
+
+    Parsing a record is what costs (about 0.1 ms each): a caller that keeps the pool in
+    memory asks for the records that changed only (see :func:`pool_ids`, :func:`pool_stamps`).
+    """
+    query = select(PoolRow.id, PoolRow.updated_at, PoolRow.record)
+    if ids is None:
+        batches = [query]
+    else:
+        wanted = sorted(ids)
+        batches = [
+            query.where(PoolRow.id.in_(wanted[i : i + _IDS_PER_QUERY]))
+            for i in range(0, len(wanted), _IDS_PER_QUERY)
+        ]
+    session = _session()
+    return [
+        PoolEntry(record=PoolRecord.model_validate(record), updated_at=updated_at)
+        for batch in batches
+        for _id, updated_at, record in session.execute(batch)
+    ]
 
 
 def load_pool() -> list[PoolRecord]:

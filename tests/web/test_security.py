@@ -103,3 +103,31 @@ def test_rate_limit_on_writes(tmp_path: Path) -> None:
         assert client.get("/").status_code == 200  # reading is never limited
     finally:
         storage.dispose(app)
+
+
+def test_form_and_api_limiters_use_the_configured_store(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A storage scheme of the test's own (a memory store underneath), to see who opens it.
+    from limits.storage import SCHEMES, MemoryStorage
+
+    opened: list[MemoryStorage] = []
+
+    def open_store(uri: str, **options: object) -> MemoryStorage:
+        assert uri == "citydip-test://"
+        opened.append(MemoryStorage("memory://", **options))  # type: ignore[arg-type]
+        return opened[-1]
+
+    monkeypatch.setitem(SCHEMES, "citydip-test", open_store)
+    settings = {"ratelimit_storage_uri": "citydip-test://", "write_rate_limit": "1 per hour"}
+    app = make_app(tmp_path, **settings)
+    try:
+        limiters = app.extensions["limiter"]
+        assert len(limiters) == 2  # the form limiter and the JSON API's
+        assert len(opened) == 2
+        assert {id(limiter.storage) for limiter in limiters} == {id(s) for s in opened}
+        client = app.test_client()
+        client.post("/start")
+        assert client.post("/start").status_code == 429  # counted in the configured store
+    finally:
+        storage.dispose(app)

@@ -44,7 +44,7 @@ def test_migrations_create_the_tables(app: Flask, tmp_path: Path) -> None:
         version = db.execute("SELECT version_num FROM alembic_version").fetchone()[0]
     db.close()
     assert {"assessments", "pool_records", "alembic_version"} <= tables
-    assert version == "0002"  # the latest revision (0002: assessments.previous_id)
+    assert version == "0003"  # the latest revision (0003: index on pool_records.updated_at)
 
 
 def test_sqlite_pragmas(app: Flask) -> None:

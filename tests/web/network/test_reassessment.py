@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 from flask import Flask
 from flask.testing import FlaskClient
@@ -22,8 +23,10 @@ from web_helpers import (
     text,
 )
 
+from benchmark.profile import CityProfile
 from rules import DEFAULT_RULEBOOK, Scorecard
 from web import state, storage
+from web.peers import peer_finder
 from web.tokens import hash_token
 
 REMOVED = "monitoring.crisis_response"
@@ -142,6 +145,39 @@ def test_the_pool_keeps_each_citys_latest_assessment(client: FlaskClient, app: F
     assert f"submitted-{stored(app, new).id}" in ids
     assert f"submitted-{stored(app, token).id}" not in ids
     assert pool_count(app) == DEMO_SIZE + 1
+
+
+def test_the_next_peer_query_sees_the_new_entry_and_not_the_replaced_one(
+    client: FlaskClient, app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    token = submit_assessment(client, app, sharing="named")
+    other = submit_assessment(client, app, sharing="private")  # the city that asks for peers
+    assert "Nordhaven" in text(client.get(f"/a/{other}/results")).split('id="peers"')[1]
+    new = reassess(client, token)
+    submit(client, new)
+    old_id, new_id = (f"submitted-{stored(app, t).id}" for t in (token, new))
+    read: list[set[str] | None] = []
+    load = storage.load_pool_entries
+    monkeypatch.setattr(
+        storage,
+        "load_pool_entries",
+        lambda *, ids=None: read.append(None if ids is None else set(ids)) or load(ids=ids),
+    )
+    page = text(client.get(f"/a/{other}/results"))  # the next peer query
+    assert f"Compared with {DEMO_SIZE + 1} other cities in the pool." in page
+    assert read == [{new_id}]  # the finder was refitted on what it held, plus the new entry
+    asking = stored(app, other)
+    with app.app_context():
+        finder = peer_finder()
+        assert finder is not None
+        assert new_id in finder.ids_ and old_id not in finder.ids_
+        found = finder.comparable(
+            CityProfile.model_validate(asking.profile),
+            Scorecard.model_validate(asking.scorecard),
+            city_id=f"submitted-{asking.id}",
+        )
+    peers = [p.id for p in found.peers]
+    assert new_id in peers and old_id not in peers  # the same city and profile: a near peer
 
 
 def test_only_a_submitted_assessment_can_be_started_again(client: FlaskClient, app: Flask) -> None:

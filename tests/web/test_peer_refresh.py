@@ -1,0 +1,103 @@
+"""The peer service refits incrementally: it reads only what changed in the pool.
+
+The browser flows (a shared submission, a re-assessment) are in tests/web/network and
+tests/web/api; here the pool is changed directly, and each refreshed finder is checked against
+one fitted from scratch on the stored pool.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from typing import Any
+
+import numpy as np
+import pytest
+from flask import Flask
+
+from benchmark.peers import PeerFinder
+from benchmark.record import PoolRecord
+from rules import text_in
+from web import state, storage
+from web.peers import peer_finder
+
+SCORECARD = {"rulebook_id": "r", "rulebook_version": "1", "rulebook_hash": "h"}
+
+
+@pytest.fixture
+def parsed(monkeypatch: pytest.MonkeyPatch) -> list[Collection[str] | None]:
+    """The ``ids`` of every call of ``storage.load_pool_entries`` (None: the whole pool)."""
+    calls: list[Collection[str] | None] = []
+    real = storage.load_pool_entries
+
+    def spy(*, ids: Collection[str] | None = None) -> list[storage.PoolEntry]:
+        calls.append(None if ids is None else set(ids))
+        return real(ids=ids)
+
+    monkeypatch.setattr(storage, "load_pool_entries", spy)
+    return calls
+
+
+def assert_same_as_a_full_fit(finder: PeerFinder | None) -> None:
+    """``finder`` holds the stored pool and finds what a finder fitted from scratch finds."""
+    assert finder is not None
+    pool = storage.load_pool()
+    titles = {d.id: text_in(d.title) for d in state.rulebook().dimensions}
+    fresh = PeerFinder(n_neighbors=finder.n_neighbors).fit(pool, dimension_titles=titles)
+    assert list(finder.ids_) == list(fresh.ids_)
+    np.testing.assert_array_equal(finder.scores_, fresh.scores_)
+    np.testing.assert_array_equal(finder.levels_, fresh.levels_)
+    assert [finder.record(i) for i in finder.ids_] == pool  # load_pool is in id order
+    city = pool[0]
+    for mode in ("comparable", "same_stage"):
+        ours = getattr(finder, mode)(city.profile, city.scores, city_id=city.id)
+        theirs = getattr(fresh, mode)(city.profile, city.scores, city_id=city.id)
+        assert ours == theirs
+
+
+def copy(record: PoolRecord, record_id: str, **changes: Any) -> PoolRecord:
+    """``record`` under another id, its profile changed by ``changes``."""
+    profile = record.profile.model_copy(update=changes)
+    return record.model_copy(update={"id": record_id, "source": "import", "profile": profile})
+
+
+def test_refits_read_only_the_records_that_changed(
+    app: Flask, parsed: list[Collection[str] | None]
+) -> None:
+    with app.app_context():
+        first = peer_finder()
+        assert parsed == [None]  # the first query reads the whole pool
+        assert peer_finder() is first and len(parsed) == 1  # unchanged pool: no refit
+        demo = storage.load_pool()
+
+        # New cities (an import): only they are read.
+        added = [copy(demo[i], f"import-{i}", population=100_000 * (i + 1)) for i in range(3)]
+        storage.add_pool_records(records=added)
+        finder = peer_finder()
+        assert finder is not first
+        assert parsed[-1] == {"import-0", "import-1", "import-2"}
+        assert_same_as_a_full_fit(finder)
+
+        # A submission stored, then stored again under its id with another profile (one draft
+        # submitted twice at once), then taken out of the pool (a private re-assessment).
+        draft = storage.create_assessment(
+            token_hash="a" * 64, rulebook_id="r", rulebook_version="1", rulebook_hash="h"
+        )
+        submitted = f"submitted-{draft.id}"
+        for population in (200_000, 3_000_000):
+            record = copy(demo[5], submitted, population=population)
+            storage.submit_assessment(
+                assessment_id=draft.id, scorecard=SCORECARD, pool_record=record
+            )
+            finder = peer_finder()
+            assert parsed[-1] == {submitted}
+            assert finder is not None
+            assert finder.record(submitted).profile.population == population
+            assert_same_as_a_full_fit(finder)
+        calls = len(parsed)
+        storage.submit_assessment(assessment_id=draft.id, scorecard=SCORECARD, pool_record=None)
+        finder = peer_finder()
+        assert len(parsed) == calls  # nothing to read: the entry is only dropped
+        assert finder is not None
+        with pytest.raises(KeyError):
+            finder.record(submitted)
+        assert_same_as_a_full_fit(finder)
