@@ -8,8 +8,9 @@ Two measures (DESIGN §6):
    * ``/bare/json``, a tiny Flask app of its own mounted beside the real app: it parses the
      JSON body and sends it back (``jsonify``), with none of the app's hooks;
    * ``/api/v1/bench/json``, the same echo as a blueprint registered on the real app, so it
-     runs the app's site-wide hooks (session, CSRF check, security headers, both
-     Flask-Limiter instances, Babel) but does no work of its own.
+     runs the app's site-wide hooks as every API request does (the session interface, which
+     opens no session under ``/api/``, CSRF check, security headers, the API's routing-error
+     check, both Flask-Limiter instances' hooks, Babel) but does no work of its own.
 
    Each round runs every path for the same time, alternating; the median rate of the
    rounds is reported, with the server's CPU time per request (``time.process_time`` of the
@@ -337,9 +338,10 @@ Server: the real app (`create_app`, SQLite in a temporary folder, {args.pool:,}-
 pool) on one waitress server ({THREADS} threads, as `citydip serve`) on 127.0.0.1, with two
 bare JSON endpoints added by the script only: a tiny Flask app of its own mounted at `/bare`,
 and the same echo as a blueprint of the real app at `/api/v1/bench/json` (it runs the app's
-site-wide hooks — session, CSRF check, security headers, both Flask-Limiter instances, Babel —
-and nothing else). Load: a separate process per round, one thread and one keep-alive
-`http.client` connection per connection; server and load generator share the machine's cores.
+site-wide hooks as every API request does — session interface, CSRF check, security headers,
+both Flask-Limiter instances' hooks, Babel — and nothing else). Load: a separate process per
+round, one thread and one keep-alive `http.client` connection per connection; server and
+load generator share the machine's cores.
 
 *Throughput*: {args.connections} connections, {args.rounds} rounds of {args.seconds:g} s per
 path, paths alternating; the median of the rounds (per round: {per_round}). *Server CPU*: CPU
@@ -376,13 +378,20 @@ service, as after a restart (once).
 Where the time goes:
 
 * *Score throughput.* The score endpoint reaches {in_app:.0%} of the bare endpoint in the app
-  but {strict:.0%} of a bare Flask app: the app's site-wide hooks alone (owned outside
-  `web/api/`) cost about as much as scoring does — compare the two bare endpoints. The API's
-  own part is validation (pydantic, in Rust), `score_assessment` (about 100 µs), the
-  scorecard's JSON and one rate-limit hit. Flask-Limiter's per-request resolution of limits
-  was switched off for API requests (it cost more than scoring). Both limiters (the forms'
-  and the API's) keep their counters in `CITYDIP_RATELIMIT_STORAGE_URI`; with the default
-  `memory://` each starts a timer thread every 10 ms under load
+  but {strict:.0%} of a bare Flask app: the gap is the app's site-wide hooks (compare the
+  two bare endpoints) and the API's own part — validation (pydantic, in Rust),
+  `score_assessment` (about 100 µs, in `rules/`), the scorecard's JSON and one rate-limit hit.
+  On API requests no session is opened (`CookielessPathsSessionInterface` in
+  `web/security.py` gives `/api/v1` Flask's null session, so the cookie is neither verified
+  nor set; opening it was about 80 µs a request in a profile), and the security headers are
+  added in one pass over the response's headers. Both Flask-Limiter instances still run their
+  per-request hooks on API requests (`_check_request_limit`, about 85 µs together in a
+  profile) although their request filters end the work early; removing those hooks would
+  mean patching Flask-Limiter's registration, which we chose not to do. On 2026-11-28 an
+  experiment that did so reached 49% and 51% of the
+  bare Flask app in two runs. Both limiters
+  (the forms' and the API's) keep their counters in `CITYDIP_RATELIMIT_STORAGE_URI`; with
+  the default `memory://` each starts a timer thread every 10 ms under load
   (`limits.storage.MemoryStorage`), which cost about 4 points of the ratio in a separate A/B
   run.
 * *Create latency.* `storage.pool_signature()` ({signature:.1f} ms, {signature / p_med:.0%} of

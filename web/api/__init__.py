@@ -13,9 +13,10 @@ Modules::
     openapi    the OpenAPI 3.1 document, generated from the operations and models
     docs_page  the readable page of that document
 
-The API takes no cookies and no forms: it is exempt from CSRF protection. Browsers cannot send
-a cross-site JSON body without a CORS preflight, which this app never grants, and every body
-must be ``application/json`` (415 otherwise).
+The API takes no cookies and no forms: it is exempt from CSRF protection, and its requests
+get no session (the session cookie is neither read nor set under ``/api/v1``). Browsers cannot
+send a cross-site JSON body without a CORS preflight, which this app never grants, and every
+body must be ``application/json`` (415 otherwise).
 """
 
 from __future__ import annotations
@@ -24,18 +25,21 @@ from flask import Flask
 
 from web import state
 from web.api import views as _views  # noqa: F401  (registers the endpoints on the blueprint)
+from web.api.errors import API_PREFIX
 from web.api.limits import init_limits
 from web.api.routes import OPERATIONS, bp
+from web.security import CookielessPathsSessionInterface
 
 __all__ = ["bp", "init_app"]
 
 
 def init_app(app: Flask) -> None:
-    """Register the API on ``app``: rate limits, CSRF exemption, the blueprint."""
+    """Register the API on ``app``: rate limits, CSRF exemption, no session, the blueprint."""
     with app.app_context():
         settings = state.settings()
     csrf = app.extensions.get("csrf")
     if csrf is not None:
         csrf.exempt(bp)
     init_limits(app, bp, OPERATIONS, settings)
+    app.session_interface = CookielessPathsSessionInterface(API_PREFIX)
     app.register_blueprint(bp)
