@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import click
+from flask import Flask
 
 from web.app import StartupError, create_app
+from web.peers import peer_finder
 
 __all__ = ["db_group", "serve_command"]
 
 
-def _app_or_exit() -> object:
+def _app_or_exit() -> Flask:
     try:
         return create_app()
     except StartupError as exc:
@@ -26,6 +28,11 @@ def serve_command(host: str, port: int, threads: int) -> None:
     import waitress
 
     app = _app_or_exit()
+    # Fit the peer index now, so the first visitor does not wait for the whole pool to load.
+    with app.app_context():
+        finder = peer_finder()
+    cities = 0 if finder is None else int(finder.n_samples_fit_)
+    click.echo(f"Peer pool: {cities:,} cities loaded.")
     click.echo(f"Serving on http://{host}:{port}/ (press Ctrl+C to stop)")
     waitress.serve(app, host=host, port=port, threads=threads, ident="citydip")
 
