@@ -7,7 +7,6 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt, StrictStr
 
-from rules.conditions import evaluate
 from rules.errors import AnswerProblem, AnswersError
 from rules.index import RulebookIndex
 from rules.model import NA, UNKNOWN, Question, Rulebook
@@ -130,10 +129,7 @@ def _apply_skip_logic(
 ) -> dict[str, Resolved]:
     resolved: dict[str, Resolved] = {}
     for qid in index.order:
-        question = index.questions[qid]
-        applies = question.applies_if is None or evaluate(
-            question.applies_if, chosen, index.option_index
-        )
+        applies = index.applies(qid, chosen)
         present = qid in answers.answers
         if applies and not present:
             problems.append(AnswerProblem(qid, "an answer is required"))

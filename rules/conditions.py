@@ -8,7 +8,7 @@ chosen option (skipped, N/A or "don't know") never satisfies an atom: a gate tha
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
@@ -21,6 +21,8 @@ __all__ = [
     "IsIn",
     "IsOption",
     "Not",
+    "Predicate",
+    "compile_condition",
     "condition_atoms",
     "evaluate",
 ]
@@ -122,28 +124,47 @@ def condition_atoms(condition: Condition) -> Iterator[IsOption | IsAtLeast | IsI
         yield from condition_atoms(condition.not_)
 
 
+#: A compiled condition: chosen option per question id → whether the condition holds.
+Predicate = Callable[[Mapping[str, int]], bool]
+
+
+def compile_condition(
+    condition: Condition, option_index: Mapping[str, Mapping[str, int]]
+) -> Predicate:
+    """Turn ``condition`` into a closure over chosen option indices.
+
+    ``option_index`` maps question id → option value → index. A question without a chosen
+    option (absent from the mapping the closure gets) satisfies no atom. Compile once and call
+    many times: scoring does so for every skip rule, gate and indicator.
+    """
+    if isinstance(condition, IsOption | IsAtLeast | IsIn):
+        qid, options = condition.question, option_index[condition.question]
+        if isinstance(condition, IsOption):
+            wanted = options[condition.is_]
+            return lambda chosen: chosen.get(qid, -1) == wanted
+        if isinstance(condition, IsAtLeast):
+            lowest = options[condition.at_least]
+            return lambda chosen: chosen.get(qid, -1) >= lowest
+        among = frozenset(options[v] for v in condition.in_)
+        return lambda chosen: chosen.get(qid, -1) in among
+    if isinstance(condition, AllOf):
+        parts = [compile_condition(c, option_index) for c in condition.all]
+        return lambda chosen: all(part(chosen) for part in parts)
+    if isinstance(condition, AnyOf):
+        parts = [compile_condition(c, option_index) for c in condition.any]
+        return lambda chosen: any(part(chosen) for part in parts)
+    inner = compile_condition(condition.not_, option_index)
+    return lambda chosen: not inner(chosen)
+
+
 def evaluate(
     condition: Condition,
     chosen: Mapping[str, int],
     option_index: Mapping[str, Mapping[str, int]],
 ) -> bool:
-    """Tell whether ``condition`` holds for the chosen option indices.
+    """Tell once whether ``condition`` holds for the chosen option indices.
 
     ``chosen`` maps a question id to the index of its chosen option; questions without a chosen
-    option are absent. ``option_index`` maps question id → option value → index.
+    option are absent. For repeated use, :func:`compile_condition` once instead.
     """
-    if isinstance(condition, IsOption):
-        got = chosen.get(condition.question)
-        return got is not None and got == option_index[condition.question][condition.is_]
-    if isinstance(condition, IsAtLeast):
-        got = chosen.get(condition.question)
-        return got is not None and got >= option_index[condition.question][condition.at_least]
-    if isinstance(condition, IsIn):
-        got = chosen.get(condition.question)
-        wanted = option_index[condition.question]
-        return got is not None and any(got == wanted[v] for v in condition.in_)
-    if isinstance(condition, AllOf):
-        return all(evaluate(c, chosen, option_index) for c in condition.all)
-    if isinstance(condition, AnyOf):
-        return any(evaluate(c, chosen, option_index) for c in condition.any)
-    return not evaluate(condition.not_, chosen, option_index)
+    return compile_condition(condition, option_index)(chosen)

@@ -16,12 +16,12 @@ Scoring rules (also in docs/design.md):
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from rules.answers import Answers, Resolved, ValidAnswers, validate_answers
-from rules.conditions import AllOf, AnyOf, Condition, IsAtLeast, IsIn, IsOption, condition_atoms
+from rules.conditions import Condition, Predicate, compile_condition, condition_atoms
 from rules.index import RulebookIndex
 from rules.model import Level, Rulebook, text_in
 from rules.scorecard import CappingGate, NextStep, Scorecard, TraceLine
@@ -89,9 +89,6 @@ def level_for(levels: list[Level], score: float) -> int:
 # What scoring needs from a rulebook, prepared once per rulebook: texts resolved, maxima found,
 # conditions compiled to closures, and a memo of the models that depend on nothing else.
 
-#: chosen option per question id → whether a condition holds
-_Predicate = Callable[[Mapping[str, int]], bool]
-
 
 @dataclass(frozen=True, slots=True)
 class _QuestionPlan:
@@ -116,7 +113,7 @@ class _QuestionPlan:
 @dataclass(frozen=True, slots=True)
 class _GatePlan:
     level: int
-    holds: _Predicate
+    holds: Predicate
     capping: CappingGate
     questions: frozenset[str]
 
@@ -141,7 +138,7 @@ class _Plan:
     level_names: tuple[str, ...]
     top_level: int
     dimensions: tuple[_DimensionPlan, ...]
-    indicators: tuple[tuple[str, _Predicate], ...]
+    indicators: tuple[tuple[str, Predicate], ...]
 
 
 _PLANS: dict[int, tuple[RulebookIndex, _Plan]] = {}
@@ -153,8 +150,8 @@ def _plan_of(index: RulebookIndex) -> _Plan:
         return cached[1]
     rulebook = index.rulebook
 
-    def compiled(condition: Condition) -> _Predicate:
-        return _compile(condition, index.option_index)
+    def compiled(condition: Condition) -> Predicate:
+        return compile_condition(condition, index.option_index)
 
     plan = _Plan(
         levels=rulebook.levels,
@@ -205,29 +202,6 @@ def _gains(points: list[int]) -> dict[int | None, int]:
     gains: dict[int | None, int] = {None: points[0]}
     gains.update({i: points[i + 1] - points[i] for i in range(len(points) - 1)})
     return gains
-
-
-def _compile(condition: Condition, option_index: Mapping[str, Mapping[str, int]]) -> _Predicate:
-    """A closure that decides ``condition`` exactly as :func:`rules.conditions.evaluate` does
-    (a question without a chosen option satisfies no atom), without re-reading the model."""
-    if isinstance(condition, IsOption | IsAtLeast | IsIn):
-        qid, options = condition.question, option_index[condition.question]
-        if isinstance(condition, IsOption):
-            wanted = options[condition.is_]
-            return lambda chosen: chosen.get(qid, -1) == wanted
-        if isinstance(condition, IsAtLeast):
-            lowest = options[condition.at_least]
-            return lambda chosen: chosen.get(qid, -1) >= lowest
-        among = frozenset(options[v] for v in condition.in_)
-        return lambda chosen: chosen.get(qid, -1) in among
-    if isinstance(condition, AllOf):
-        parts = [_compile(c, option_index) for c in condition.all]
-        return lambda chosen: all(part(chosen) for part in parts)
-    if isinstance(condition, AnyOf):
-        parts = [_compile(c, option_index) for c in condition.any]
-        return lambda chosen: any(part(chosen) for part in parts)
-    inner = _compile(condition.not_, option_index)
-    return lambda chosen: not inner(chosen)
 
 
 def _threshold_level(plan: _Plan, score: float) -> int:

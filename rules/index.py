@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
+from rules.conditions import Predicate, compile_condition
 from rules.model import Dimension, Question, Rulebook
 
 __all__ = ["RulebookIndex"]
@@ -20,6 +22,13 @@ class RulebookIndex:
     option_index: dict[str, dict[str, int]]
     #: question ids in rulebook order (dimension order, then file order)
     order: tuple[str, ...]
+    #: question id → its compiled ``applies_if`` (questions without skip logic are absent)
+    applies_if: dict[str, Predicate]
+
+    def applies(self, question_id: str, chosen: Mapping[str, int]) -> bool:
+        """Whether the question applies, given the chosen option indices of the others."""
+        holds = self.applies_if.get(question_id)
+        return holds is None or holds(chosen)
 
     @classmethod
     def of(cls, rulebook: Rulebook) -> RulebookIndex:
@@ -44,7 +53,12 @@ class RulebookIndex:
         option_index = {
             qid: {o.value: i for i, o in enumerate(q.options)} for qid, q in questions.items()
         }
-        return cls(rulebook, questions, dimension_of, option_index, tuple(questions))
+        applies_if = {
+            qid: compile_condition(q.applies_if, option_index)
+            for qid, q in questions.items()
+            if q.applies_if is not None
+        }
+        return cls(rulebook, questions, dimension_of, option_index, tuple(questions), applies_if)
 
 
 _CACHE: dict[tuple[str, int], RulebookIndex] = {}

@@ -13,7 +13,7 @@ from typing import Any
 from flask_babel import gettext as _
 
 from rules import Dimension, Question, Rulebook, text_in
-from rules.conditions import IsAtLeast, IsIn, IsOption, condition_atoms, evaluate
+from rules.conditions import IsAtLeast, IsIn, IsOption, condition_atoms
 from rules.index import RulebookIndex
 from rules.model import NA, UNKNOWN
 
@@ -82,11 +82,7 @@ def applicable_questions(rulebook: Rulebook, answers: Mapping[str, Any]) -> set[
     """Ids of the questions whose ``applies_if`` holds for ``answers``."""
     index = RulebookIndex.of(rulebook)
     chosen = chosen_options(rulebook, answers)
-    return {
-        q.id
-        for q in index.questions.values()
-        if q.applies_if is None or evaluate(q.applies_if, chosen, index.option_index)
-    }
+    return {qid for qid in index.order if index.applies(qid, chosen)}
 
 
 def page_questions(
