@@ -12,7 +12,7 @@ from flask import Blueprint, Response, redirect, render_template, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
 from benchmark.profile import CityProfile
-from rules import Rulebook, Scorecard, text_in
+from rules import NextStep, Rulebook, Scorecard, text_in
 from rules.index import RulebookIndex
 from web import state, storage
 from web.chart import dimension_chart
@@ -105,6 +105,7 @@ def results(token: str) -> BaseResponse | str:
         traces=_trace(book, card),
         question_texts=_question_texts(book),
         dimension_titles={d.id: d.title for d in card.dimensions},
+        steps=split_steps(card.next_steps),
         indicators=[(indicator_labels.get(k, k), v) for k, v in card.indicators.items()],
         levels=book.levels,
         text_in=text_in,
@@ -113,6 +114,21 @@ def results(token: str) -> BaseResponse | str:
         sharing=found.sharing,
         progress=progress_since_previous(found, card),
     )
+
+
+def split_steps(steps: list[NextStep]) -> tuple[list[NextStep], list[NextStep]]:
+    """The first step of each dimension (the engine puts the most useful first), and the rest.
+
+    A mid-level city gets up to three steps in each of nine dimensions; showing one per
+    dimension first keeps the page readable, the others stay one click away.
+    """
+    first: list[NextStep] = []
+    more: list[NextStep] = []
+    seen: set[str] = set()
+    for step in steps:
+        (more if step.dimension in seen else first).append(step)
+        seen.add(step.dimension)
+    return first, more
 
 
 def _download_name(profile: CityProfile, extension: str) -> str:

@@ -48,7 +48,7 @@ def test_results_show_levels_chart_table_trace_and_steps(client: FlaskClient, ap
     assert "style=" not in svg
     assert 'data-testid="dimension-table"' in page
     assert '<th scope="row">Staff and skills</th>' in page
-    assert page.count("<details") == 9
+    assert page.count('data-testid="trace-') == 9  # one "why this score" per dimension
     assert "A strategy has been formally adopted by the council or mayor" in page
     assert "9 / 12" in page
     assert 'data-testid="next-steps"' in page
@@ -143,3 +143,24 @@ def test_empty_pool_says_so(tmp_path: Path) -> None:
         assert "There are no other cities in the pool yet." in page
     finally:
         storage.dispose(app)
+
+
+def test_next_steps_show_one_per_dimension_first() -> None:
+    from rules import NextStep
+    from web.results import split_steps
+
+    def step(dimension: str, question: str) -> NextStep:
+        return NextStep(
+            dimension=dimension,
+            question=question,
+            current=None,
+            target="x",
+            gain=1,
+            lifts_gate=False,
+            advice="do it",
+        )
+
+    steps = [step("a", "a.1"), step("a", "a.2"), step("b", "b.1"), step("b", "b.2")]
+    first, more = split_steps(steps)
+    assert [s.question for s in first] == ["a.1", "b.1"]
+    assert [s.question for s in more] == ["a.2", "b.2"]
