@@ -41,7 +41,6 @@ import http.client
 import json
 import os
 import platform
-import re
 import statistics
 import subprocess
 import sys
@@ -52,8 +51,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from report import REPORT, write_section
+
 ROOT = Path(__file__).resolve().parents[1]
-REPORT = ROOT / "docs" / "performance.md"
 HEADING = "## HTTP (perf/bench_http.py)"
 EXAMPLE = ROOT / "examples" / "answers-established.yaml"
 THREADS = 4  # as `citydip serve`
@@ -411,17 +411,6 @@ Where the time goes:
 """
 
 
-def write_report(text: str) -> None:
-    """Replace this benchmark's section of docs/performance.md, keeping the others."""
-    old = REPORT.read_text("utf-8") if REPORT.exists() else "# Performance\n"
-    pattern = re.compile(rf"^{re.escape(HEADING)}\n.*?(?=^## |\Z)", re.S | re.M)
-    if pattern.search(old):
-        new = pattern.sub(lambda _: text + "\n", old)
-    else:
-        new = old.rstrip("\n") + "\n\n" + text
-    REPORT.write_text(new.rstrip("\n") + "\n", "utf-8")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--pool", type=int, default=10_000, help="demo cities in the pool")
@@ -454,7 +443,7 @@ def main() -> None:
     text = section(figures, args, command)
     print(text)
     if not args.no_write:
-        write_report(text)
+        write_section(HEADING, text)
         print(f"written to {REPORT.relative_to(ROOT)}")
 
 

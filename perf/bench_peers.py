@@ -23,7 +23,6 @@ import argparse
 import gc
 import os
 import platform
-import re
 import statistics
 import sys
 import time
@@ -34,6 +33,7 @@ from pathlib import Path
 import numpy as np
 import psutil
 import sklearn
+from report import REPORT, write_section
 from sklearn.neighbors import NearestNeighbors
 from threadpoolctl import threadpool_limits
 
@@ -45,7 +45,6 @@ from rules import CompiledRulebook, Rulebook, load_rulebook
 from rules.batch import NA_CODE, UNKNOWN_CODE
 
 ROOT = Path(__file__).resolve().parents[1]
-REPORT = ROOT / "docs" / "performance.md"
 HEADING = "## Peer queries (perf/bench_peers.py)"
 QUERIES = 200
 K = 10
@@ -357,16 +356,6 @@ What makes the queries fast (each found by profiling this script):
 """
 
 
-def write_report(text: str) -> None:
-    old = REPORT.read_text("utf-8") if REPORT.exists() else "# Performance\n"
-    pattern = re.compile(rf"^{re.escape(HEADING)}\n.*?(?=^## |\Z)", re.S | re.M)
-    if pattern.search(old):
-        new = pattern.sub(lambda _: text + "\n", old)
-    else:
-        new = old.rstrip("\n") + "\n\n" + text
-    REPORT.write_text(new.rstrip("\n") + "\n", "utf-8")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000, 100_000, 10**6])
@@ -384,7 +373,7 @@ def main() -> None:
     text = section(results, command)
     print(text)
     if not args.no_write:
-        write_report(text)
+        write_section(HEADING, text)
         print(f"written to {REPORT.relative_to(ROOT)}")
 
 

@@ -25,7 +25,6 @@ import argparse
 import gc
 import os
 import platform
-import re
 import statistics
 import sys
 import time
@@ -36,6 +35,7 @@ from pathlib import Path
 
 import numpy as np
 import pydantic
+from report import REPORT, write_section
 
 from rules import (
     Answers,
@@ -49,7 +49,6 @@ from rules import (
 from web.cli_rules import read_answers_file
 
 ROOT = Path(__file__).resolve().parents[1]
-REPORT = ROOT / "docs" / "performance.md"
 HEADING = "## Scoring (perf/bench_scoring.py)"
 EXAMPLE = ROOT / "examples" / "answers-established.yaml"
 TARGET_BATCH = 1_000_000  # assessments per second
@@ -194,19 +193,6 @@ text answer once, and builds the scorecard as plain data validated by pydantic i
 """  # noqa: E501
 
 
-def write_report(text: str) -> None:
-    """Replace this script's section of docs/performance.md, keeping every other section."""
-    old = REPORT.read_text("utf-8") if REPORT.exists() else "# Performance\n"
-    pattern = re.compile(rf"^{re.escape(HEADING)}\n.*?(?=^## |\Z)", re.S | re.M)
-    if pattern.search(old):
-        new = pattern.sub(lambda _: text + "\n", old)
-    else:  # first run: put scoring before the other sections
-        first = re.search(r"^## ", old, re.M)
-        at = first.start() if first else len(old)
-        new = old[:at].rstrip("\n") + "\n\n" + text + "\n" + old[at:]
-    REPORT.write_text(new.rstrip("\n") + "\n", "utf-8")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
     parser.add_argument("--repeats", type=int, default=20_000, help="timed one-at-a-time calls")
@@ -233,7 +219,7 @@ def main() -> None:
     text = section(one, batch, info)
     print(text)
     if not args.no_write:
-        write_report(text)
+        write_section(HEADING, text, first=True)
         print(f"written to {REPORT.relative_to(ROOT)}")
 
 
