@@ -252,18 +252,19 @@ def create_assessment(
     *, token_hash: str, rulebook_id: str, rulebook_version: str, rulebook_hash: str
 ) -> StoredAssessment:
     """Store a new, empty draft assessment found by ``token_hash``."""
-    now = _utcnow()
-    row = AssessmentRow(
+    return _add_draft(
         token_hash=token_hash,
-        created_at=now,
-        updated_at=now,
-        status="draft",
         answers={},
         notes={},
         rulebook_id=rulebook_id,
         rulebook_version=rulebook_version,
         rulebook_hash=rulebook_hash,
     )
+
+
+def _add_draft(**fields: Any) -> StoredAssessment:
+    now = _utcnow()
+    row = AssessmentRow(created_at=now, updated_at=now, status="draft", **fields)
     session = _session()
     session.add(row)
     session.commit()
@@ -299,12 +300,8 @@ def create_reassessment(
     """A new draft linked to ``previous_id``, with its profile and sharing choice copied and
     ``answers`` and ``notes`` (the caller keeps those that fit the current rulebook)."""
     previous = _row(previous_id)
-    now = _utcnow()
-    row = AssessmentRow(
+    return _add_draft(
         token_hash=token_hash,
-        created_at=now,
-        updated_at=now,
-        status="draft",
         profile=previous.profile,
         sharing=previous.sharing,
         answers=dict(answers),
@@ -314,10 +311,6 @@ def create_reassessment(
         rulebook_hash=rulebook_hash,
         previous_id=previous_id,
     )
-    session = _session()
-    session.add(row)
-    session.commit()
-    return _stored(row)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,9 @@ from web_helpers import PROFILE, make_app, post_form, start
 from web import storage
 from web.security import CONTENT_SECURITY_POLICY
 
-TEMPLATES = Path(__file__).resolve().parents[2] / "web" / "templates"
+WEB = Path(__file__).resolve().parents[2] / "web"
+#: every template the app renders: pages, network pages, the API docs page
+TEMPLATES = sorted(WEB.rglob("templates/**/*.html"))
 
 
 def test_strict_csp_and_other_headers(client: FlaskClient) -> None:
@@ -55,9 +57,9 @@ def test_secure_cookie_setting(tmp_path: Path) -> None:
         storage.dispose(app)
 
 
-@pytest.mark.parametrize("template", sorted(p.name for p in TEMPLATES.glob("*.html")))
-def test_templates_have_no_inline_script_or_style(template: str) -> None:
-    source = (TEMPLATES / template).read_text("utf-8")
+@pytest.mark.parametrize("template", TEMPLATES, ids=lambda p: str(p.relative_to(WEB)))
+def test_templates_have_no_inline_script_or_style(template: Path) -> None:
+    source = template.read_text("utf-8")
     assert not re.search(r"<script(?![^>]*\bsrc=)", source), "inline <script>"
     assert "<style" not in source
     assert not re.search(r"\sstyle=", source), "style attribute"
