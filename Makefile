@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-dev
 
-.PHONY: run test lint bench e2e chromium clean
+.PHONY: run test test-postgres lint bench e2e chromium clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,16 +16,22 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/citydip serve
 
-## test: lint, check the rulebook, run its worked cases and the whole test suite (browser included)
+## test: lint, check the rulebook, run its worked cases, the whole suite on SQLite (browser
+## included), then the storage, web, network and API tests again on a throw-away PostgreSQL
 test: $(STAMP) chromium lint
 	$(BIN)/citydip rules check
 	$(BIN)/citydip rules test
 	$(BIN)/python -m pytest
+	.ci/with-postgres $(BIN)/python -m pytest tests/web
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+
+## test-postgres: only the PostgreSQL run of the web tests
+test-postgres: $(STAMP)
+	.ci/with-postgres $(BIN)/python -m pytest tests/web
 
 ## chromium: the browser tests drive Debian's Chromium; install it with apt when missing
 chromium:

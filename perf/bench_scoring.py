@@ -46,7 +46,7 @@ from rules import (
     score_valid,
     validate_answers,
 )
-from web.cli_rules import read_answers_file
+from web.cli.rules import read_answers_file
 
 ROOT = Path(__file__).resolve().parents[1]
 HEADING = "## Scoring (perf/bench_scoring.py)"

@@ -14,19 +14,16 @@ from pydantic import ValidationError
 from rules import Rulebook, RulebookError, load_rulebook
 from web import peers, state, storage
 from web.demo_pool import seed_demo_pool
+from web.errors import StartupError
 from web.security import init_app as init_security
 from web.settings import Settings, load_secret_key, split_overrides
 
-__all__ = ["StartupError", "create_app"]
+__all__ = ["create_app"]
 
 log = logging.getLogger(__name__)
 
 #: CSRF tokens stay valid for a working day: a long question page must not expire mid-read.
 CSRF_TIME_LIMIT_S = 8 * 3600
-
-
-class StartupError(RuntimeError):
-    """The app cannot start: bad settings or a broken rulebook; the message says why."""
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
@@ -86,8 +83,8 @@ def _read_rulebook(path: Path) -> Rulebook:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from web.pages import bp as pages_bp
-    from web.results import bp as results_bp
+    from web.assessment.pages import bp as pages_bp
+    from web.assessment.results import bp as results_bp
 
     app.register_blueprint(pages_bp)
     app.register_blueprint(results_bp)

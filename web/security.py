@@ -16,6 +16,7 @@ from limits.errors import ConfigurationError
 from werkzeug.exceptions import HTTPException
 
 from web import state
+from web.errors import StartupError
 
 __all__ = ["CONTENT_SECURITY_POLICY", "CookielessPathsSessionInterface", "init_app"]
 
@@ -62,8 +63,6 @@ def init_app(app: Flask, *, write_limit: str, storage_uri: str | None = None) ->
             headers_enabled=False,
         )
     except ConfigurationError as exc:  # e.g. redis:// without the redis package installed
-        from web.app import StartupError
-
         raise StartupError(
             f"cannot start: CITYDIP_RATELIMIT_STORAGE_URI={storage_uri}: {exc}"
         ) from exc

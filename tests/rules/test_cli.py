@@ -14,7 +14,7 @@ from click.testing import CliRunner, Result
 from rules import DEFAULT_RULEBOOK, Rulebook, Scorecard, score_assessment
 from rules.schema import FILE_MODELS
 from web.cli import cli
-from web.cli_rules import read_answers_file
+from web.cli.rules import read_answers_file
 
 EXAMPLES = Path(__file__).parents[2] / "examples"
 MINI = Path(__file__).parent / "fixtures" / "mini"

@@ -1,4 +1,5 @@
-"""Fixtures: an app on a real SQLite file in a temporary folder, and its client."""
+"""Fixtures: an app on a real database (an SQLite file in a temporary folder, or PostgreSQL
+when ``CITYDIP_TEST_DATABASE_URL`` is set), and its client."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from web_helpers import make_app
+from web_helpers import dispose_apps, make_app
 
 from web import storage
 
@@ -25,3 +26,10 @@ def app(tmp_path: Path) -> Iterator[Flask]:
 def client(app: Flask) -> FlaskClient:
     """A test client of ``app``."""
     return app.test_client()
+
+
+@pytest.fixture(autouse=True)
+def _close_connections() -> Iterator[None]:
+    """Close every test app's pooled connections after each test."""
+    yield
+    dispose_apps()

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import sqlite3
-from pathlib import Path
+from datetime import datetime
 from typing import Any
 
 import pytest
+from database import run_sql
 from flask import Flask
 from flask.testing import FlaskClient
 from web_helpers import PROFILE, csrf_token, start, text
@@ -257,12 +257,10 @@ def test_wrong_token_or_page_gets_404(client: FlaskClient, path: str) -> None:
     assert "Page not found" in text(response)
 
 
-def test_expired_token_gets_404(client: FlaskClient, app: Flask, tmp_path: Path) -> None:
+def test_expired_token_gets_404(client: FlaskClient, app: Flask) -> None:
     token = start(client)
     assert client.get(f"/a/{token}/profile").status_code == 200
-    with sqlite3.connect(tmp_path / "test.sqlite3") as db:
-        db.execute("UPDATE assessments SET created_at = '2000-01-01 00:00:00'")
-    db.close()
+    run_sql(app, "UPDATE assessments SET created_at = :old", old=datetime(2000, 1, 1))
     response = client.get(f"/a/{token}/profile")
     assert response.status_code == 404
     assert "Page not found" in text(response)

@@ -147,7 +147,7 @@ def test_empty_pool_says_so(tmp_path: Path) -> None:
 
 def test_next_steps_show_one_per_dimension_first() -> None:
     from rules import NextStep
-    from web.results import split_steps
+    from web.assessment.results import split_steps
 
     def step(dimension: str, question: str) -> NextStep:
         return NextStep(

@@ -6,8 +6,10 @@ import re
 from pathlib import Path
 
 import pytest
+from database import run_sql
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import inspect
 from web_helpers import PROFILE, make_app, post_form, start
 
 from web import storage
@@ -85,7 +87,20 @@ def test_static_assets_are_served(client: FlaskClient) -> None:
         response.close()
 
 
-def test_only_the_token_hash_is_stored(app: Flask, client: FlaskClient, tmp_path: Path) -> None:
+def test_only_the_token_hash_is_stored(app: Flask, client: FlaskClient) -> None:
+    token = start(client)
+    stored = {
+        table: run_sql(app, f"SELECT * FROM {table}")
+        for table in inspect(storage.app_engine(app)).get_table_names()
+    }
+    assert len(stored["assessments"]) == 1
+    assert token not in repr(stored)
+
+
+@pytest.mark.sqlite_only
+def test_the_token_is_nowhere_in_the_sqlite_files(
+    app: Flask, client: FlaskClient, tmp_path: Path
+) -> None:
     token = start(client)
     raw = (tmp_path / "test.sqlite3").read_bytes()
     wal = tmp_path / "test.sqlite3-wal"

@@ -11,7 +11,7 @@ from web_helpers import make_app
 
 from rules import DEFAULT_RULEBOOK
 from web import storage
-from web.app import StartupError
+from web.errors import StartupError
 from web.settings import Settings, configuration_markdown, settings_table
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "configuration.md"

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import ast
-import sqlite3
 from pathlib import Path
 
 import pytest
+from database import dialect, run_sql
 from flask import Flask
+from sqlalchemy import inspect
 from web_helpers import DEMO_SIZE, make_app
 
 from web import storage
@@ -32,25 +33,22 @@ def test_only_storage_imports_sqlalchemy() -> None:
         str(path.relative_to(WEB))
         for path in WEB.rglob("*.py")
         if "migrations" not in path.parts
-        and path.name != "storage.py"
+        and "storage" not in path.parts
         and {"sqlalchemy", "alembic"} & _imports(path)
     ]
     assert offenders == []
 
 
-def test_migrations_create_the_tables(app: Flask, tmp_path: Path) -> None:
-    with sqlite3.connect(tmp_path / "test.sqlite3") as db:
-        tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-        version = db.execute("SELECT version_num FROM alembic_version").fetchone()[0]
-    db.close()
+def test_migrations_create_the_tables(app: Flask) -> None:
+    tables = set(inspect(storage.app_engine(app)).get_table_names())
+    [(version,)] = run_sql(app, "SELECT version_num FROM alembic_version")
     assert {"assessments", "pool_records", "alembic_version"} <= tables
     assert version == "0003"  # the latest revision (0003: index on pool_records.updated_at)
 
 
+@pytest.mark.sqlite_only
 def test_sqlite_pragmas(app: Flask) -> None:
-    with app.app_context():
-        session = storage._session()
-        connection = session.connection()
+    with storage.app_engine(app).connect() as connection:
         pragmas = {
             name: connection.exec_driver_sql(f"PRAGMA {name}").scalar()
             for name in ("journal_mode", "busy_timeout", "synchronous", "foreign_keys")
@@ -86,3 +84,9 @@ def test_no_demo_pool_when_disabled(tmp_path: Path) -> None:
 def test_unknown_assessment_is_a_lookup_error(app: Flask) -> None:
     with app.app_context(), pytest.raises(LookupError, match="no assessment with id 999"):
         storage.save_answers(assessment_id=999, answers={}, notes={})
+
+
+def test_the_app_stores_in_the_database_this_run_names(app: Flask) -> None:
+    # On the PostgreSQL run, a fixture that fell back to SQLite would make every test here a
+    # second SQLite run; this one fails instead.
+    assert storage.app_engine(app).dialect.name == dialect()

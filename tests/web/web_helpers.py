@@ -1,17 +1,20 @@
-"""Helpers of the web tests: an app on a real SQLite file, forms with CSRF tokens, examples."""
+"""Helpers of the web tests: an app on a real database (see ``database.py``), forms with CSRF
+tokens, examples."""
 
 from __future__ import annotations
 
 import html
 import re
+import weakref
 from pathlib import Path
 from typing import Any
 
 import yaml
+from database import database_url
 from flask import Flask
 from flask.testing import FlaskClient
 
-from web import create_app
+from web import create_app, storage
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 DEMO_SIZE = 40
@@ -22,12 +25,25 @@ def make_app(tmp_path: Path, **overrides: Any) -> Flask:
     config: dict[str, Any] = {
         "TESTING": True,
         "instance_path": tmp_path / "instance",
-        "database_url": f"sqlite:///{tmp_path / 'test.sqlite3'}",
+        "database_url": database_url(tmp_path),
         "demo_pool_size": DEMO_SIZE,
         "write_rate_limit": "10000 per minute",
     }
     config.update(overrides)
-    return create_app(config)
+    app = create_app(config)
+    CREATED_APPS.add(app)
+    return app
+
+
+#: The apps :func:`make_app` built that are still alive; their connections are closed after
+#: each test (the engines stay usable), so none is left for the garbage collector to warn about.
+CREATED_APPS: weakref.WeakSet[Flask] = weakref.WeakSet()
+
+
+def dispose_apps() -> None:
+    """Close the pooled connections of every live app built by :func:`make_app`."""
+    for app in list(CREATED_APPS):
+        storage.dispose(app)
 
 
 def csrf_token(client: FlaskClient, url: str) -> str:

@@ -26,6 +26,7 @@ from limits.errors import ConfigurationError
 
 from web.api.errors import ApiError, is_api_request
 from web.api.routes import Operation, bp
+from web.errors import StartupError
 from web.settings import Settings
 
 __all__ = ["ApiLimits", "init_limits"]
@@ -83,8 +84,6 @@ def init_limits(
             headers_enabled=False,
         )
     except ConfigurationError as exc:  # e.g. redis:// without the redis package installed
-        from web.app import StartupError
-
         raise StartupError(
             f"cannot start: CITYDIP_RATELIMIT_STORAGE_URI={settings.ratelimit_storage_uri}: {exc}"
         ) from exc

@@ -25,7 +25,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from web.forms import NOTE_MAX, NUMBER_MAX
+from web.assessment.forms import NOTE_MAX, NUMBER_MAX
 
 __all__ = [
     "AdviceQuery",

@@ -8,7 +8,6 @@ browser: same rows, same pool entry, same results page.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -39,12 +38,12 @@ from web.api.responses import (
     RulebookOut,
     RulebookRef,
 )
-from web.cities import country_facts
-from web.flow import prune_answers
-from web.pages import load_assessment
+from web.assessment.cities import country_facts
+from web.assessment.flow import prune_answers
+from web.assessment.pages import load_assessment
+from web.assessment.results import submitted_result
+from web.assessment.submit import pool_id, record_new_submission
 from web.peers import PeerResults, find_peers, others_in_pool, peer_finder
-from web.results import submitted_result
-from web.submit import pool_id, record_submission
 from web.tokens import hash_token, new_token
 
 __all__ = [
@@ -208,20 +207,14 @@ def create_assessment(book: Rulebook, body: CreateAssessmentRequest) -> CreatedA
     if profile is None or card is None:
         raise _problems(details + answer_details)
     token = new_token()
-    draft = storage.create_assessment(
+    found = record_new_submission(
         token_hash=hash_token(token),
-        rulebook_id=book.id,
-        rulebook_version=book.version,
-        rulebook_hash=book.content_hash,
+        profile=profile,
+        sharing=body.sharing,
+        answers=_as_stored(body.answers),
+        notes=dict(body.notes),
+        card=card,
     )
-    profile_json = profile.model_dump(mode="json")
-    answers = _as_stored(body.answers)
-    storage.save_profile(assessment_id=draft.id, profile=profile_json, sharing=body.sharing)
-    storage.save_answers(assessment_id=draft.id, answers=answers, notes=dict(body.notes))
-    found = replace(
-        draft, profile=profile_json, sharing=body.sharing, answers=answers, notes=dict(body.notes)
-    )
-    record_submission(found, profile, card)
     results = find_peers(profile, card, city_id=pool_id(found.id))
     return CreatedAssessment(
         token=token,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
-from web.storage import Base
+from web.storage.tables import Base
 
 target_metadata = Base.metadata
 

@@ -27,7 +27,7 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response as BaseResponse
 
 from web import state
-from web.forms import FieldError
+from web.assessment.forms import FieldError
 from web.network.blueprint import bp
 
 __all__ = ["Access", "access", "admin_required", "signed_in"]

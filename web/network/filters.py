@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from benchmark.aggregates import filter_pool
 from benchmark.profile import SIZE_BANDS
 from benchmark.record import PoolRecord
-from web.forms import FieldError
+from web.assessment.forms import FieldError
 
 __all__ = ["EU_CHOICES", "SIZE_BAND_LABELS", "Filters", "parse_filters"]
 

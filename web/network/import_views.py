@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response as BaseResponse
 
 from web import state
-from web.forms import FieldError
+from web.assessment.forms import FieldError
 from web.network.auth import admin_required
 from web.network.blueprint import bp
 from web.network.importing import ImportOutcome, import_file

@@ -1,8 +1,9 @@
 """Geometry of the dashboard's level-distribution chart, drawn as inline SVG by its template.
 
 One stacked bar per dimension, split by maturity level in proportion to the number of cities
-at each level. As in :mod:`web.chart`, everything that varies is an SVG attribute and colours
-come from the ``chart__bar--level-N`` classes of ``site.css``: the CSP forbids inline styles.
+at each level. As in :mod:`web.assessment.chart`, everything that varies is an SVG attribute
+and colours come from the ``chart__bar--level-N`` classes of ``site.css``: the CSP forbids
+inline styles.
 """
 
 from __future__ import annotations

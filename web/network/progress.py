@@ -26,7 +26,7 @@ from rules.conditions import condition_atoms, evaluate
 from rules.index import RulebookIndex
 from rules.model import NA, UNKNOWN
 from web import state, storage
-from web.flow import chosen_options
+from web.assessment.flow import chosen_options
 
 __all__ = ["DimensionChange", "Progress", "answer_fits", "compare", "progress_since_previous"]
 

@@ -15,9 +15,9 @@ from werkzeug.wrappers import Response
 
 from rules import Rulebook
 from web import state, storage
-from web.flow import prune_answers
+from web.assessment.flow import prune_answers
+from web.assessment.pages import load_assessment
 from web.network.progress import answer_fits
-from web.pages import load_assessment
 from web.tokens import hash_token, new_token
 
 __all__ = ["bp", "carried_answers"]

@@ -14,7 +14,7 @@ from datetime import date
 
 from rules import Question, Rulebook
 from rules.index import RulebookIndex
-from web.flow import applicable_questions, prune_answers
+from web.assessment.flow import applicable_questions, prune_answers
 
 __all__ = ["EXAMPLE_NAME", "PROFILE_COLUMNS", "example_answers", "template_csv"]
 

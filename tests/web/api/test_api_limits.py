@@ -11,7 +11,7 @@ from api_helpers import assert_error, create_body, make_api_app, score_body
 from flask import Flask
 
 from web import storage
-from web.app import StartupError
+from web.errors import StartupError
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from database import database_url
 from flask import Flask
 from flask.testing import FlaskClient
 from network_helpers import admin_app, pool_count, sign_in, submit_assessment, upload
@@ -204,7 +205,7 @@ def test_cli_pool_template_writes_the_same_template(tmp_path: Path) -> None:
 def test_cli_pool_import_into_the_database_checks_like_the_admin_page(tmp_path: Path) -> None:
     env = {
         "CITYDIP_INSTANCE_PATH": str(tmp_path / "instance"),
-        "CITYDIP_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.sqlite3'}",
+        "CITYDIP_DATABASE_URL": database_url(tmp_path, "cli"),
         "CITYDIP_DEMO_POOL": "false",
     }
     header, example = _rows(template_csv(load_rulebook(), today=date.today()).encode("utf-8"))

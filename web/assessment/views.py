@@ -10,8 +10,8 @@ from flask_babel import gettext as _
 
 from rules import Dimension, Question, Rulebook, text_in
 from rules.model import NA, UNKNOWN
-from web.flow import answer_label, applicable_questions, condition_hint
-from web.forms import FieldError, field_id
+from web.assessment.flow import answer_label, applicable_questions, condition_hint
+from web.assessment.forms import FieldError, field_id
 
 __all__ = [
     "AnswerRow",

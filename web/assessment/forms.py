@@ -18,7 +18,7 @@ from werkzeug.datastructures import MultiDict
 
 from rules import Question, text_in
 from rules.model import NA, UNKNOWN
-from web.cities import country_facts
+from web.assessment.cities import country_facts
 
 __all__ = [
     "NOTE_MAX",

@@ -15,10 +15,10 @@ from benchmark.profile import CityProfile
 from rules import NextStep, Rulebook, Scorecard, text_in
 from rules.index import RulebookIndex
 from web import state, storage
-from web.chart import dimension_chart
-from web.flow import answer_label
+from web.assessment.chart import dimension_chart
+from web.assessment.flow import answer_label
+from web.assessment.pages import load_assessment
 from web.network.progress import progress_since_previous
-from web.pages import load_assessment
 from web.peers import find_peers
 
 __all__ = ["bp", "submitted_result"]

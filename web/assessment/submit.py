@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 
 from flask_babel import gettext as _
 from pydantic import ValidationError
@@ -14,9 +15,9 @@ from rules import Answers, AnswersError, Rulebook, Scorecard, score_assessment, 
 from rules.errors import AnswerProblem
 from rules.index import RulebookIndex
 from web import state, storage
-from web.forms import FieldError, field_id
+from web.assessment.forms import FieldError, field_id
 
-__all__ = ["pool_id", "pool_record", "record_submission", "submit"]
+__all__ = ["pool_id", "pool_record", "record_new_submission", "record_submission", "submit"]
 
 #: Builds a link to a step: (step key, "#anchor") → URL.
 StepLink = Callable[[str, str], str]
@@ -44,6 +45,32 @@ def record_submission(
     record = pool_record(found, profile, card) if found.sharing in ("named", "anonymous") else None
     storage.submit_assessment(
         assessment_id=found.id, scorecard=card.model_dump(mode="json"), pool_record=record
+    )
+
+
+def record_new_submission(
+    *,
+    token_hash: str,
+    profile: CityProfile,
+    sharing: str,
+    answers: dict[str, Any],
+    notes: dict[str, str],
+    card: Scorecard,
+) -> storage.StoredAssessment:
+    """Store a complete assessment scored as ``card``, with its pool entry, in one transaction
+    (the API's create: nothing half-written if the process dies)."""
+
+    def entry(found: storage.StoredAssessment) -> PoolRecord | None:
+        return pool_record(found, profile, card) if sharing in ("named", "anonymous") else None
+
+    return storage.create_submitted_assessment(
+        token_hash=token_hash,
+        profile=profile.model_dump(mode="json"),
+        sharing=sharing,
+        answers=answers,
+        notes=notes,
+        scorecard=card.model_dump(mode="json"),
+        pool_record=entry,
     )
 
 

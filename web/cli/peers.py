@@ -16,7 +16,7 @@ from benchmark.peers import PeerFinder
 from benchmark.profile import CityProfile
 from benchmark.record import PoolRecord
 from rules import AnswersError, Rulebook, Scorecard, score_assessment, text_in
-from web.cli_rules import RULEBOOK_OPTION, load_rulebook_or_exit, read_answers_file
+from web.cli.rules import RULEBOOK_OPTION, load_rulebook_or_exit, read_answers_file
 
 __all__ = ["PeersReport", "peers_command", "read_profile_file"]
 

@@ -17,7 +17,7 @@ from benchmark.pool import load_pool, save_pool
 from benchmark.record import PoolRecord
 from benchmark.survey_csv import export_rows, import_survey
 from rules import Rulebook, text_in
-from web.cli_rules import RULEBOOK_OPTION, load_rulebook_or_exit
+from web.cli.rules import RULEBOOK_OPTION, load_rulebook_or_exit
 
 __all__ = ["pool_group"]
 
@@ -94,7 +94,8 @@ def import_command(
 
 def _import_into_database(file: Path, *, dry_run: bool) -> None:
     from web import storage
-    from web.app import StartupError, create_app
+    from web.app import create_app
+    from web.errors import StartupError
     from web.network.importing import import_file
 
     try:

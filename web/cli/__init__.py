@@ -6,10 +6,10 @@ import click
 from flask.cli import FlaskGroup
 
 from web.app import create_app
-from web.cli_peers import peers_command
-from web.cli_pool import pool_group
-from web.cli_rules import rules_group, score_command
-from web.cli_serve import db_group, serve_command
+from web.cli.peers import peers_command
+from web.cli.pool import pool_group
+from web.cli.rules import rules_group, score_command
+from web.cli.serve import db_group, serve_command
 
 __all__ = ["cli"]
 

@@ -1,7 +1,7 @@
 """The assessment flow as plain data: steps, which questions apply, answer labels, progress.
 
-No requests or storage here: the views in :mod:`web.pages` ask this module what to show and
-where to go. (Only the gettext of Flask-Babel is used, for user-facing words.)
+No requests or storage here: the views in :mod:`web.assessment.pages` ask this module what
+to show and where to go. (Only the gettext of Flask-Babel is used, for user-facing words.)
 """
 
 from __future__ import annotations

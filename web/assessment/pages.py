@@ -15,8 +15,8 @@ from werkzeug.wrappers import Response
 from benchmark.profile import CityProfile
 from rules import Dimension, text_in
 from web import state, storage
-from web.cities import city_profile, country_facts, search_cities
-from web.flow import (
+from web.assessment.cities import city_profile, country_facts, search_cities
+from web.assessment.flow import (
     CHECK_STEP,
     PROFILE_STEP,
     applicable_questions,
@@ -25,10 +25,17 @@ from web.flow import (
     prune_answers,
     steps,
 )
-from web.forms import FieldError, PageAnswers, ProfileForm, field_id, parse_page, parse_profile
-from web.submit import submit
+from web.assessment.forms import (
+    FieldError,
+    PageAnswers,
+    ProfileForm,
+    field_id,
+    parse_page,
+    parse_profile,
+)
+from web.assessment.submit import submit
+from web.assessment.views import error_map, question_views, stored_values, summary_sections
 from web.tokens import hash_token, looks_like_token, new_token
-from web.views import error_map, question_views, stored_values, summary_sections
 
 __all__ = ["bp", "load_assessment", "render_check"]
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import click
 from flask import Flask
 
-from web.app import StartupError, create_app
+from web.app import create_app
+from web.errors import StartupError
 from web.peers import peer_finder
 
 __all__ = ["db_group", "serve_command"]

@@ -1,0 +1,78 @@
+"""All of the app's SQL: tables, engine, migrations and data-access functions.
+
+Only this package (and the migration scripts in ``web/migrations/``) talks to SQLAlchemy;
+views call the keyword-only functions re-exported here, which use one session per request
+(opened lazily, closed on app-context teardown) and return plain frozen dataclasses, never
+ORM rows. A module per group of tables::
+
+    tables       the declarative rows (the schema itself comes from the migrations)
+    engine       engine, SQLite pragmas, Alembic upgrade, the per-request session
+    assessments  drafts, submission (one transaction with the pool entry), re-assessments
+    pool         the peer pool: records, change detection, imports, the demo seed
+"""
+
+from web.storage.assessments import (
+    AssessmentCounts,
+    StoredAssessment,
+    assessment_counts,
+    create_assessment,
+    create_reassessment,
+    create_submitted_assessment,
+    find_assessment,
+    get_assessment,
+    save_answers,
+    save_profile,
+    submit_assessment,
+)
+from web.storage.engine import (
+    MIGRATIONS,
+    app_engine,
+    create_db_engine,
+    dispose,
+    init_app,
+    upgrade_database,
+)
+from web.storage.pool import (
+    PoolConflictError,
+    PoolEntry,
+    add_pool_records,
+    import_pool_records,
+    load_pool,
+    load_pool_entries,
+    pool_ids,
+    pool_signature,
+    pool_size,
+    pool_stamps,
+    seed_pool,
+)
+
+__all__ = [
+    "MIGRATIONS",
+    "AssessmentCounts",
+    "PoolConflictError",
+    "PoolEntry",
+    "StoredAssessment",
+    "add_pool_records",
+    "app_engine",
+    "assessment_counts",
+    "create_assessment",
+    "create_db_engine",
+    "create_reassessment",
+    "create_submitted_assessment",
+    "dispose",
+    "find_assessment",
+    "get_assessment",
+    "import_pool_records",
+    "init_app",
+    "load_pool",
+    "load_pool_entries",
+    "pool_ids",
+    "pool_signature",
+    "pool_size",
+    "pool_stamps",
+    "save_answers",
+    "save_profile",
+    "seed_pool",
+    "submit_assessment",
+    "upgrade_database",
+]

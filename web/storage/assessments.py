@@ -1,0 +1,269 @@
+"""Assessments: drafts saved page by page, submission with the pool entry, re-assessments.
+
+Every function here that writes does so in one transaction (one commit): a process killed
+mid-way leaves either the whole change or nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, func, select
+
+from benchmark.record import PoolRecord
+from web.storage.engine import session as _session
+from web.storage.engine import utcnow as _utcnow
+from web.storage.pool import pool_row
+from web.storage.tables import AssessmentRow, PoolRow
+
+__all__ = [
+    "AssessmentCounts",
+    "StoredAssessment",
+    "assessment_counts",
+    "create_assessment",
+    "create_reassessment",
+    "create_submitted_assessment",
+    "find_assessment",
+    "get_assessment",
+    "save_answers",
+    "save_profile",
+    "submit_assessment",
+]
+
+
+@dataclass(frozen=True)
+class StoredAssessment:
+    """A read-only copy of an assessment row, safe to use after the session closes."""
+
+    id: int
+    created_at: datetime
+    updated_at: datetime
+    submitted_at: datetime | None
+    status: str
+    profile: dict[str, Any] | None
+    sharing: str | None
+    answers: dict[str, Any]
+    notes: dict[str, str]
+    rulebook_id: str
+    rulebook_version: str
+    rulebook_hash: str
+    scorecard: dict[str, Any] | None
+    #: the assessment this one was started from (a re-assessment), if any
+    previous_id: int | None = None
+
+    @property
+    def submitted(self) -> bool:
+        """True once the assessment was submitted and scored."""
+        return self.status == "submitted"
+
+
+def _stored(row: AssessmentRow) -> StoredAssessment:
+    return StoredAssessment(
+        id=row.id,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        submitted_at=row.submitted_at,
+        status=row.status,
+        profile=dict(row.profile) if row.profile is not None else None,
+        sharing=row.sharing,
+        answers=dict(row.answers),
+        notes=dict(row.notes),
+        rulebook_id=row.rulebook_id,
+        rulebook_version=row.rulebook_version,
+        rulebook_hash=row.rulebook_hash,
+        scorecard=dict(row.scorecard) if row.scorecard is not None else None,
+        previous_id=row.previous_id,
+    )
+
+
+def create_assessment(
+    *, token_hash: str, rulebook_id: str, rulebook_version: str, rulebook_hash: str
+) -> StoredAssessment:
+    """Store a new, empty draft assessment found by ``token_hash``."""
+    return _add_draft(
+        token_hash=token_hash,
+        answers={},
+        notes={},
+        rulebook_id=rulebook_id,
+        rulebook_version=rulebook_version,
+        rulebook_hash=rulebook_hash,
+    )
+
+
+def _add_draft(**fields: Any) -> StoredAssessment:
+    now = _utcnow()
+    row = AssessmentRow(created_at=now, updated_at=now, status="draft", **fields)
+    session = _session()
+    session.add(row)
+    session.commit()
+    return _stored(row)
+
+
+def find_assessment(*, token_hash: str) -> StoredAssessment | None:
+    """The assessment whose resume token hashes to ``token_hash``, if any."""
+    row = (
+        _session()
+        .scalars(select(AssessmentRow).where(AssessmentRow.token_hash == token_hash))
+        .one_or_none()
+    )
+    return None if row is None else _stored(row)
+
+
+def get_assessment(*, assessment_id: int) -> StoredAssessment | None:
+    """The assessment with id ``assessment_id``, if any (e.g. the one a re-assessment follows)."""
+    row = _session().get(AssessmentRow, assessment_id)
+    return None if row is None else _stored(row)
+
+
+def create_reassessment(
+    *,
+    previous_id: int,
+    token_hash: str,
+    answers: dict[str, Any],
+    notes: dict[str, str],
+    rulebook_id: str,
+    rulebook_version: str,
+    rulebook_hash: str,
+) -> StoredAssessment:
+    """A new draft linked to ``previous_id``, with its profile and sharing choice copied and
+    ``answers`` and ``notes`` (the caller keeps those that fit the current rulebook)."""
+    previous = _row(previous_id)
+    return _add_draft(
+        token_hash=token_hash,
+        profile=previous.profile,
+        sharing=previous.sharing,
+        answers=dict(answers),
+        notes=dict(notes),
+        rulebook_id=rulebook_id,
+        rulebook_version=rulebook_version,
+        rulebook_hash=rulebook_hash,
+        previous_id=previous_id,
+    )
+
+
+@dataclass(frozen=True)
+class AssessmentCounts:
+    """How many assessments this instance holds."""
+
+    submitted: int
+    drafts: int
+    #: submitted assessments started from an earlier one
+    reassessments: int
+
+
+def assessment_counts() -> AssessmentCounts:
+    """Submitted assessments, drafts and submitted re-assessments."""
+    submitted = AssessmentRow.status == "submitted"
+    count = func.count(AssessmentRow.id)
+    total, done, again = (
+        _session()
+        .execute(
+            select(
+                count,
+                count.filter(submitted),
+                count.filter(submitted, AssessmentRow.previous_id.is_not(None)),
+            )
+        )
+        .one()
+    )
+    return AssessmentCounts(submitted=done, drafts=total - done, reassessments=again)
+
+
+def _row(assessment_id: int) -> AssessmentRow:
+    row = _session().get(AssessmentRow, assessment_id)
+    if row is None:
+        raise LookupError(f"no assessment with id {assessment_id}")
+    return row
+
+
+def save_profile(*, assessment_id: int, profile: dict[str, Any], sharing: str | None) -> None:
+    """Replace the city profile (JSON-ready dict) and sharing choice of a draft."""
+    row = _row(assessment_id)
+    row.profile = profile
+    row.sharing = sharing
+    row.updated_at = _utcnow()
+    _session().commit()
+
+
+def save_answers(*, assessment_id: int, answers: dict[str, Any], notes: dict[str, str]) -> None:
+    """Replace the answers and notes of a draft (the caller merges page by page)."""
+    row = _row(assessment_id)
+    row.answers = dict(answers)
+    row.notes = dict(notes)
+    row.updated_at = _utcnow()
+    _session().commit()
+
+
+def submit_assessment(
+    *, assessment_id: int, scorecard: dict[str, Any], pool_record: PoolRecord | None
+) -> None:
+    """Mark an assessment submitted with its scorecard, in one transaction with the pool.
+
+    ``pool_record`` is the city's entry in the peer pool when it agreed to share, else None
+    (and any earlier entry of this assessment is removed). A re-assessment also removes the
+    entry of the assessment it was started from: the pool holds each city once.
+    """
+    row = _row(assessment_id)
+    _record_result(row, scorecard=scorecard, pool_record=pool_record)
+    _session().commit()
+
+
+def create_submitted_assessment(
+    *,
+    token_hash: str,
+    profile: dict[str, Any],
+    sharing: str,
+    answers: dict[str, Any],
+    notes: dict[str, str],
+    scorecard: dict[str, Any],
+    pool_record: Callable[[StoredAssessment], PoolRecord | None],
+) -> StoredAssessment:
+    """Store a complete, scored assessment and its pool entry in one transaction.
+
+    ``pool_record`` builds the city's pool entry from the stored assessment (it needs the new
+    row's id), or returns None when the city does not share. A process killed before the
+    commit leaves no row at all, not an unreachable draft.
+    """
+    now = _utcnow()
+    row = AssessmentRow(
+        token_hash=token_hash,
+        created_at=now,
+        updated_at=now,
+        status="draft",
+        profile=profile,
+        sharing=sharing,
+        answers=dict(answers),
+        notes=dict(notes),
+        rulebook_id=scorecard["rulebook_id"],
+        rulebook_version=scorecard["rulebook_version"],
+        rulebook_hash=scorecard["rulebook_hash"],
+    )
+    session = _session()
+    session.add(row)
+    session.flush()  # assigns the id, inside the transaction
+    _record_result(row, scorecard=scorecard, pool_record=pool_record(_stored(row)))
+    session.commit()
+    return _stored(row)
+
+
+def _record_result(
+    row: AssessmentRow, *, scorecard: dict[str, Any], pool_record: PoolRecord | None
+) -> None:
+    # Changes the row and the pool in the session; the caller commits once.
+    session = _session()
+    now = _utcnow()
+    row.scorecard = scorecard
+    row.rulebook_id = scorecard["rulebook_id"]
+    row.rulebook_version = scorecard["rulebook_version"]
+    row.rulebook_hash = scorecard["rulebook_hash"]
+    row.status = "submitted"
+    row.submitted_at = now
+    row.updated_at = now
+    session.execute(delete(PoolRow).where(PoolRow.assessment_id == row.id))
+    if row.previous_id is not None:  # the pool keeps a city's latest assessment only
+        session.execute(delete(PoolRow).where(PoolRow.assessment_id == row.previous_id))
+    if pool_record is not None:
+        session.add(pool_row(pool_record, assessment_id=row.id, now=now))

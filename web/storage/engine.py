@@ -1,0 +1,101 @@
+"""Engine, migrations and the one session per request that every data-access function uses.
+
+SQLite connections get ``journal_mode=WAL``, ``busy_timeout``, ``synchronous=NORMAL`` and
+``foreign_keys=ON`` from a ``connect`` event; PostgreSQL (psycopg 3) needs nothing extra.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from flask import Flask, current_app, g
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+__all__ = [
+    "MIGRATIONS",
+    "app_engine",
+    "create_db_engine",
+    "dispose",
+    "init_app",
+    "session",
+    "upgrade_database",
+    "utcnow",
+]
+
+MIGRATIONS = Path(__file__).parents[1] / "migrations"
+SQLITE_BUSY_TIMEOUT_MS = 5000
+_EXTENSION = "citydip.storage"
+
+
+def utcnow() -> datetime:
+    """Now, as naive UTC."""
+    # Naive UTC: SQLite keeps no time zone, and the same value must round-trip on PostgreSQL.
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+    finally:
+        cursor.close()
+
+
+def create_db_engine(url: str) -> Engine:
+    """An engine for ``url``; SQLite connections get the pragmas listed in the module doc."""
+    engine = create_engine(url)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def upgrade_database(engine: Engine) -> None:
+    """Bring the schema to the latest Alembic revision (a no-op when it is current)."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+
+
+def init_app(app: Flask, url: str) -> None:
+    """Create the engine, upgrade the schema and close each request's session on teardown."""
+    engine = create_db_engine(url)
+    upgrade_database(engine)
+    app.extensions[_EXTENSION] = sessionmaker(engine, expire_on_commit=False)
+    app.teardown_appcontext(_close_session)
+
+
+def app_engine(app: Flask) -> Engine:
+    """The engine of ``app`` (for tests and maintenance commands that need plain SQL)."""
+    factory: sessionmaker[Session] = app.extensions[_EXTENSION]
+    engine: Engine = factory.kw["bind"]
+    return engine
+
+
+def dispose(app: Flask) -> None:
+    """Close every pooled connection of the app's engine (tests, shutdown)."""
+    app_engine(app).dispose()
+
+
+def session() -> Session:
+    """The current request's session, opened on first use and closed on teardown."""
+    opened: Session | None = g.get("_citydip_session")
+    if opened is None:
+        opened = current_app.extensions[_EXTENSION]()
+        g._citydip_session = opened
+    return opened
+
+
+def _close_session(_exc: BaseException | None) -> None:
+    opened: Session | None = g.pop("_citydip_session", None)
+    if opened is not None:
+        opened.close()

@@ -1,0 +1,167 @@
+"""The peer pool: records of scored cities (submitted, imported or demo) and their changes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from benchmark.record import PoolRecord
+from web.storage.engine import session as _session
+from web.storage.engine import utcnow as _utcnow
+from web.storage.tables import PoolRow
+
+__all__ = [
+    "PoolConflictError",
+    "PoolEntry",
+    "add_pool_records",
+    "import_pool_records",
+    "load_pool",
+    "load_pool_entries",
+    "pool_ids",
+    "pool_row",
+    "pool_signature",
+    "pool_size",
+    "pool_stamps",
+    "seed_pool",
+]
+
+
+def pool_row(record: PoolRecord, *, assessment_id: int | None, now: datetime) -> PoolRow:
+    """The row that stores ``record`` (for the assessment ``assessment_id``, if any)."""
+    return PoolRow(
+        id=record.id,
+        source=record.source,
+        region=record.profile.region,
+        country=record.profile.country,
+        population=record.profile.population,
+        consent_named=record.consent_named,
+        assessed_on=record.assessed_on,
+        rulebook_version=record.rulebook_version,
+        assessment_id=assessment_id,
+        updated_at=now,
+        record=record.model_dump(mode="json"),
+    )
+
+
+def add_pool_records(*, records: Iterable[PoolRecord]) -> int:
+    """Insert pool records (all or none); returns how many were added."""
+    session = _session()
+    now = _utcnow()
+    rows = [pool_row(r, assessment_id=None, now=now) for r in records]
+    session.add_all(rows)
+    session.commit()
+    return len(rows)
+
+
+class PoolConflictError(ValueError):
+    """An imported record's id is already in the pool (added since the ids were checked)."""
+
+
+def import_pool_records(*, records: Iterable[PoolRecord]) -> int:
+    """Insert records in one transaction, all or none; returns how many were added.
+
+    Raises :class:`PoolConflictError` (and adds nothing) when an id is already taken.
+    """
+    try:
+        return add_pool_records(records=records)
+    except IntegrityError as exc:
+        _session().rollback()
+        raise PoolConflictError("an id of the file is already in the pool; nothing added") from exc
+
+
+def pool_ids() -> set[str]:
+    """The ids of every record in the peer pool."""
+    # The table's column, not the ORM attribute: no ORM loading for thousands of strings.
+    return set(_session().scalars(select(PoolRow.__table__.c.id)))
+
+
+def seed_pool(*, make_records: Callable[[], Iterable[PoolRecord]]) -> int:
+    """Fill an empty pool with ``make_records()``; returns how many were added.
+
+    Does nothing when the pool has any record. When two processes start at once, the
+    second one's insert hits the primary keys of the first and is rolled back: 0 added.
+    """
+    if pool_size():
+        return 0
+    try:
+        return add_pool_records(records=make_records())
+    except IntegrityError:
+        _session().rollback()
+        return 0
+
+
+def pool_size() -> int:
+    """Number of cities in the peer pool."""
+    return _session().scalar(select(func.count()).select_from(PoolRow)) or 0
+
+
+def pool_signature() -> tuple[int, datetime | None]:
+    """(count, latest change) of the pool: when it changes, a fitted peer finder is stale.
+
+    Two scalar subqueries, so that each takes its fast path: the maximum is one lookup in the
+    ``updated_at`` index, and a bare ``count(*)`` needs no scan of the JSON records.
+    """
+    count, latest = (
+        _session()
+        .execute(
+            select(
+                select(func.count()).select_from(PoolRow).scalar_subquery(),
+                select(func.max(PoolRow.updated_at)).scalar_subquery(),
+            )
+        )
+        .one()
+    )
+    return int(count or 0), latest
+
+
+def pool_stamps(*, after: datetime) -> dict[str, datetime]:
+    """id → change time of the records stored later than ``after`` (read from the index)."""
+    table = PoolRow.__table__
+    query = select(table.c.id, table.c.updated_at).where(table.c.updated_at > after)
+    return dict(_session().execute(query).all())
+
+
+@dataclass(frozen=True)
+class PoolEntry:
+    """A record of the peer pool and the time it was last stored."""
+
+    record: PoolRecord
+    updated_at: datetime
+
+
+#: ids per ``IN (...)`` list, well below SQLite's and PostgreSQL's limits on parameters
+_IDS_PER_QUERY = 500
+
+
+def load_pool_entries(*, ids: Collection[str] | None = None) -> list[PoolEntry]:
+    """The records of the pool with their change times: those of ``ids`` (ids not in the
+    pool are skipped), or all of them when None; in no particular order.
+
+    Parsing a record is what costs (about 0.1 ms each): a caller that keeps the pool in
+    memory asks for the records that changed only (see :func:`pool_ids`, :func:`pool_stamps`).
+    """
+    query = select(PoolRow.id, PoolRow.updated_at, PoolRow.record)
+    if ids is None:
+        batches = [query]
+    else:
+        wanted = sorted(ids)
+        batches = [
+            query.where(PoolRow.id.in_(wanted[i : i + _IDS_PER_QUERY]))
+            for i in range(0, len(wanted), _IDS_PER_QUERY)
+        ]
+    session = _session()
+    return [
+        PoolEntry(record=PoolRecord.model_validate(record), updated_at=updated_at)
+        for batch in batches
+        for _id, updated_at, record in session.execute(batch)
+    ]
+
+
+def load_pool() -> list[PoolRecord]:
+    """Every record of the peer pool, in id order."""
+    rows = _session().scalars(select(PoolRow.record).order_by(PoolRow.id))
+    return [PoolRecord.model_validate(record) for record in rows]

@@ -1,0 +1,86 @@
+"""The tables: SQLAlchemy declarative rows of assessments and of the peer pool.
+
+Only constructs that work on SQLite and PostgreSQL are used: JSON columns through SQLAlchemy's
+``JSON`` type, no SQLite-only SQL. The schema itself is made by the Alembic migrations in
+``web/migrations/``; these classes must describe the same tables.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+__all__ = ["AssessmentRow", "Base", "PoolRow"]
+
+
+class Base(DeclarativeBase):
+    """Declarative base; constraint names follow a convention so migrations can name them."""
+
+    metadata = MetaData(
+        naming_convention={
+            "ix": "ix_%(table_name)s_%(column_0_name)s",
+            "uq": "uq_%(table_name)s_%(column_0_name)s",
+            "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+            "pk": "pk_%(table_name)s",
+        }
+    )
+
+
+class AssessmentRow(Base):
+    """One city's assessment, draft or submitted; found by the hash of its resume token."""
+
+    __tablename__ = "assessments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+    submitted_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    status: Mapped[str] = mapped_column(String(16), default="draft")
+    profile: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    sharing: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    answers: Mapped[dict[str, Any]] = mapped_column(JSON)
+    notes: Mapped[dict[str, Any]] = mapped_column(JSON)
+    rulebook_id: Mapped[str] = mapped_column(String(64))
+    rulebook_version: Mapped[str] = mapped_column(String(32))
+    rulebook_hash: Mapped[str] = mapped_column(String(64))
+    scorecard: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    #: id of the assessment this one was started from (a re-assessment); no foreign key,
+    #: see migration 0002
+    previous_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+
+class PoolRow(Base):
+    """One city of the peer pool: a :class:`PoolRecord` as JSON plus columns to filter on."""
+
+    __tablename__ = "pool_records"
+    #: the pool's latest change time, and the records stored after a time, come from this
+    #: index (migration 0003), not from a scan of the JSON records
+    __table_args__ = (Index("ix_pool_records_updated_at", "updated_at", "id"),)
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    source: Mapped[str] = mapped_column(String(16), index=True)
+    region: Mapped[str] = mapped_column(String(64), index=True)
+    country: Mapped[str] = mapped_column(String(2), index=True)
+    population: Mapped[int] = mapped_column(Integer)
+    consent_named: Mapped[bool] = mapped_column(Boolean)
+    assessed_on: Mapped[date] = mapped_column(Date)
+    rulebook_version: Mapped[str] = mapped_column(String(32))
+    assessment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("assessments.id", ondelete="CASCADE"), unique=True, nullable=True
+    )
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+    record: Mapped[dict[str, Any]] = mapped_column(JSON)
