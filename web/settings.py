@@ -121,6 +121,28 @@ class Settings(BaseSettings):
         description="Rate limit on stateless scoring through the JSON API "
         "(`POST /api/v1/score`) per client address, in Flask-Limiter notation.",
     )
+    threads: int = Field(
+        default=4,
+        ge=1,
+        le=64,
+        description="Worker threads of `citydip serve` (waitress): requests served at once.",
+    )
+    connection_limit: int = Field(
+        default=500,
+        ge=1,
+        le=10_000,
+        description="Open connections `citydip serve` accepts at once (waitress "
+        "`connection_limit`; waitress' own default, 100, lets 101 idle sockets shut everyone "
+        "else out). Keep it below the process's open-file limit (`ulimit -n`). In production, "
+        "a reverse proxy in front holds slow and idle clients (see the README).",
+    )
+    channel_timeout: int = Field(
+        default=60,
+        ge=1,
+        le=3600,
+        description="Seconds of inactivity after which `citydip serve` closes a connection "
+        "(waitress `channel_timeout`).",
+    )
     ratelimit_storage_uri: str = Field(
         default="memory://",
         min_length=1,

@@ -61,3 +61,88 @@ def test_import_scanner_sees_nested_and_aliased_imports(tmp_path: Path) -> None:
         (2, "web.cli"),
         (5, "benchmark.record"),
     ]
+
+
+def test_every_public_name_of_rules_resolves() -> None:
+    import rules
+
+    assert sorted(rules.__all__) == sorted(rules._HOMES)
+    for name in rules.__all__:
+        assert getattr(rules, name) is not None, name
+
+
+#: our top-level packages: the import graph among their modules must have no cycle
+OURS = ("rules", "benchmark", "web")
+
+
+def module_name(file: Path) -> str:
+    """``web/storage/pool.py`` → ``web.storage.pool``; ``web/api/__init__.py`` → ``web.api``."""
+    parts = list(file.relative_to(ROOT).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def import_graph() -> dict[str, set[str]]:
+    """Module → the modules of ours it imports, at any depth of the file (lazy imports too).
+
+    ``from web import storage`` is an import of ``web.storage`` when that is a module, and of
+    the package ``web`` otherwise.
+    """
+    modules = {module_name(f): f for package in OURS for f in python_files(package)}
+    graph: dict[str, set[str]] = {name: set() for name in modules}
+    for name, file in modules.items():
+        tree = ast.parse(file.read_text(encoding="utf-8"), filename=str(file))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                targets = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                targets = [
+                    f"{node.module}.{a.name}"
+                    if f"{node.module}.{a.name}" in modules
+                    else node.module
+                    for a in node.names
+                ]
+            else:
+                continue
+            graph[name].update(t for t in targets if t in modules and t != name)
+    return graph
+
+
+def find_cycle(graph: dict[str, set[str]]) -> list[str]:
+    """One cycle of ``graph`` as [a, b, ..., a], or [] when there is none."""
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
+    path: list[str] = []
+
+    def visit(node: str) -> list[str]:
+        state[node] = 1
+        path.append(node)
+        for nxt in sorted(graph[node]):
+            if state.get(nxt) == 1:
+                return [*path[path.index(nxt) :], nxt]
+            if nxt not in state and (cycle := visit(nxt)):
+                return cycle
+        path.pop()
+        state[node] = 2
+        return []
+
+    for start in sorted(graph):
+        if start not in state and (cycle := visit(start)):
+            return cycle
+    return []
+
+
+def test_our_modules_import_each_other_without_a_cycle() -> None:
+    graph = import_graph()
+    assert {"web.app", "web.security", "web.api.limits", "web.errors"} <= set(graph)
+    assert find_cycle(graph) == []
+
+
+def test_cycle_finder_finds_the_cycle_issue_9_named() -> None:
+    # web/app.py ↔ web/security.py ↔ web/api/limits.py through StartupError, as it was
+    graph = {
+        "web.app": {"web.security", "web.api.limits"},
+        "web.security": {"web.app"},
+        "web.api.limits": {"web.app"},
+        "web.errors": set(),
+    }
+    assert find_cycle(graph) == ["web.api.limits", "web.app", "web.api.limits"]
+    assert find_cycle({"a": {"b"}, "b": set()}) == []

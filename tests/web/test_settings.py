@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from database import database_url
 from web_helpers import make_app
 
 from rules import DEFAULT_RULEBOOK
@@ -75,16 +76,48 @@ def test_serve_command_runs_waitress(monkeypatch: pytest.MonkeyPatch, tmp_path: 
     calls: list[dict[str, object]] = []
     monkeypatch.setattr(waitress, "serve", lambda app, **kw: calls.append(kw))
     monkeypatch.setenv("CITYDIP_INSTANCE_PATH", str(tmp_path / "instance"))
+    monkeypatch.setenv("CITYDIP_DATABASE_URL", database_url(tmp_path))
     monkeypatch.setenv("CITYDIP_DEMO_POOL", "false")
     result = CliRunner().invoke(cli, ["serve", "--port", "8123", "--threads", "2"])
     assert result.exit_code == 0, result.output
-    assert calls == [{"host": "127.0.0.1", "port": 8123, "threads": 2, "ident": "citydip"}]
+    assert calls == [
+        {
+            "host": "127.0.0.1",
+            "port": 8123,
+            "threads": 2,
+            "connection_limit": 500,
+            "channel_timeout": 60,
+            "ident": "citydip",
+        }
+    ]
+
+
+def test_serve_limits_come_from_settings_unless_given(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import waitress
+
+    from web.cli import cli
+
+    calls: list[dict[str, object]] = []
+    monkeypatch.setattr(waitress, "serve", lambda app, **kw: calls.append(kw))
+    monkeypatch.setenv("CITYDIP_INSTANCE_PATH", str(tmp_path / "instance"))
+    monkeypatch.setenv("CITYDIP_DATABASE_URL", database_url(tmp_path))
+    monkeypatch.setenv("CITYDIP_DEMO_POOL", "false")
+    monkeypatch.setenv("CITYDIP_THREADS", "6")
+    monkeypatch.setenv("CITYDIP_CONNECTION_LIMIT", "300")
+    monkeypatch.setenv("CITYDIP_CHANNEL_TIMEOUT", "20")
+    result = CliRunner().invoke(cli, ["serve", "--connection-limit", "250"])
+    assert result.exit_code == 0, result.output
+    [call] = calls
+    assert (call["threads"], call["connection_limit"], call["channel_timeout"]) == (6, 250, 20)
 
 
 def test_serve_reports_a_broken_rulebook(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     from web.cli import cli
 
     monkeypatch.setenv("CITYDIP_INSTANCE_PATH", str(tmp_path / "instance"))
+    monkeypatch.setenv("CITYDIP_DATABASE_URL", database_url(tmp_path))
     monkeypatch.setenv("CITYDIP_RULEBOOK_PATH", str(tmp_path))
     result = CliRunner().invoke(cli, ["serve"])
     assert result.exit_code == 1

@@ -94,15 +94,10 @@ def import_command(
 
 def _import_into_database(file: Path, *, dry_run: bool) -> None:
     from web import storage
-    from web.app import create_app
-    from web.errors import StartupError
+    from web.cli.app import app_or_exit
     from web.network.importing import import_file
 
-    try:
-        app = create_app()
-    except StartupError as exc:
-        click.echo(str(exc), err=True)
-        raise SystemExit(1) from None
+    app = app_or_exit()
     try:
         with app.app_context():
             outcome = import_file(file.read_bytes(), file.name, dry_run=dry_run)

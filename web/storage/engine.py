@@ -13,7 +13,7 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from flask import Flask, current_app, g
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
 __all__ = [
@@ -57,11 +57,25 @@ def create_db_engine(url: str) -> Engine:
     return engine
 
 
+#: Key of the PostgreSQL advisory lock held while migrating (any constant of our own).
+_MIGRATION_LOCK = 0x43495459_44495021 & 0x7FFF_FFFF_FFFF_FFFF
+
+
 def upgrade_database(engine: Engine) -> None:
-    """Bring the schema to the latest Alembic revision (a no-op when it is current)."""
+    """Bring the schema to the latest Alembic revision (a no-op when it is current).
+
+    On PostgreSQL the upgrade holds an advisory lock: gunicorn's workers, or several
+    ``citydip serve`` processes, that start at once on a new database migrate one after
+    the other (the later ones find it current) instead of racing to create the same tables.
+    SQLite needs none: its one writer at a time does the same.
+    """
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            connection.execute(
+                text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK}
+            )
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
 
