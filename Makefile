@@ -46,6 +46,7 @@ bench: $(STAMP)
 	$(BIN)/python perf/bench_scoring.py
 	$(BIN)/python perf/bench_peers.py
 	$(BIN)/python perf/bench_http.py
+	$(BIN)/python perf/bench_startup.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -12,16 +12,19 @@ Three parts (DESIGN §4):
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from benchmark.explain import PeerGroup
-from benchmark.peers import PeerFinder
 from benchmark.privacy import MIN_GROUP_SIZE, suppressed
 from benchmark.profile import CityProfile
 from benchmark.record import PoolRecord
 from rules import Answers, AnswersError, NextStep, Rulebook, Scorecard, text_in, validate_answers
 from rules.index import RulebookIndex
+
+if TYPE_CHECKING:  # the finder's module imports scikit-learn: only callers that query need it
+    from benchmark.peers import PeerFinder
 
 __all__ = ["Advice", "CommonPractice", "advise", "common_practices"]
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -26,11 +26,20 @@ log = logging.getLogger(__name__)
 CSRF_TIME_LIMIT_S = 8 * 3600
 
 
-def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+def create_app(
+    test_config: Mapping[str, Any] | None = None,
+    *,
+    warm_up_in_background: bool = False,
+    on_ready: Callable[[int], object] | None = None,
+) -> Flask:
     """Create the Flask application.
 
     ``test_config`` overrides settings (keys named like :class:`~web.settings.Settings` fields,
     in any case) and plain Flask config keys (``TESTING``, ``WTF_CSRF_ENABLED``...).
+    With ``warm_up_in_background`` (``citydip serve``), the demo pool is loaded and the peer
+    index fitted in a thread, so that the server answers at once; peer queries wait for it,
+    and ``on_ready`` gets the pool's size when it is done.
+    Otherwise (tests, ``gunicorn 'web:create_app()'``) the demo pool is loaded here.
     Raises :class:`StartupError` with the loader's full report when the rulebook is broken.
     """
     overrides, flask_config = split_overrides(test_config)
@@ -58,10 +67,17 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     init_security(app, write_limit=settings.write_rate_limit)
     storage.init_app(app, settings.database_url or f"sqlite:///{instance / 'citydip.sqlite3'}")
     peers.init_app(app, book=book, k=settings.k)
-    if settings.demo_pool:
-        with app.app_context():
+
+    def load_demo_pool() -> None:
+        if settings.demo_pool:
             seed_demo_pool(book, size=settings.demo_pool_size, seed=settings.demo_seed)
+
     _register_blueprints(app)
+    if warm_up_in_background:
+        peers.warm_up_in_background(app, load_demo_pool, on_ready)
+    else:
+        with app.app_context():
+            load_demo_pool()
     return app
 
 

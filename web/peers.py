@@ -20,7 +20,7 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from flask import Flask, current_app
@@ -29,11 +29,13 @@ from numpy.typing import NDArray
 from benchmark.advice import Advice, advise
 from benchmark.explain import PeerGroup
 from benchmark.features import PoolColumns
-from benchmark.peers import PeerFinder
 from benchmark.profile import CityProfile
 from benchmark.record import PoolRecord
 from rules import Rulebook, Scorecard, text_in
 from web import storage
+
+if TYPE_CHECKING:  # scikit-learn, imported by the first fit, not by the app factory
+    from benchmark.peers import PeerFinder
 
 __all__ = [
     "PeerResults",
@@ -42,7 +44,11 @@ __all__ = [
     "init_app",
     "others_in_pool",
     "peer_finder",
+    "warm_up_in_background",
 ]
+
+#: How long a peer query waits for the start-up warm-up (demo pool, first fit) to finish.
+WARM_UP_WAIT_S = 120
 
 _EXTENSION = "citydip.peers"
 
@@ -79,9 +85,21 @@ class PeerService:
         self._stamps: dict[str, datetime] = {}
         self._latest = datetime.min  # the latest change time among them
         self._columns: PoolColumns | None = None
+        #: cleared while a warm-up runs: queries wait for it rather than see a partial pool
+        self.ready = threading.Event()
+        self.ready.set()
 
     def finder(self) -> PeerFinder | None:
-        """The finder fitted on the current pool, or None when the pool is empty."""
+        """The finder fitted on the current pool, or None when the pool is empty.
+
+        While a start-up warm-up runs (:func:`warm_up_in_background`), waits for it first.
+        """
+        if not self.ready.wait(WARM_UP_WAIT_S):
+            raise TimeoutError(f"the peer pool was not ready within {WARM_UP_WAIT_S} s")
+        return self.current_finder()
+
+    def current_finder(self) -> PeerFinder | None:
+        """As :meth:`finder`, without waiting for a warm-up (the warm-up itself calls it)."""
         signature = storage.pool_signature()
         if signature[0] == 0:
             return None
@@ -127,6 +145,8 @@ class PeerService:
         stamps.update((e.record.id, e.updated_at) for e in fetched)
         finder = None
         if records or added:
+            from benchmark.peers import PeerFinder
+
             titles = {d.id: text_in(d.title) for d in self.book.dimensions}
             finder = PeerFinder(n_neighbors=self.k).fit(
                 records + added, columns=columns, dimension_titles=titles
@@ -185,6 +205,38 @@ def peer_finder() -> PeerFinder | None:
 def init_app(app: Flask, *, book: Rulebook, k: int) -> None:
     """Give ``app`` its peer service."""
     app.extensions[_EXTENSION] = PeerService(book, k)
+
+
+def warm_up_in_background(
+    app: Flask,
+    prepare: Callable[[], object],
+    on_ready: Callable[[int], object] | None = None,
+) -> threading.Thread:
+    """Run ``prepare()`` (e.g. loading the demo pool), then fit the peer index, in a thread;
+    ``on_ready`` gets the number of cities in the pool once it is done.
+
+    The server can answer meanwhile; a peer query waits until the warm-up is done, so no
+    visitor sees a pool that is still being loaded. An error in the warm-up is logged and
+    the next query tries again.
+    """
+    service: PeerService = app.extensions[_EXTENSION]
+    service.ready.clear()
+
+    def run() -> None:
+        try:
+            with app.app_context():
+                prepare()
+                finder = service.current_finder()
+            if on_ready is not None:
+                on_ready(0 if finder is None else int(finder.n_samples_fit_))
+        except Exception:
+            app.logger.exception("warming up the peer pool failed; the next query retries")
+        finally:
+            service.ready.set()
+
+    thread = threading.Thread(target=run, name="citydip-warm-up", daemon=True)
+    thread.start()
+    return thread
 
 
 def find_peers(profile: CityProfile, card: Scorecard, *, city_id: str) -> PeerResults:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -16,9 +17,9 @@ HEAVY = ("sklearn", "scipy", "sqlalchemy", "alembic", "numpy", "web.app", "bench
 
 _PROBE = """
 import json, sys
-from web.cli import cli
+from web.cli import main
 try:
-    cli.main(sys.argv[1:], prog_name="citydip")
+    main()  # the console script's entry point, with this process's arguments
 except SystemExit:
     pass
 print(json.dumps(sorted(sys.modules)), file=sys.stderr)
@@ -40,6 +41,26 @@ def test_light_commands_import_nothing_heavy(args: tuple[str, ...]) -> None:
     assert heavy == []
 
 
+def test_rules_and_score_run_without_flask_and_the_rest_with_it() -> None:
+    assert "flask" not in _imported_by("rules", "check")
+    assert "rules.loader" in _imported_by("rules", "check")
+    assert "flask.cli" in _imported_by("--help")
+
+
+def test_the_console_script_gives_the_same_results_as_the_group() -> None:
+    example = str(Path(__file__).parents[2] / "examples" / "answers-established.yaml")
+    for args in (["rules", "check"], ["rules", "test"], ["rules", "nope"], ["score", example]):
+        script = subprocess.run(
+            [sys.executable, "-c", "from web.cli import main; main()", *args],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        grouped = CliRunner().invoke(cli, args)
+        assert script.returncode == grouped.exit_code, args
+        assert script.stdout == grouped.stdout, args
+
+
 def test_help_lists_every_command_with_its_own_short_help() -> None:
     for name in COMMANDS:
         real = load_command(name).get_short_help_str(limit=150)
@@ -53,3 +74,10 @@ def test_a_command_runs_after_being_loaded_lazily() -> None:
     result = CliRunner().invoke(cli, ["rules", "check"])
     assert result.exit_code == 0, result.output
     assert result.output.startswith("OK: ")
+
+
+def test_the_schema_kinds_offered_are_the_rulebook_file_kinds() -> None:
+    from rules.schema import FILE_MODELS
+    from web.cli.rules import SCHEMA_KINDS
+
+    assert list(SCHEMA_KINDS) == list(FILE_MODELS)

@@ -7,12 +7,15 @@ one fitted from scratch on the stored pool.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Collection
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
 from flask import Flask
+from web_helpers import DEMO_SIZE, make_app
 
 from benchmark.peers import PeerFinder
 from benchmark.record import PoolRecord
@@ -101,3 +104,36 @@ def test_refits_read_only_the_records_that_changed(
         with pytest.raises(KeyError):
             finder.record(submitted)
         assert_same_as_a_full_fit(finder)
+
+
+def test_a_peer_query_during_the_start_up_warm_up_waits_for_the_whole_pool(
+    tmp_path: Path,
+) -> None:
+    from web.demo_pool import seed_demo_pool
+    from web.peers import warm_up_in_background
+
+    app = make_app(tmp_path, demo_pool=False)
+    gate = threading.Event()
+    ready: list[int] = []
+
+    def prepare() -> None:  # the demo pool loads slowly, as on a new instance
+        assert gate.wait(10)
+        seed_demo_pool(state.rulebook(), size=DEMO_SIZE, seed=1)
+
+    warm = warm_up_in_background(app, prepare, on_ready=ready.append)
+    seen: list[int] = []
+
+    def query() -> None:
+        with app.app_context():
+            finder = peer_finder()
+            seen.append(0 if finder is None else finder.n_samples_fit_)
+
+    asking = threading.Thread(target=query)
+    asking.start()
+    asking.join(timeout=0.3)
+    assert asking.is_alive() and seen == []  # waiting, not answering from an empty pool
+    gate.set()
+    asking.join(timeout=10)
+    warm.join(timeout=10)
+    assert seen == [DEMO_SIZE]
+    assert ready == [DEMO_SIZE]

@@ -9,13 +9,19 @@ test checks it against the command's own docstring.
 
 from __future__ import annotations
 
+import sys
+from functools import cache
 from importlib import import_module
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import click
-from flask.cli import FlaskGroup
 
-__all__ = ["COMMANDS", "cli"]
+if TYPE_CHECKING:
+    from flask.cli import FlaskGroup
+
+__all__ = ["COMMANDS", "cli", "main"]
+
+HELP = "City Diplomacy Capacity Toolkit: score assessments, find peer cities, serve the app."
 
 
 class LazyCommand(NamedTuple):
@@ -65,18 +71,8 @@ def _create_app() -> Any:
     return create_app()
 
 
-class CitydipGroup(FlaskGroup):
-    """A FlaskGroup whose commands are imported when they run, and whose ``--help`` lists
-    them without importing them or building the app.
-
-    Flask's own group creates the app to find commands the app registered itself; ours has
-    none, and building it would create an instance folder and a demo pool just to print help.
-    """
-
-    def _load_plugin_commands(self) -> None:
-        # Other packages' `flask.commands` entry points are not offered: the only one
-        # installed, Flask-Limiter's, would import it and `rich` into every command.
-        return None
+class LazyCommands(click.Group):
+    """Commands of :data:`COMMANDS`, imported when they run, listed without importing them."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*self.commands, *COMMANDS})
@@ -99,8 +95,49 @@ class CitydipGroup(FlaskGroup):
         return self.commands[name].get_short_help_str(limit=150)
 
 
-cli = CitydipGroup(
-    name="citydip",
-    create_app=_create_app,
-    help="City Diplomacy Capacity Toolkit: score assessments, find peer cities, serve the app.",
-)
+@cache
+def make_cli() -> FlaskGroup:
+    """The ``citydip`` group: our commands beside Flask's ``run``, ``shell`` and ``routes``."""
+    from flask.cli import FlaskGroup
+
+    class CitydipGroup(LazyCommands, FlaskGroup):
+        """A FlaskGroup whose ``--help`` lists commands without building the app.
+
+        Flask's own group creates the app to find commands the app registered itself; ours
+        has none, and building it would create an instance folder and a demo pool just to
+        print help.
+        """
+
+        def _load_plugin_commands(self) -> None:
+            # Other packages' `flask.commands` entry points are not offered: the only one
+            # installed, Flask-Limiter's, would import it and `rich` into every command.
+            return None
+
+    return CitydipGroup(name="citydip", create_app=_create_app, help=HELP)
+
+
+#: Commands that never build the app, run without importing Flask (see :func:`main`).
+WITHOUT_FLASK = ("rules", "score")
+
+
+def main() -> None:
+    """The ``citydip`` console script.
+
+    ``citydip rules ...`` and ``citydip score ...`` read files and print: they run in a plain
+    click group, without importing Flask (a quarter of a second). Everything else, help
+    included, goes through the Flask group.
+    """
+    args = sys.argv[1:]
+    if args and args[0] in WITHOUT_FLASK:
+        group = LazyCommands(name="citydip", help=HELP)
+        group.add_command(load_command(args[0]), args[0])
+        group.main(args, prog_name="citydip")
+    else:
+        make_cli().main(args, prog_name="citydip")
+
+
+def __getattr__(name: str) -> Any:
+    # ``web.cli.cli``, the whole group, for tests and ``python -m``-style callers.
+    if name == "cli":
+        return make_cli()
+    raise AttributeError(f"module 'web.cli' has no attribute {name!r}")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -12,13 +12,16 @@ if TYPE_CHECKING:
 __all__ = ["app_or_exit"]
 
 
-def app_or_exit() -> Flask:
-    """The app built from the ``CITYDIP_*`` settings, or exit 1 with the factory's report."""
+def app_or_exit(**options: Any) -> Flask:
+    """The app built from the ``CITYDIP_*`` settings, or exit 1 with the factory's report.
+
+    ``options`` go to :func:`~web.app.create_app` (``warm_up_in_background``, ``on_ready``).
+    """
     from web.app import create_app
     from web.errors import StartupError
 
     try:
-        return create_app()
+        return create_app(**options)
     except StartupError as exc:
         click.echo(str(exc), err=True)
         raise SystemExit(1) from None

@@ -38,15 +38,15 @@ def serve_command(
     import waitress
 
     from web import state
-    from web.peers import peer_finder
 
-    app = app_or_exit()
-    # Fit the peer index now, so the first visitor does not wait for the whole pool to load.
+    # The demo pool (on a new instance) and the peer index are prepared in a thread while
+    # waitress starts: the first page needs neither, and peer queries wait for them.
+    app = app_or_exit(
+        warm_up_in_background=True,
+        on_ready=lambda cities: click.echo(f"Peer pool: {cities:,} cities loaded."),
+    )
     with app.app_context():
-        finder = peer_finder()
         settings = state.settings()
-    cities = 0 if finder is None else int(finder.n_samples_fit_)
-    click.echo(f"Peer pool: {cities:,} cities loaded.")
     click.echo(f"Serving on http://{host}:{port}/ (press Ctrl+C to stop)")
     waitress.serve(
         app,
