@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from database import database_url
+from flask import Flask
 from web_helpers import make_app
 
 from rules import DEFAULT_RULEBOOK
@@ -68,13 +70,25 @@ def test_broken_rulebook_stops_start_up_with_full_report(tmp_path: Path) -> None
     assert "2 problems" in message
 
 
+def fake_serve(calls: list[dict[str, object]]) -> Callable[..., None]:
+    """Stands in for ``waitress.serve``: records its options, lets the app's warm-up finish
+    (the pool it loads) and closes the app's connections, as a stopped server would."""
+
+    def serve(app: Flask, **options: object) -> None:
+        calls.append(options)
+        assert app.extensions["citydip.peers"].ready.wait(30)
+        storage.dispose(app)
+
+    return serve
+
+
 def test_serve_command_runs_waitress(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     import waitress
 
     from web.cli import cli
 
     calls: list[dict[str, object]] = []
-    monkeypatch.setattr(waitress, "serve", lambda app, **kw: calls.append(kw))
+    monkeypatch.setattr(waitress, "serve", fake_serve(calls))
     monkeypatch.setenv("CITYDIP_INSTANCE_PATH", str(tmp_path / "instance"))
     monkeypatch.setenv("CITYDIP_DATABASE_URL", database_url(tmp_path))
     monkeypatch.setenv("CITYDIP_DEMO_POOL", "false")
@@ -100,7 +114,7 @@ def test_serve_limits_come_from_settings_unless_given(
     from web.cli import cli
 
     calls: list[dict[str, object]] = []
-    monkeypatch.setattr(waitress, "serve", lambda app, **kw: calls.append(kw))
+    monkeypatch.setattr(waitress, "serve", fake_serve(calls))
     monkeypatch.setenv("CITYDIP_INSTANCE_PATH", str(tmp_path / "instance"))
     monkeypatch.setenv("CITYDIP_DATABASE_URL", database_url(tmp_path))
     monkeypatch.setenv("CITYDIP_DEMO_POOL", "false")

@@ -148,10 +148,8 @@ def _http_error(error: HTTPException) -> Response:
         return error_response(404, message)
     if status == 413:
         limit = current_app.config.get("MAX_CONTENT_LENGTH")
-        message = (
-            f"The request body is larger than the limit of {limit:,} bytes." if limit else None
-        )
-        return error_response(413, message)
+        too_large = f"The request body is larger than the limit of {limit:,} bytes."
+        return error_response(413, too_large if limit else None)
     if status not in ERRORS:
         # An HTTP error the API does not document (e.g. 406): answer it as a plain 400.
         return error_response(400, error.description or None)

@@ -8,6 +8,7 @@ its examples and its rate limits in the text).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from flask import current_app
@@ -128,7 +129,7 @@ def _examples(book: Rulebook) -> dict[str, dict[str, Any]]:
 
 def _operation(
     spec: Operation,
-    refs: dict[tuple[type[BaseModel], JsonSchemaMode], Any],
+    refs: Mapping[tuple[Any, JsonSchemaMode], Any],
     settings: Settings,
     examples: dict[str, dict[str, Any]],
 ) -> dict[str, Any]:
@@ -211,7 +212,7 @@ _ERROR_TEXT = {
 
 
 def _responses(
-    spec: Operation, refs: dict[tuple[type[BaseModel], JsonSchemaMode], Any], settings: Settings
+    spec: Operation, refs: Mapping[tuple[Any, JsonSchemaMode], Any], settings: Settings
 ) -> dict[str, Any]:
     if spec.response is not None:
         schema = refs[(spec.response, "serialization")]

@@ -242,6 +242,6 @@ def test_gunicorn_serves_the_app_with_two_workers_on_postgresql(
     for _status, body in created:
         status, found = call(f"{served.url}/api/v1/assessments/{body['token']}")
         assert status == 200 and found["profile"]["name"] == body["profile"]["name"]
-    page = urllib.request.urlopen(served.url + "/", timeout=REQUEST_TIMEOUT_S)
-    assert page.status == 200 and b"<html" in page.read()
+    with urllib.request.urlopen(served.url + "/", timeout=REQUEST_TIMEOUT_S) as page:
+        assert page.status == 200 and b"<html" in page.read()
     assert served.log_text().count("Booting worker with pid") == 2
