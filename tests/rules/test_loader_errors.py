@@ -341,8 +341,8 @@ CASES: list[tuple[str, list[Edit], list[tuple[str, int | None, str, str]]]] = [
         [
             Edit(
                 PLAN,
-                "    source: Test fixture\n    options:\n      - value: none",
-                "    source: Test fixture\n"
+                "    source: {ref: fixture}\n    options:\n      - value: none",
+                "    source: {ref: fixture}\n"
                 "    applies_if: {question: plan.review, at_least: yearly}\n"
                 "    options:\n      - value: none",
             )
@@ -568,4 +568,4 @@ def test_cli_check_passes_on_shipped_rulebook() -> None:
     result = CliRunner().invoke(cli, ["rules", "check"])
     assert result.exit_code == 0, result.output
     assert result.output.startswith("OK: city_diplomacy ")
-    assert "9 dimensions, 32 questions, 5 levels" in result.output
+    assert "10 dimensions, 42 questions, 5 levels" in result.output
