@@ -189,6 +189,15 @@ class CompiledRulebook:
             levels += scores >= threshold
         return levels
 
+    def conflicting(self, codes: Codes) -> NDArray[np.bool_]:
+        """Per row: True when the answers break a consistency rule (validation refuses them)."""
+        codes = np.asarray(codes, dtype=np.int8)
+        column = {qid: col for col, qid in enumerate(self.question_ids)}
+        found = np.zeros(len(codes), dtype=bool)
+        for rule in self.rulebook.consistency:
+            found |= _compile(AllOf(all=list(rule.conflict)), column, self._options())(codes)
+        return found
+
     def random_codes(self, n: int, rng: np.random.Generator) -> Codes:
         """``n`` random valid assessments (skip logic honoured), for tests and benchmarks."""
         index = {q.id: q for d in self.rulebook.dimensions for q in d.questions}
