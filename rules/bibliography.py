@@ -27,10 +27,10 @@ def sources_markdown(rulebook: Rulebook) -> str:
         f"# Sources of rulebook {rulebook.id} {rulebook.version}",
         "",
         "Generated from `rules/rulebook/sources.yaml` and the citations in the rulebook by",
-        "`python -m rules.bibliography > docs/sources.md`; `tests/rules/test_sources_doc.py` keeps it",
-        "current. *Verified* means the title, authors or publisher and year were found in the",
-        "publication or on its publisher's page; where something could not be confirmed, the note",
-        "says what.",
+        "`python -m rules.bibliography > docs/sources.md`;",
+        "`tests/rules/test_sources_doc.py` keeps it current. *Verified* means the title, authors",
+        "or publisher and year were found in the publication or on its publisher's page; where",
+        "something could not be confirmed, the note says what.",
         "",
     ]
     for source in rulebook.sources:

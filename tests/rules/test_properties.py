@@ -348,9 +348,9 @@ def test_raising_is_monotone_for_every_answer_set_of_a_dimension(name: str) -> N
                 old = compiled.score(old_rows[keep])
                 new = compiled.score(new_rows[keep])
                 both_nan = np.isnan(old.scores[:, d]) & np.isnan(new.scores[:, d])
-                assert np.all(both_nan | (new.scores[:, d] >= old.scores[:, d])), (
-                    book.dimensions[d].id
-                )
+                assert np.all(both_nan | (new.scores[:, d] >= old.scores[:, d])), book.dimensions[
+                    d
+                ].id
                 assert np.all(new.levels[:, d] >= old.levels[:, d])
                 assert np.all(new.overall_score >= old.overall_score)
                 assert np.all(new.overall_level >= old.overall_level)

@@ -49,9 +49,7 @@ def test_raising_one_dimension_by_one_rung_never_jumps_a_level(book: Rulebook) -
             previous = None
             for rung in range(5):
                 mine = consistent_answers(book, rung)
-                answers = {
-                    q: v for q, v in others.items() if not q.startswith(f"{dimension.id}.")
-                }
+                answers = {q: v for q, v in others.items() if not q.startswith(f"{dimension.id}.")}
                 answers.update({q: v for q, v in mine.items() if q.startswith(f"{dimension.id}.")})
                 try:
                     level = score_answers(book, answers).dimension(dimension.id).level
@@ -128,7 +126,9 @@ def test_a_shown_score_never_contradicts_its_level(book: Rulebook) -> None:
 def test_thresholds_sit_halfway_between_the_scores_of_consecutive_rungs(book: Rulebook) -> None:
     """The design rule behind the thresholds (docs/scoring.md): rung r scores 25 r, and a
     level starts just above halfway between two rungs."""
-    for level, (low, high) in zip(book.levels[1:], itertools.pairwise(range(0, 101, 25)), strict=True):
+    for level, (low, high) in zip(
+        book.levels[1:], itertools.pairwise(range(0, 101, 25)), strict=True
+    ):
         assert level.min_score == pytest.approx((low + high) / 2, abs=0.5)
         assert level.min_score > (low + high) / 2
 
