@@ -306,7 +306,10 @@ def _draw(n: int, rng: np.random.Generator, model: _Model) -> _Draws:
 
 
 def _codes(model: _Model, draws: _Draws, offsets: Floats) -> Codes:
-    return _apply_skip_logic(model.compiled, _drawn_codes(model, draws, offsets))
+    # Answers drawn question by question can break a consistency rule of the rulebook (a
+    # department with half an FTE); such an answer becomes "don't know".
+    codes = _apply_skip_logic(model.compiled, _drawn_codes(model, draws, offsets))
+    return model.compiled.without_conflicts(codes)
 
 
 def _drawn_codes(model: _Model, draws: _Draws, offsets: Floats) -> Codes:

@@ -208,17 +208,26 @@ class CompiledRulebook:
             choices += [NA_CODE] * question.allow_na
             columns.append(rng.choice(np.array(choices, dtype=np.int8), size=n))
         codes = np.stack(columns, axis=1).astype(np.int8)
+        self._settle_skip_logic(codes)
+        return self.without_conflicts(codes)
+
+    def without_conflicts(self, codes: Codes) -> Codes:
+        """``codes`` with every row that breaks a consistency rule made valid.
+
+        In such a row the rule's first answer becomes "don't know" (or the lowest option where
+        that is not allowed), which breaks the conflict; skip logic is applied again. For
+        generators of random or fictional answer sets, which draw questions independently.
+        """
+        codes = np.array(codes, dtype=np.int8)
+        index = {q.id: q for d in self.rulebook.dimensions for q in d.questions}
         column = {qid: col for col, qid in enumerate(self.question_ids)}
         conflicts = [
             (_compile(AllOf(all=list(rule.conflict)), column, self._options()), rule.conflict[0])
             for rule in self.rulebook.consistency
         ]
         for _ in range(len(conflicts) + 1):
-            self._settle_skip_logic(codes)
             clean = True
             for holds, first in conflicts:
-                # Answers a city cannot give together: make the first one "don't know" (or the
-                # lowest option where that is not allowed), which breaks the conflict.
                 rows = holds(codes)
                 if rows.any():
                     clean = False
@@ -226,6 +235,7 @@ class CompiledRulebook:
                     codes[rows, column[first.question]] = UNKNOWN_CODE if allowed else 0
             if clean:
                 break
+            self._settle_skip_logic(codes)
         return codes
 
     def _settle_skip_logic(self, codes: Codes) -> None:

@@ -43,3 +43,20 @@ def test_issue_attributions_are_fixed(book: Rulebook) -> None:
     ]
     assert brief.publisher is not None and "Eurocities" in brief.publisher
     assert not any("2020–2024" in s.title for s in book.sources)
+
+
+SCORING_MD = Path(__file__).parents[2] / "docs" / "scoring.md"
+
+
+def test_scoring_md_lists_the_thresholds_and_every_gate(book: Rulebook) -> None:
+    """docs/scoring.md may not drift from the rulebook it explains."""
+    text = SCORING_MD.read_text(encoding="utf-8")
+    bounds = [int(level.min_score) for level in book.levels]
+    ranges = [f"{low}–{high - 1}" for low, high in zip(bounds, bounds[1:], strict=False)]
+    assert "| Score | " + " | ".join([*ranges, f"{bounds[-1]}–100"]) + " |" in text
+    for dimension in book.dimensions:
+        for gate in dimension.gates:
+            assert str(gate.reason) in text, (dimension.id, gate.reason)
+    assert f"at most {'one' if book.floor_margin == 1 else book.floor_margin} above the floor" in (
+        text
+    )
