@@ -343,7 +343,7 @@ def _answer_column(model: _Model, draws: _Draws, col: int, offset: float) -> Cod
 def _numbers(
     rulebook: Rulebook, ids: tuple[str, ...], codes: Codes, rng: np.random.Generator
 ) -> dict[str, Floats]:
-    """A round number (in halves, above 0) inside the chosen band of each number question."""
+    """A round number (in quarters, above 0) inside the chosen band of each number question."""
     numbers = {}
     for d in rulebook.dimensions:
         for q in d.questions:
@@ -353,9 +353,9 @@ def _numbers(
             upper = np.append(lower[1:], max(2.5 * lower[-1], lower[-1] + 1.0))
             chosen = codes[:, ids.index(q.id)]
             band = np.maximum(chosen, 0)
-            start = np.maximum(np.ceil(lower[band] * 2) / 2, 0.5)
-            steps = np.maximum(np.ceil(upper[band] * 2) - start * 2, 1)
-            value = start + 0.5 * np.floor(rng.random(len(chosen)) * steps)
+            start = np.maximum(np.ceil(lower[band] * 4) / 4, 0.25)
+            steps = np.maximum(np.ceil(upper[band] * 4) - start * 4, 1)
+            value = start + 0.25 * np.floor(rng.random(len(chosen)) * steps)
             numbers[q.id] = np.where(chosen >= 0, value, np.nan)
     return numbers
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -27,7 +28,7 @@ from pydantic import BaseModel, ValidationError
 
 from rules.checks import Finding, ParsedDimension, ParsedRulebook, run_checks
 from rules.errors import Problem, RulebookError
-from rules.model import Dimension, Migration, Rulebook, RulebookManifest, SourcesFile
+from rules.model import Citation, Dimension, Migration, Rulebook, RulebookManifest, SourcesFile
 from rules.yamlsource import FieldPath, YamlSource, YamlSyntaxError, read_yaml
 
 __all__ = ["DEFAULT_RULEBOOK", "load_rulebook"]
@@ -245,13 +246,32 @@ def _assemble(
     sources: SourcesFile,
     migration: Migration | None,
 ) -> Rulebook:
+    cite = _citation_texts(sources)
     body: dict[str, Any] = {
         "id": manifest.id,
         "version": manifest.version,
         "title": manifest.title,
         "levels": manifest.levels,
-        "dimensions": dimensions,
-        "indicators": manifest.indicators,
+        "dimensions": [
+            d.model_copy(
+                update={
+                    "questions": [
+                        q.model_copy(update={"source": cite(q.source)}) for q in d.questions
+                    ]
+                }
+            )
+            for d in dimensions
+        ],
+        "indicators": [
+            i.model_copy(
+                update={
+                    "references": [
+                        r.model_copy(update={"source": cite(r.source)}) for r in i.references
+                    ]
+                }
+            )
+            for i in manifest.indicators
+        ],
         "floor_margin": manifest.floor_margin,
         "consistency": manifest.consistency,
         "sources": sources.sources,
@@ -262,6 +282,19 @@ def _assemble(
     return draft.model_copy(
         update={"content_hash": hashlib.sha256(canonical.encode()).hexdigest()}
     )
+
+
+def _citation_texts(sources: SourcesFile) -> Callable[[Citation], Citation]:
+    """A function that gives a citation its text: "Authors (year). Title, locator."."""
+    by_id = {source.id: source for source in sources.sources}
+
+    def cite(citation: Citation) -> Citation:
+        text = by_id[citation.ref].cite()
+        if citation.locator:
+            text = f"{text.removesuffix('.')}, {citation.locator}."
+        return citation.model_copy(update={"text": text})
+
+    return cite
 
 
 def _display(file: Path, root: Path) -> str:

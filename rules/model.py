@@ -95,6 +95,11 @@ class Citation(_Strict):
     locator: str | None = None
     #: what this citation does not establish, if anything
     note: str | None = None
+    #: the reference as shown to people (source and locator), filled in by the loader
+    text: str | None = None
+
+    def __str__(self) -> str:
+        return self.text or self.ref
 
 
 class SourcesFile(_Strict):

@@ -123,9 +123,9 @@ CASES: list[tuple[str, dict[str, Any], list[AnswerProblem]]] = [
         changed(institutions__office="department", staff__team_size=0.5),
         [
             AnswerProblem(
-                "institutions.office",
-                "A full international department cannot have less than one FTE working mainly "
-                "on international relations: check the office or the staff answer.",
+                "staff.team_size",
+                "Less than one FTE cannot staff a full international department: check the "
+                "staff answer or the office answer.",
             )
         ],
     ),
