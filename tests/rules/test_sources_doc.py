@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 from rules import Rulebook
@@ -52,7 +53,7 @@ def test_scoring_md_lists_the_thresholds_and_every_gate(book: Rulebook) -> None:
     """docs/scoring.md may not drift from the rulebook it explains."""
     text = SCORING_MD.read_text(encoding="utf-8")
     bounds = [int(level.min_score) for level in book.levels]
-    ranges = [f"{low}–{high - 1}" for low, high in zip(bounds, bounds[1:], strict=False)]
+    ranges = [f"{low}–{high - 1}" for low, high in itertools.pairwise(bounds)]
     assert "| Score | " + " | ".join([*ranges, f"{bounds[-1]}–100"]) + " |" in text
     for dimension in book.dimensions:
         for gate in dimension.gates:
