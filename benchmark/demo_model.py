@@ -306,7 +306,10 @@ def _draw(n: int, rng: np.random.Generator, model: _Model) -> _Draws:
 
 
 def _codes(model: _Model, draws: _Draws, offsets: Floats) -> Codes:
-    return _apply_skip_logic(model.compiled, _drawn_codes(model, draws, offsets))
+    # Answers drawn question by question can break a consistency rule of the rulebook (a
+    # department with half an FTE); such an answer becomes "don't know".
+    codes = _apply_skip_logic(model.compiled, _drawn_codes(model, draws, offsets))
+    return model.compiled.without_conflicts(codes)
 
 
 def _drawn_codes(model: _Model, draws: _Draws, offsets: Floats) -> Codes:
@@ -340,7 +343,7 @@ def _answer_column(model: _Model, draws: _Draws, col: int, offset: float) -> Cod
 def _numbers(
     rulebook: Rulebook, ids: tuple[str, ...], codes: Codes, rng: np.random.Generator
 ) -> dict[str, Floats]:
-    """A round number (in halves, above 0) inside the chosen band of each number question."""
+    """A round number (in quarters, above 0) inside the chosen band of each number question."""
     numbers = {}
     for d in rulebook.dimensions:
         for q in d.questions:
@@ -350,9 +353,9 @@ def _numbers(
             upper = np.append(lower[1:], max(2.5 * lower[-1], lower[-1] + 1.0))
             chosen = codes[:, ids.index(q.id)]
             band = np.maximum(chosen, 0)
-            start = np.maximum(np.ceil(lower[band] * 2) / 2, 0.5)
-            steps = np.maximum(np.ceil(upper[band] * 2) - start * 2, 1)
-            value = start + 0.5 * np.floor(rng.random(len(chosen)) * steps)
+            start = np.maximum(np.ceil(lower[band] * 4) / 4, 0.25)
+            steps = np.maximum(np.ceil(upper[band] * 4) - start * 4, 1)
+            value = start + 0.25 * np.floor(rng.random(len(chosen)) * steps)
             numbers[q.id] = np.where(chosen >= 0, value, np.nan)
     return numbers
 

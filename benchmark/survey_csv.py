@@ -25,6 +25,7 @@ from benchmark.errors import CellProblem, SurveyImportError
 from benchmark.profile import CityProfile
 from benchmark.record import PoolRecord, ScoreSummary
 from rules import Answers, AnswersError, Question, Rulebook, score_assessment
+from rules.migration import migrate_answers
 
 __all__ = [
     "IGNORED_COLUMNS",
@@ -55,6 +56,7 @@ def import_survey(
     assessed_on: date,
     taken_ids: Collection[str] = (),
     id_prefix: str = "import",
+    previous: Rulebook | None = None,
 ) -> list[PoolRecord]:
     """Check, score and turn every row of the survey CSV ``text`` into a pool record.
 
@@ -64,6 +66,10 @@ def import_survey(
         The date of rows without an ``assessed_on`` cell.
     taken_ids:
         Ids already in the pool: a row may not reuse one; new ids continue after them.
+    previous:
+        The previous rulebook version (``rules.migration.load_previous``). A file made with its
+        template (every question column of ``previous``, not all of ``rulebook``) is checked
+        against ``previous``, and its answers are carried over by the rulebook's migration.
 
     Raises :class:`~benchmark.errors.SurveyImportError` listing every problem found.
     """
@@ -71,6 +77,7 @@ def import_survey(
     if not rows:
         raise SurveyImportError([CellProblem(1, None, "the file is empty: it needs a header row")])
     header = [cell.strip() for cell in rows[0][1]]
+    current, rulebook = rulebook, _template_of(header, rulebook, previous)
     questions = {q.id: q for d in rulebook.dimensions for q in d.questions}
     problems = _check_header(header, questions, rulebook)
     parsed: list[tuple[int, dict[str, Any]]] = []
@@ -89,10 +96,25 @@ def import_survey(
         parsed.append((line, fields))
     if problems:
         raise SurveyImportError(problems)
+    if rulebook is not current:  # an old template: carry the answers over, score them anew
+        for _, fields in parsed:
+            fields["answers"] = dict(migrate_answers(fields["answers"], current).answers.answers)
+            fields["card"] = score_assessment(current, Answers(answers=fields["answers"]))
+    rulebook = current
     ids = _new_ids([f.get("id") for _, f in parsed], [*taken_ids, *first_line], id_prefix)
     return [
         _record(fields, new_id, rulebook) for (_, fields), new_id in zip(parsed, ids, strict=True)
     ]
+
+
+def _template_of(header: list[str], rulebook: Rulebook, previous: Rulebook | None) -> Rulebook:
+    """``previous`` when the header is that version's template, else ``rulebook``."""
+    if previous is None or rulebook.migration is None:
+        return rulebook
+    has = set(header).issuperset
+    old = [q.id for d in previous.dimensions for q in d.questions]
+    new = [q.id for d in rulebook.dimensions for q in d.questions]
+    return previous if has(old) and not has(new) else rulebook
 
 
 def export_rows(

@@ -19,10 +19,13 @@ if TYPE_CHECKING:
     from rules.answers import Answers, ValidAnswers, validate_answers
     from rules.batch import BatchScores, CompiledRulebook
     from rules.cases import run_cases
+    from rules.change import ChangeSplit, PartChange, split_change
     from rules.engine import level_for, score_answers, score_assessment, score_valid
     from rules.errors import AnswerProblem, AnswersError, Problem, RulebookError, RulesError
-    from rules.loader import DEFAULT_RULEBOOK, load_rulebook
-    from rules.model import Dimension, Question, Rulebook, text_in
+    from rules.loader import DEFAULT_RULEBOOK, load_previous, load_rulebook
+    from rules.migration import MigratedAnswers, migrate_answers
+    from rules.model import Citation, Dimension, Question, Rulebook, Source, text_in
+    from rules.rounding import shown_score, whole_score
     from rules.scorecard import DimensionResult, NextStep, Scorecard, TraceLine
 
 #: public name → the module that defines it
@@ -33,6 +36,9 @@ _HOMES = {
     "BatchScores": "batch",
     "CompiledRulebook": "batch",
     "run_cases": "cases",
+    "ChangeSplit": "change",
+    "PartChange": "change",
+    "split_change": "change",
     "level_for": "engine",
     "score_answers": "engine",
     "score_assessment": "engine",
@@ -44,10 +50,17 @@ _HOMES = {
     "RulesError": "errors",
     "DEFAULT_RULEBOOK": "loader",
     "load_rulebook": "loader",
+    "load_previous": "loader",
+    "MigratedAnswers": "migration",
+    "migrate_answers": "migration",
     "Dimension": "model",
     "Question": "model",
     "Rulebook": "model",
     "text_in": "model",
+    "Citation": "model",
+    "Source": "model",
+    "shown_score": "rounding",
+    "whole_score": "rounding",
     "DimensionResult": "scorecard",
     "NextStep": "scorecard",
     "Scorecard": "scorecard",
@@ -60,26 +73,36 @@ __all__ = [
     "Answers",
     "AnswersError",
     "BatchScores",
+    "ChangeSplit",
+    "Citation",
     "CompiledRulebook",
     "Dimension",
     "DimensionResult",
+    "MigratedAnswers",
     "NextStep",
+    "PartChange",
     "Problem",
     "Question",
     "Rulebook",
     "RulebookError",
     "RulesError",
     "Scorecard",
+    "Source",
     "TraceLine",
     "ValidAnswers",
     "level_for",
+    "load_previous",
     "load_rulebook",
+    "migrate_answers",
     "run_cases",
     "score_answers",
     "score_assessment",
     "score_valid",
+    "shown_score",
+    "split_change",
     "text_in",
     "validate_answers",
+    "whole_score",
 ]
 
 

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt, Stric
 
 from rules.errors import AnswerProblem, AnswersError
 from rules.index import RulebookIndex
-from rules.model import NA, UNKNOWN, Question, Rulebook
+from rules.model import NA, UNKNOWN, Question, Rulebook, text_in
 
 __all__ = ["Answers", "Resolved", "ValidAnswers", "validate_answers"]
 
@@ -60,8 +60,9 @@ def validate_answers(rulebook: Rulebook, answers: Answers) -> ValidAnswers:
     """Check ``answers`` against ``rulebook`` and resolve each to an option.
 
     Raises :class:`~rules.errors.AnswersError` listing every problem: unknown question,
-    invalid option, N/A or "don't know" where not allowed, a required answer missing, or an
-    answer to a question that does not apply.
+    invalid option, N/A or "don't know" where not allowed, a required answer missing, an
+    answer to a question that does not apply, or answers that cannot all hold (the rulebook's
+    consistency rules; the problem names the rule's first question).
     """
     index = RulebookIndex.of(rulebook)
     problems: list[AnswerProblem] = []
@@ -99,6 +100,11 @@ def validate_answers(rulebook: Rulebook, answers: Answers) -> ValidAnswers:
         if resolved.option is not None:
             chosen[qid] = resolved.option
     resolved_all = _apply_skip_logic(index, answers, chosen, given, problems)
+    if index.conflicts:
+        applying = {q: r.option for q, r in resolved_all.items() if r.option is not None}
+        for rule, conflicts in index.conflicts:
+            if conflicts(applying):
+                problems.append(AnswerProblem(rule.conflict[0].question, text_in(rule.message)))
     if problems:
         raise AnswersError(sorted(problems, key=lambda p: (p.question or "", p.message)))
     return ValidAnswers(index, resolved_all)

@@ -18,6 +18,7 @@ from numpy.typing import NDArray
 from rules.answers import ValidAnswers
 from rules.conditions import AllOf, AnyOf, Condition, IsAtLeast, IsIn, IsOption, Not
 from rules.model import Rulebook
+from rules.rounding import EPSILON
 
 __all__ = ["NA_CODE", "SKIPPED_CODE", "UNKNOWN_CODE", "BatchScores", "CompiledRulebook"]
 
@@ -62,6 +63,8 @@ class CompiledRulebook:
     lookup: NDArray[np.int32]
     #: per dimension: True when its maximum can be 0 (N/A answers), so it may be not assessed
     may_be_unassessed: tuple[bool, ...]
+    #: the overall level is at most the floor plus this (None: no cap)
+    floor_margin: int | None = None
 
     @classmethod
     def compile(cls, rulebook: Rulebook) -> CompiledRulebook:
@@ -100,6 +103,7 @@ class CompiledRulebook:
                 sum(q.max_points for q in d.questions if not q.allow_na) == 0
                 for d in rulebook.dimensions
             ),
+            floor_margin=rulebook.floor_margin,
         )
 
     def encode(self, valid: ValidAnswers) -> Codes:
@@ -137,7 +141,8 @@ class CompiledRulebook:
             points = (packed & 0xFFFF).astype(np.float64)
             maximum = (packed >> 16).astype(np.float64)
             with np.errstate(invalid="ignore", divide="ignore"):
-                score = 100.0 * points / maximum
+                # Rounded down to a whole number exactly as rules.rounding.whole_score does.
+                score = np.floor(100.0 * points / maximum + EPSILON)
             level = self._threshold_levels(score)
             for gate_level, holds in self.gates[d]:
                 # A failing gate caps the level below it: min(level, gate level - 1). The cap
@@ -160,13 +165,18 @@ class CompiledRulebook:
             scores[:, d] = score
             levels[:, d] = level
         with np.errstate(invalid="ignore", divide="ignore"):
-            overall = np.where(weights > 0, total / weights, np.nan)
+            overall = np.where(weights > 0, np.floor(total / weights + EPSILON), np.nan)
+        floor = np.where(floor == 127, 0, floor).astype(np.int8)
+        overall_level = self._threshold_levels(overall)
+        if self.floor_margin is not None:
+            capped = np.minimum(overall_level, floor + np.int8(self.floor_margin))
+            overall_level = np.where(floor > 0, capped, overall_level).astype(np.int8)
         return BatchScores(
             scores=scores,
             levels=levels,
             overall_score=overall,
-            overall_level=self._threshold_levels(overall),
-            floor=np.where(floor == 127, 0, floor).astype(np.int8),
+            overall_level=overall_level,
+            floor=floor,
             indicators=np.stack([p(codes) for p in self.indicators], axis=1)
             if self.indicators
             else np.zeros((n, 0), dtype=bool),
@@ -179,6 +189,15 @@ class CompiledRulebook:
             levels += scores >= threshold
         return levels
 
+    def conflicting(self, codes: Codes) -> NDArray[np.bool_]:
+        """Per row: True when the answers break a consistency rule (validation refuses them)."""
+        codes = np.asarray(codes, dtype=np.int8)
+        column = {qid: col for col, qid in enumerate(self.question_ids)}
+        found = np.zeros(len(codes), dtype=bool)
+        for rule in self.rulebook.consistency:
+            found |= _compile(AllOf(all=list(rule.conflict)), column, self._options())(codes)
+        return found
+
     def random_codes(self, n: int, rng: np.random.Generator) -> Codes:
         """``n`` random valid assessments (skip logic honoured), for tests and benchmarks."""
         index = {q.id: q for d in self.rulebook.dimensions for q in d.questions}
@@ -189,6 +208,37 @@ class CompiledRulebook:
             choices += [NA_CODE] * question.allow_na
             columns.append(rng.choice(np.array(choices, dtype=np.int8), size=n))
         codes = np.stack(columns, axis=1).astype(np.int8)
+        self._settle_skip_logic(codes)
+        return self.without_conflicts(codes)
+
+    def without_conflicts(self, codes: Codes) -> Codes:
+        """``codes`` with every row that breaks a consistency rule made valid.
+
+        In such a row the rule's first answer becomes "don't know" (or the lowest option where
+        that is not allowed), which breaks the conflict; skip logic is applied again. For
+        generators of random or fictional answer sets, which draw questions independently.
+        """
+        codes = np.array(codes, dtype=np.int8)
+        index = {q.id: q for d in self.rulebook.dimensions for q in d.questions}
+        column = {qid: col for col, qid in enumerate(self.question_ids)}
+        conflicts = [
+            (_compile(AllOf(all=list(rule.conflict)), column, self._options()), rule.conflict[0])
+            for rule in self.rulebook.consistency
+        ]
+        for _ in range(len(conflicts) + 1):
+            clean = True
+            for holds, first in conflicts:
+                rows = holds(codes)
+                if rows.any():
+                    clean = False
+                    allowed = index[first.question].allow_unknown
+                    codes[rows, column[first.question]] = UNKNOWN_CODE if allowed else 0
+            if clean:
+                break
+            self._settle_skip_logic(codes)
+        return codes
+
+    def _settle_skip_logic(self, codes: Codes) -> None:
         for _ in range(len(self.question_ids)):  # chains of skip logic settle in ≤ Q rounds
             before = codes.copy()
             for col, applies in enumerate(self.applies):
@@ -196,7 +246,13 @@ class CompiledRulebook:
                     codes[:, col] = np.where(applies(codes), before[:, col], SKIPPED_CODE)
             if np.array_equal(before, codes):
                 break
-        return codes
+
+    def _options(self) -> dict[str, dict[str, int]]:
+        return {
+            q.id: {o.value: i for i, o in enumerate(q.options)}
+            for d in self.rulebook.dimensions
+            for q in d.questions
+        }
 
 
 def _lookup_table(points: NDArray[np.int16], max_points: NDArray[np.int16]) -> NDArray[np.int32]:

@@ -3,6 +3,7 @@
 A case file in ``cases/<name>.yaml``::
 
     description: A city with a strategy but no office
+    reasoning: Why an expert gives these levels (one sentence)   # optional
     answers: {strategy.document: adopted, ...}     # as in an answers file
     expect:
       levels: {strategy: 3, eu: null}              # null: dimension not assessed (all N/A)
@@ -45,6 +46,8 @@ class Case(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     description: str
+    #: why an expert gives these levels; written before the points and thresholds were set
+    reasoning: str | None = None
     rulebook: str | None = None
     answers: dict[str, str | int | float]
     notes: dict[str, str] = Field(default_factory=dict)

@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from rules.conditions import Condition, IsAtLeast, IsIn, IsOption, condition_atoms
-from rules.model import NA, UNKNOWN, Dimension, Question, RulebookManifest
+from rules.claims import allowed_options, guaranteed_facts
+from rules.conditions import AllOf, Condition, IsAtLeast, IsIn, IsOption, condition_atoms
+from rules.model import NA, UNKNOWN, Citation, Dimension, Question, RulebookManifest, SourcesFile
 from rules.yamlsource import FieldPath, YamlSource
 
 __all__ = ["ALL_CHECKS", "Finding", "ParsedDimension", "ParsedRulebook", "run_checks"]
@@ -49,6 +50,8 @@ class ParsedRulebook:
     manifest_source: YamlSource | None
     dimensions: list[ParsedDimension]
     unparsed: frozenset[str] = frozenset()
+    sources: SourcesFile | None = None
+    sources_source: YamlSource | None = None
 
     def questions(self) -> Iterator[tuple[ParsedDimension, int, Question]]:
         """Every question with its dimension and index in the file."""
@@ -81,6 +84,15 @@ def check_levels(book: ParsedRulebook) -> Iterator[Finding]:
             f"the first level starts at {levels[0].min_score}, so low scores get no level",
             "set min_score: 0 on the first level",
         )
+    for index, level in enumerate(levels):
+        if level.min_score != int(level.min_score):
+            yield Finding(
+                src,
+                ("levels", index, "min_score"),
+                f"threshold {level.min_score} is not a whole number; scores are shown as whole "
+                "numbers, so a shown score could sit on a threshold it has not reached",
+                "use a whole number",
+            )
     for index in range(1, len(levels)):
         if levels[index].min_score <= levels[index - 1].min_score:
             yield Finding(
@@ -241,11 +253,23 @@ def check_references(book: ParsedRulebook) -> Iterator[Finding]:
                     f"gate for level {gate.level}, but the rulebook has {max_level} levels",
                     f"use a level between 2 and {max_level}",
                 )
+    for dim in book.dimensions:
+        for li, level in enumerate(dim.model.levels):
+            for ci, claim in enumerate(level.requires):
+                yield from _check_condition(
+                    claim, options, dim.source, ("levels", li, "requires", ci), skip
+                )
     if book.manifest is None or book.manifest_source is None:
         return
+    src = book.manifest_source
     for ii, indicator in enumerate(book.manifest.indicators):
+        yield from _check_condition(indicator.when, options, src, ("indicators", ii, "when"), skip)
+    for li, manifest_level in enumerate(book.manifest.levels):
+        for ci, claim in enumerate(manifest_level.requires):
+            yield from _check_condition(claim, options, src, ("levels", li, "requires", ci), skip)
+    for ri, rule in enumerate(book.manifest.consistency):
         yield from _check_condition(
-            indicator.when, options, book.manifest_source, ("indicators", ii, "when"), skip
+            AllOf(all=list(rule.conflict)), options, src, ("consistency", ri, "conflict"), skip
         )
 
 
@@ -338,6 +362,173 @@ def check_indicator_ids(book: ParsedRulebook) -> Iterator[Finding]:
         seen.add(indicator.id)
 
 
+def check_dimension_levels(book: ParsedRulebook) -> Iterator[Finding]:
+    """A dimension that describes its levels describes each level once, in order."""
+    if book.manifest is None:
+        return
+    numbers = [level.level for level in book.manifest.levels]
+    for dim in book.dimensions:
+        given = [level.level for level in dim.model.levels]
+        if given and given != numbers:
+            yield Finding(
+                dim.source,
+                ("levels",),
+                f"dimension '{dim.model.id}' describes levels {_join(given)}, but the rulebook "
+                f"has levels {_join(numbers)}",
+                "describe every level once, in order, or none",
+            )
+
+
+def check_claims(book: ParsedRulebook) -> Iterator[Finding]:
+    """Every practice a level description claims (its ``requires``) is demanded by a gate.
+
+    A dimension's level L may claim what a gate of that dimension at level L or below requires.
+    An overall level L may claim what a gate at level L - floor_margin or below requires in a
+    dimension that is always assessed, since the overall level is at most the floor plus the
+    margin. A gate backs a claim when every answer that meets the gate also meets the claim.
+    """
+    options = {q.id: [o.value for o in q.options] for _, _, q in book.questions()}
+    known = set(options)
+
+    def backed(claim: IsOption | IsAtLeast | IsIn, gates: list[Condition]) -> bool:
+        wanted = allowed_options(claim, options[claim.question])
+        return any(
+            question == claim.question and held <= wanted
+            for gate in gates
+            for question, held in guaranteed_facts(gate, options).items()
+        )
+
+    for dim in book.dimensions:
+        for li, level in enumerate(dim.model.levels):
+            gates = [g.requires for g in dim.model.gates if g.level <= level.level]
+            for ci, claim in enumerate(level.requires):
+                if claim.question in known and not backed(claim, gates):
+                    yield Finding(
+                        dim.source,
+                        ("levels", li, "requires", ci),
+                        f"level {level.level} of '{dim.model.id}' claims {_claim_text(claim)}, "
+                        f"but no gate at level {level.level} or below requires it",
+                        f"add a gate for level {level.level} or below that requires it, or drop "
+                        "the claim and the words of the description that make it",
+                    )
+    if book.manifest is None or book.manifest_source is None:
+        return
+    margin = book.manifest.floor_margin
+    always_assessed = [
+        d for d in book.dimensions if not all(q.allow_na for q in d.model.questions)
+    ]
+    for li, overall in enumerate(book.manifest.levels):
+        floor = None if margin is None else overall.level - margin
+        gates = [
+            g.requires
+            for d in always_assessed
+            for g in d.model.gates
+            if floor is not None and g.level <= floor
+        ]
+        for ci, claim in enumerate(overall.requires):
+            if claim.question in known and not backed(claim, gates):
+                why = (
+                    "the rulebook sets no floor_margin, so the overall level guarantees no gate"
+                    if floor is None
+                    else f"no gate at level {floor} or below (the floor that overall level "
+                    f"{overall.level} guarantees) requires it"
+                )
+                yield Finding(
+                    book.manifest_source,
+                    ("levels", li, "requires", ci),
+                    f"overall level {overall.level} claims {_claim_text(claim)}, but {why}",
+                    "back the claim with a gate, or drop it and the words that make it",
+                )
+
+
+def _claim_text(claim: IsOption | IsAtLeast | IsIn) -> str:
+    if isinstance(claim, IsOption):
+        return f"'{claim.question} is {claim.is_}'"
+    if isinstance(claim, IsAtLeast):
+        return f"'{claim.question} at least {claim.at_least}'"
+    return f"'{claim.question} in {', '.join(claim.in_)}'"
+
+
+def _join(numbers: list[int]) -> str:
+    return ", ".join(str(n) for n in numbers) or "none"
+
+
+def check_consistency_ids(book: ParsedRulebook) -> Iterator[Finding]:
+    """Consistency rule ids are unique."""
+    if book.manifest is None or book.manifest_source is None:
+        return
+    seen: set[str] = set()
+    for ri, rule in enumerate(book.manifest.consistency):
+        if rule.id in seen:
+            yield Finding(
+                book.manifest_source,
+                ("consistency", ri, "id"),
+                f"duplicate consistency rule id '{rule.id}'",
+                "give every consistency rule its own id",
+            )
+        seen.add(rule.id)
+
+
+def check_citations(book: ParsedRulebook) -> Iterator[Finding]:
+    """Citations name a source of ``sources.yaml``; every source is cited, dated or explained."""
+    if book.sources is None or book.sources_source is None:
+        return
+    src = book.sources_source
+    known: dict[str, int] = {}
+    for si, source in enumerate(book.sources.sources):
+        if source.id in known:
+            yield Finding(
+                src,
+                ("sources", si, "id"),
+                f"duplicate source id '{source.id}'",
+                "give every source its own id",
+            )
+        known.setdefault(source.id, si)
+        if (source.year is None or not source.verified) and not source.note:
+            what = "has no year" if source.year is None else "is not verified"
+            yield Finding(
+                src,
+                ("sources", si),
+                f"source '{source.id}' {what} and no note says why",
+                "add a note saying what could not be checked",
+            )
+        if not source.authors and not source.publisher:
+            yield Finding(
+                src,
+                ("sources", si),
+                f"source '{source.id}' names neither authors nor a publisher",
+                "add authors or publisher",
+            )
+    cited: set[str] = set()
+    citations: list[tuple[YamlSource, FieldPath, Citation]] = [
+        (dim.source, ("questions", qi, "source"), q.source) for dim, qi, q in book.questions()
+    ]
+    if book.manifest is not None and book.manifest_source is not None:
+        citations += [
+            (book.manifest_source, ("indicators", ii, "references", ri, "source"), r.source)
+            for ii, indicator in enumerate(book.manifest.indicators)
+            for ri, r in enumerate(indicator.references)
+        ]
+    for where, path, citation in citations:
+        cited.add(citation.ref)
+        if citation.ref not in known:
+            yield Finding(
+                where,
+                (*path, "ref"),
+                f"citation of unknown source '{citation.ref}'",
+                "use the id of a source in sources.yaml, or add the source there",
+            )
+    unparsed_files = book.unparsed or (book.manifest is None)
+    for source_id, si in known.items():
+        if source_id not in cited and not unparsed_files:
+            yield Finding(
+                src,
+                ("sources", si, "id"),
+                f"source '{source_id}' is cited by no question or indicator",
+                "cite it or remove it from sources.yaml",
+            )
+
+
 ALL_CHECKS: tuple[Check, ...] = (
     check_levels,
     check_dimension_files,
@@ -346,6 +537,10 @@ ALL_CHECKS: tuple[Check, ...] = (
     check_references,
     check_skip_cycles,
     check_indicator_ids,
+    check_dimension_levels,
+    check_claims,
+    check_consistency_ids,
+    check_citations,
 )
 
 

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
 __all__ = [
     "AllOf",
     "AnyOf",
+    "Atom",
     "Condition",
     "IsAtLeast",
     "IsIn",
@@ -102,6 +103,22 @@ Condition = Annotated[
         custom_error_message=(
             "a condition needs one of the keys is, at_least, in (each with question), "
             "all, any or not"
+        ),
+    ),
+]
+
+#: One comparison over one question's answer, without ``all``/``any``/``not``: the form of a
+#: level's claims and of consistency rules, whose meaning must be checkable question by question.
+Atom = Annotated[
+    Annotated[IsOption, Tag("IsOption")]
+    | Annotated[IsAtLeast, Tag("IsAtLeast")]
+    | Annotated[IsIn, Tag("IsIn")],
+    Discriminator(
+        _condition_kind,
+        custom_error_type="condition_kind",
+        custom_error_message=(
+            "a claim or conflict is one comparison: {question: ID, at_least: OPTION}, "
+            "{question: ID, is: OPTION} or {question: ID, in: [OPTION, ...]}"
         ),
     ),
 ]

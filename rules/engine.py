@@ -2,15 +2,17 @@
 
 Scoring rules (also in docs/design.md):
 
-* A dimension's score is 100 × points ÷ maximum points of its questions. A question answered
+* A dimension's score is 100 × points ÷ maximum points of its questions, rounded down to a
+  whole number (:mod:`rules.rounding`: one rounding rule everywhere). A question answered
   N/A leaves the denominator; "don't know" scores 0 and is counted; a question skipped by its
   ``applies_if`` scores 0 of its maximum, because it describes capacity the city does not have
   yet (no network membership, hence no role in a network). This keeps scores monotone: a better
   answer never lowers a score.
 * The level is the highest level whose threshold the score reaches, capped below the lowest
   level whose gate fails.
-* The overall score is the weighted mean of assessed dimensions; its level uses the same
-  thresholds; the floor is the lowest dimension level.
+* The overall score is the weighted mean of assessed dimensions, rounded down; its level uses
+  the same thresholds, capped at the floor (the lowest dimension level) plus the rulebook's
+  ``floor_margin``: a mean must not hide a weak dimension.
 """
 
 from __future__ import annotations
@@ -23,7 +25,8 @@ from typing import Any
 from rules.answers import Answers, Resolved, ValidAnswers, validate_answers
 from rules.conditions import Condition, Predicate, compile_condition, condition_atoms
 from rules.index import RulebookIndex
-from rules.model import Level, Rulebook, text_in
+from rules.model import Dimension, Level, Rulebook, text_in
+from rules.rounding import whole_score
 from rules.scorecard import CappingGate, NextStep, Scorecard, TraceLine
 
 __all__ = ["level_for", "score_answers", "score_assessment", "score_valid"]
@@ -56,8 +59,12 @@ def score_valid(valid: ValidAnswers) -> Scorecard:
     scored = [_score_dimension(dim, valid.resolved, chosen, plan) for dim in plan.dimensions]
     dimensions = [fields for fields, _ in scored]
     overall = _weighted_mean(dimensions)
-    overall_level = None if overall is None else _threshold_level(plan, overall)
+    overall_score_level = None if overall is None else _threshold_level(plan, overall)
     levels = [d["level"] for d in dimensions if d["level"] is not None]
+    floor = min(levels, default=None)
+    overall_level = overall_score_level
+    if overall_level is not None and floor is not None and plan.floor_margin is not None:
+        overall_level = min(overall_level, floor + plan.floor_margin)
     # The scorecard is built as plain data and validated in one call, which lets pydantic
     # create the nested models in Rust; parts that depend only on the rulebook and an option
     # (most trace lines, every next step) are frozen models made once and shared.
@@ -70,7 +77,11 @@ def score_valid(valid: ValidAnswers) -> Scorecard:
             "overall_score": overall,
             "overall_level": overall_level,
             "overall_level_name": _level_name(plan, overall_level),
-            "floor": min(levels, default=None),
+            "overall_level_description": (
+                None if overall_level is None else plan.level_descriptions[overall_level - 1]
+            ),
+            "overall_score_level": overall_score_level,
+            "floor": floor,
             "indicators": {name: holds(chosen) for name, holds in plan.indicators},
             "next_steps": _next_steps(plan, valid.resolved, scored),
         }
@@ -126,6 +137,8 @@ class _DimensionPlan:
     questions: tuple[_QuestionPlan, ...]
     #: in level order (a stable sort: gates of one level keep their file order)
     gates: tuple[_GatePlan, ...]
+    #: per level (index = level - 1): what it means in this dimension, or None
+    level_descriptions: tuple[str | None, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +149,8 @@ class _Plan:
     #: number of thresholds a score reaches → its level (levels are numbered 1, 2, …)
     level_by_count: tuple[int, ...]
     level_names: tuple[str, ...]
+    level_descriptions: tuple[str, ...]
+    floor_margin: int | None
     top_level: int
     dimensions: tuple[_DimensionPlan, ...]
     indicators: tuple[tuple[str, Predicate], ...]
@@ -158,6 +173,8 @@ def _plan_of(index: RulebookIndex) -> _Plan:
         thresholds=tuple(level.min_score for level in rulebook.levels),
         level_by_count=(rulebook.levels[0].level, *(level.level for level in rulebook.levels)),
         level_names=tuple(text_in(level.name) for level in rulebook.levels),
+        level_descriptions=tuple(text_in(level.description) for level in rulebook.levels),
+        floor_margin=rulebook.floor_margin,
         top_level=rulebook.levels[-1].level,
         dimensions=tuple(
             _DimensionPlan(
@@ -187,6 +204,7 @@ def _plan_of(index: RulebookIndex) -> _Plan:
                     )
                     for gate in sorted(dimension.gates, key=lambda g: g.level)
                 ),
+                level_descriptions=_dimension_level_texts(dimension, len(rulebook.levels)),
             )
             for dimension in rulebook.dimensions
         ),
@@ -196,6 +214,14 @@ def _plan_of(index: RulebookIndex) -> _Plan:
         _PLANS.clear()
     _PLANS[id(index)] = (index, plan)
     return plan
+
+
+def _dimension_level_texts(dimension: Dimension, count: int) -> tuple[str | None, ...]:
+    texts: list[str | None] = [None] * count
+    for level in dimension.levels:
+        if 1 <= level.level <= count:
+            texts[level.level - 1] = text_in(level.description)
+    return tuple(texts)
 
 
 def _gains(points: list[int]) -> dict[int | None, int]:
@@ -221,7 +247,7 @@ def _weighted_mean(dimensions: list[dict[str, Any]]) -> float | None:
         if dim["score"] is not None:
             total += dim["weight"] * dim["score"]
             weights += dim["weight"]
-    return total / weights if weights else None
+    return whole_score(total / weights) if weights else None
 
 
 def _score_dimension(
@@ -251,7 +277,7 @@ def _score_dimension(
             trace.append(_trace_line(question, answer, got, possible, shareable))
         else:
             trace.append(shared)
-    score = 100.0 * points / max_points if max_points else None
+    score = whole_score(100.0 * points / max_points) if max_points else None
     score_level = None if score is None else _threshold_level(plan, score)
     failing = [gate for gate in dimension.gates if not gate.holds(chosen)]
     level, capped_by = score_level, None
@@ -267,6 +293,7 @@ def _score_dimension(
         "score": score,
         "level": level,
         "level_name": None if level is None else plan.level_names[level - 1],
+        "level_description": None if level is None else dimension.level_descriptions[level - 1],
         "score_level": score_level,
         "capped_by": capped_by,
         "points": points,

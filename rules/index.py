@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from rules.conditions import Predicate, compile_condition
-from rules.model import Dimension, Question, Rulebook
+from rules.conditions import AllOf, Predicate, compile_condition
+from rules.model import ConsistencyRule, Dimension, Question, Rulebook
 
 __all__ = ["RulebookIndex"]
 
@@ -24,6 +24,8 @@ class RulebookIndex:
     order: tuple[str, ...]
     #: question id → its compiled ``applies_if`` (questions without skip logic are absent)
     applies_if: dict[str, Predicate]
+    #: each consistency rule with its compiled conflict (true when the answers conflict)
+    conflicts: tuple[tuple[ConsistencyRule, Predicate], ...] = ()
 
     def applies(self, question_id: str, chosen: Mapping[str, int]) -> bool:
         """Whether the question applies, given the chosen option indices of the others."""
@@ -58,7 +60,19 @@ class RulebookIndex:
             for qid, q in questions.items()
             if q.applies_if is not None
         }
-        return cls(rulebook, questions, dimension_of, option_index, tuple(questions), applies_if)
+        conflicts = tuple(
+            (rule, compile_condition(AllOf(all=list(rule.conflict)), option_index))
+            for rule in rulebook.consistency
+        )
+        return cls(
+            rulebook,
+            questions,
+            dimension_of,
+            option_index,
+            tuple(questions),
+            applies_if,
+            conflicts,
+        )
 
 
 _CACHE: dict[tuple[str, int], RulebookIndex] = {}

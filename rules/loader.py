@@ -3,14 +3,24 @@
 Layout of a rulebook folder::
 
     rulebook.yaml            manifest: id, version, levels, dimension order, indicators
-    dimensions/<id>.yaml     one dimension each, with its questions and gates
+    dimensions/<id>.yaml     one dimension each, with its questions, gates and level meanings
+    sources.yaml             the bibliography the questions cite
+    migration.yaml           optional: how answers of the previous version carry over
+    previous/<version>/      optional: the previous version, for the migration
     cases/<name>.yaml        worked examples (see :mod:`rules.cases`)
+
+Loading runs in two phases. First every file is parsed and checked on its own and against the
+others (schema, references); every problem of every file is collected. Only when that phase
+finds nothing are the whole-rulebook checks run, which score consistent answers (reachable
+levels, level gaps) and compare with the previous version (migration): they need a rulebook
+whose references hold.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -18,10 +28,10 @@ from pydantic import BaseModel, ValidationError
 
 from rules.checks import Finding, ParsedDimension, ParsedRulebook, run_checks
 from rules.errors import Problem, RulebookError
-from rules.model import Dimension, Rulebook, RulebookManifest
+from rules.model import Citation, Dimension, Migration, Rulebook, RulebookManifest, SourcesFile
 from rules.yamlsource import FieldPath, YamlSource, YamlSyntaxError, read_yaml
 
-__all__ = ["DEFAULT_RULEBOOK", "load_rulebook"]
+__all__ = ["DEFAULT_RULEBOOK", "load_previous", "load_rulebook"]
 
 #: The rulebook shipped with the toolkit.
 DEFAULT_RULEBOOK = Path(__file__).parent / "rulebook"
@@ -43,8 +53,11 @@ _FIXES = {
 }
 
 
-def load_rulebook(path: Path | str = DEFAULT_RULEBOOK) -> Rulebook:
+def load_rulebook(path: Path | str = DEFAULT_RULEBOOK, *, scale_checks: bool = True) -> Rulebook:
     """Load and check the rulebook in folder ``path``.
+
+    ``scale_checks=False`` skips the checks of the scale (reachable levels, level gaps) and of
+    the migration: for a previous version kept only so that old answers can be read.
 
     Raises :class:`~rules.errors.RulebookError` listing every problem found, each with
     file:line, field path, what was expected and how to fix it.
@@ -66,13 +79,32 @@ def load_rulebook(path: Path | str = DEFAULT_RULEBOOK) -> Rulebook:
         )
     manifest, manifest_source = _parse(manifest_file, root, RulebookManifest, problems)
     dimensions, unparsed = _load_dimensions(root, manifest, manifest_source, problems)
+    sources, sources_source = _parse_required(root / "sources.yaml", root, SourcesFile, problems)
+    migration, migration_source = (None, None)
+    if (root / "migration.yaml").is_file():
+        migration, migration_source = _parse(root / "migration.yaml", root, Migration, problems)
     # Run the checks even when rulebook.yaml is broken: those that need it skip themselves.
-    book = ParsedRulebook(manifest, manifest_source, dimensions, unparsed)
+    book = ParsedRulebook(manifest, manifest_source, dimensions, unparsed, sources, sources_source)
     problems.extend(_locate(f) for f in run_checks(book))
     if problems:
         raise RulebookError(problems)
-    assert manifest is not None  # no problems means the manifest parsed
-    return _assemble(manifest, [d.model for d in dimensions])
+    assert manifest is not None and sources is not None  # no problems: both parsed
+    rulebook = _assemble(manifest, [d.model for d in dimensions], sources, migration)
+    if scale_checks:
+        # Imported here: the scale checks score answers, which needs the engine.
+        from rules.migration import check_migration
+        from rules.scale import run_scale_checks
+
+        findings = run_scale_checks(rulebook, book)
+        if migration is not None and migration_source is not None:
+            try:
+                previous: Rulebook | RulebookError = load_previous(root, migration)
+            except RulebookError as exc:
+                previous = exc
+            findings += check_migration(rulebook, migration, migration_source, previous)
+        if findings:
+            raise RulebookError([_locate(f) for f in findings])
+    return rulebook
 
 
 def _load_dimensions(
@@ -130,6 +162,23 @@ def _load_dimensions(
             )
         )
     return parsed, frozenset(unparsed)
+
+
+def _parse_required(
+    file: Path, root: Path, model: type[_ModelT], problems: list[Problem]
+) -> tuple[_ModelT | None, YamlSource | None]:
+    if not file.is_file():
+        problems.append(
+            Problem(
+                _display(file, root),
+                None,
+                "",
+                f"{file.name} is missing",
+                f"create {file.name} beside rulebook.yaml",
+            )
+        )
+        return None, None
+    return _parse(file, root, model, problems)
 
 
 def _parse(
@@ -195,20 +244,61 @@ def _locate(finding: Finding) -> Problem:
     )
 
 
-def _assemble(manifest: RulebookManifest, dimensions: list[Dimension]) -> Rulebook:
+def _assemble(
+    manifest: RulebookManifest,
+    dimensions: list[Dimension],
+    sources: SourcesFile,
+    migration: Migration | None,
+) -> Rulebook:
+    cite = _citation_texts(sources)
     body: dict[str, Any] = {
         "id": manifest.id,
         "version": manifest.version,
         "title": manifest.title,
         "levels": manifest.levels,
-        "dimensions": dimensions,
-        "indicators": manifest.indicators,
+        "dimensions": [
+            d.model_copy(
+                update={
+                    "questions": [
+                        q.model_copy(update={"source": cite(q.source)}) for q in d.questions
+                    ]
+                }
+            )
+            for d in dimensions
+        ],
+        "indicators": [
+            i.model_copy(
+                update={
+                    "references": [
+                        r.model_copy(update={"source": cite(r.source)}) for r in i.references
+                    ]
+                }
+            )
+            for i in manifest.indicators
+        ],
+        "floor_margin": manifest.floor_margin,
+        "consistency": manifest.consistency,
+        "sources": sources.sources,
+        "migration": migration,
     }
     draft = Rulebook(**body)
     canonical = json.dumps(draft.model_dump(mode="json", by_alias=True), sort_keys=True)
     return draft.model_copy(
         update={"content_hash": hashlib.sha256(canonical.encode()).hexdigest()}
     )
+
+
+def _citation_texts(sources: SourcesFile) -> Callable[[Citation], Citation]:
+    """A function that gives a citation its text: "Authors (year). Title, locator."."""
+    by_id = {source.id: source for source in sources.sources}
+
+    def cite(citation: Citation) -> Citation:
+        text = by_id[citation.ref].cite()
+        if citation.locator:
+            text = f"{text.removesuffix('.')}, {citation.locator}."
+        return citation.model_copy(update={"text": text})
+
+    return cite
 
 
 def _display(file: Path, root: Path) -> str:
@@ -228,3 +318,12 @@ def _dotted(path: FieldPath) -> str:
 def _short(value: Any) -> str:
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+def load_previous(rulebook_root: Path | str, migration: Migration) -> Rulebook:
+    """The previous version named by ``migration``, loaded from ``rulebook_root``.
+
+    Its scale is not checked (it is kept only to read old answers). Raises
+    :class:`~rules.errors.RulebookError` when it does not load.
+    """
+    return load_rulebook(Path(rulebook_root) / migration.previous, scale_checks=False)

@@ -11,18 +11,27 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from rules.conditions import Condition
+from rules.conditions import Atom, Condition
 
 __all__ = [
+    "CarryOver",
+    "Citation",
+    "Claim",
+    "ConsistencyRule",
     "Dimension",
+    "DimensionLevel",
     "Gate",
     "Indicator",
     "Level",
+    "Migration",
     "Option",
     "Question",
     "ReferenceFigure",
+    "Removal",
     "Rulebook",
     "RulebookManifest",
+    "Source",
+    "SourcesFile",
     "Text",
     "text_in",
 ]
@@ -50,6 +59,59 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class Source(_Strict):
+    """One publication of the bibliography (``sources.yaml``), so that a reader can find it.
+
+    ``verified`` says whether the reference (title, authors, year) was checked against the
+    publication or a record of it; ``note`` says what is uncertain or how it was checked.
+    """
+
+    id: Identifier
+    title: str = Field(min_length=3)
+    #: people, as "Surname, I."
+    authors: list[str] = Field(default_factory=list)
+    #: the organisation(s) that published it
+    publisher: str | None = None
+    #: None only for undated web pages; ``note`` then says so
+    year: int | None = Field(default=None, ge=1900, le=2100)
+    url: str | None = Field(default=None, pattern=r"^https?://")
+    verified: bool
+    note: str | None = None
+
+    def cite(self) -> str:
+        """The reference as one line: who (year). Title."""
+        who = "; ".join(self.authors) if self.authors else (self.publisher or "")
+        if self.authors and self.publisher:
+            who += f" ({self.publisher})"
+        year = "n.d." if self.year is None else str(self.year)
+        return f"{who} ({year}). {self.title}."
+
+
+class Citation(_Strict):
+    """Where a question's topic or a figure comes from: a source and the place in it."""
+
+    ref: Identifier
+    #: the question, section, chapter or page, where one exists
+    locator: str | None = None
+    #: what this citation does not establish, if anything
+    note: str | None = None
+    #: the reference as shown to people (source and locator), filled in by the loader
+    text: str | None = None
+
+    def __str__(self) -> str:
+        return self.text or self.ref
+
+
+class SourcesFile(_Strict):
+    """The file ``sources.yaml``: the rulebook's bibliography."""
+
+    sources: list[Source] = Field(min_length=1)
+
+
+#: A claim a level description makes, as data: one comparison over one question's answer.
+Claim = Atom
+
+
 class Option(_Strict):
     """One ordinal answer option; later options mean more capacity."""
 
@@ -70,7 +132,7 @@ class Question(_Strict):
     help: Text
     kind: Literal["choice", "number"] = "choice"
     #: The survey or study the question's topic comes from.
-    source: str = Field(min_length=3)
+    source: Citation
     options: list[Option] = Field(min_length=2)
     applies_if: Condition | None = None
     allow_na: bool = False
@@ -92,6 +154,19 @@ class Gate(_Strict):
     reason: Text
 
 
+class DimensionLevel(_Strict):
+    """What one level means in one dimension.
+
+    ``requires`` lists, as data, every practice the description claims; ``rules check`` makes
+    sure the dimension's gates up to this level demand each of them, so that a description never
+    promises what the level does not require.
+    """
+
+    level: int = Field(ge=1, le=10)
+    description: Text
+    requires: list[Claim] = Field(default_factory=list)
+
+
 class Dimension(_Strict):
     """One capacity dimension, in its own file ``dimensions/<id>.yaml``."""
 
@@ -101,15 +176,30 @@ class Dimension(_Strict):
     weight: float = Field(default=1.0, gt=0)
     questions: list[Question] = Field(default_factory=list)
     gates: list[Gate] = Field(default_factory=list)
+    #: the meaning of each level in this dimension (all levels, or none)
+    levels: list[DimensionLevel] = Field(default_factory=list)
 
 
 class Level(_Strict):
-    """A maturity level and the score (0–100) from which it starts."""
+    """A maturity level and the score (0–100) from which it starts.
+
+    ``requires`` lists the practices the (overall) description claims, as data checked against
+    the gates that the floor rule guarantees (see ``floor_margin``).
+    """
 
     level: int = Field(ge=1, le=10)
     name: Text
     min_score: float = Field(ge=0, le=100)
     description: Text
+    requires: list[Claim] = Field(default_factory=list)
+
+
+class ConsistencyRule(_Strict):
+    """Answers that cannot all be true at once; validation refuses them with ``message``."""
+
+    id: Identifier
+    conflict: list[Claim] = Field(min_length=2)
+    message: Text
 
 
 class ReferenceFigure(_Strict):
@@ -117,7 +207,7 @@ class ReferenceFigure(_Strict):
 
     share: float = Field(ge=0, le=1)
     year: int
-    source: str
+    source: Citation
 
 
 class Indicator(_Strict):
@@ -136,8 +226,47 @@ class RulebookManifest(_Strict):
     version: Annotated[str, StringConstraints(pattern=r"^\d+\.\d+(\.\d+)?$")]
     title: Text
     levels: list[Level] = Field(min_length=2)
+    #: the overall level is at most the floor plus this many levels (None: no such cap)
+    floor_margin: int | None = Field(default=None, ge=0)
     dimensions: list[Identifier] = Field(min_length=1)
     indicators: list[Indicator] = Field(default_factory=list)
+    #: answers that cannot all hold; validation refuses them
+    consistency: list[ConsistencyRule] = Field(default_factory=list)
+
+
+class CarryOver(_Strict):
+    """How one question of the new rulebook gets its answer from the previous version.
+
+    With ``from``: the old answer is carried over, option values renamed by ``options`` (values
+    not listed keep their name). Without ``from``: a new question. ``default`` is used when there
+    is nothing to carry (new question, or no old answer although the question now applies) or
+    the old answer does not fit (e.g. "na" where N/A is no longer allowed).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    to: QuestionId
+    from_: QuestionId | None = Field(default=None, alias="from")
+    options: dict[str, str] = Field(default_factory=dict)
+    default: str = "unknown"
+    note: str | None = None
+
+
+class Removal(_Strict):
+    """A question of the previous version with no successor, and why."""
+
+    question: QuestionId
+    reason: str
+
+
+class Migration(_Strict):
+    """The file ``migration.yaml``: how answers of the previous rulebook version carry over."""
+
+    from_version: Annotated[str, StringConstraints(pattern=r"^\d+\.\d+(\.\d+)?$")]
+    #: folder of the previous version, relative to this rulebook's folder
+    previous: str
+    questions: list[CarryOver] = Field(default_factory=list)
+    removed: list[Removal] = Field(default_factory=list)
 
 
 class Rulebook(_Strict):
@@ -149,5 +278,25 @@ class Rulebook(_Strict):
     levels: list[Level]
     dimensions: list[Dimension]
     indicators: list[Indicator]
+    floor_margin: int | None = None
+    consistency: list[ConsistencyRule] = Field(default_factory=list)
+    #: the bibliography (``sources.yaml``), in file order
+    sources: list[Source] = Field(default_factory=list)
+    #: how answers given under the previous version carry over (``migration.yaml``)
+    migration: Migration | None = None
     #: sha256 of the canonical JSON of the content above, set by the loader.
     content_hash: str = ""
+
+    def dimension(self, dimension_id: str) -> Dimension:
+        """The dimension ``dimension_id``; raises KeyError when there is none."""
+        for dimension in self.dimensions:
+            if dimension.id == dimension_id:
+                return dimension
+        raise KeyError(dimension_id)
+
+    def source(self, citation: Citation) -> Source:
+        """The bibliography entry a citation refers to; raises KeyError when there is none."""
+        for source in self.sources:
+            if source.id == citation.ref:
+                return source
+        raise KeyError(citation.ref)

@@ -38,9 +38,14 @@ class DimensionResult(_Result):
     id: str
     title: str
     weight: float
-    score: float | None = Field(description="0–100; None when every question is N/A")
+    score: float | None = Field(
+        description="0–100, a whole number (rounded down); None when every question is N/A"
+    )
     level: int | None = Field(description="maturity level after gates; None when not assessed")
     level_name: str | None
+    level_description: str | None = Field(
+        default=None, description="what the level means in this dimension (rulebook 2 on)"
+    )
     score_level: int | None = Field(description="level the score alone reaches")
     capped_by: CappingGate | None
     points: int
@@ -71,12 +76,31 @@ class Scorecard(_Result):
     rulebook_version: str
     rulebook_hash: str
     dimensions: list[DimensionResult]
-    overall_score: float | None
-    overall_level: int | None
+    overall_score: float | None = Field(
+        description="weighted mean of the dimension scores, rounded down to a whole number"
+    )
+    overall_level: int | None = Field(
+        description="level of the overall score, at most the floor plus the rulebook's margin"
+    )
     overall_level_name: str | None
+    overall_level_description: str | None = None
+    overall_score_level: int | None = Field(
+        default=None,
+        description="level the overall score alone reaches; above overall_level when the "
+        "floor holds the overall level down",
+    )
     floor: int | None = Field(description="lowest dimension level: a mean hides gaps")
     indicators: dict[str, bool]
     next_steps: list[NextStep]
+
+    @property
+    def capped_by_floor(self) -> bool:
+        """True when the floor held the overall level below what the overall score reaches."""
+        return (
+            self.overall_level is not None
+            and self.overall_score_level is not None
+            and self.overall_level < self.overall_score_level
+        )
 
     def dimension(self, dimension_id: str) -> DimensionResult:
         """The result of one dimension; raises KeyError when there is no such dimension."""

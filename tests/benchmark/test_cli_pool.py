@@ -114,7 +114,7 @@ def test_import_reports_exactly_the_bad_rows_and_writes_nothing(
     assert reported == [
         "line 4, column population: 'lots' is not a whole number",
         "line 6, column strategy.document: 'bogus' is not an option of this question; "
-        "choose one of: none, informal, in_preparation, adopted, adopted_and_reviewed",
+        "choose one of: none, informal, in_preparation, adopted_dated, adopted_current",
         "line 8, column country: unknown country code 'XX': "
         "use an ISO 3166 alpha-2 code such as DE",
     ]
@@ -128,19 +128,21 @@ def test_import_reports_every_problem_of_a_row_and_of_the_header(
     rows = survey_rows(cities[:2], book)
     for row in rows:
         row["stratgy.priority"] = ""
-        del row["monitoring.crisis_response"]
+        del row["crisis.mutual_aid"]
     rows[1]["capital"] = "maybe"
-    rows[1]["networks.memberships"] = "none"  # then networks.role must be left empty
+    rows[1]["networks.memberships"] = "inactive"  # then role and influence must be left empty
     survey = write_csv(tmp_path / "survey.csv", rows)
     result = runner.invoke(cli, ["pool", "import", str(survey), "-o", str(tmp_path / "p.jsonl")])
     assert result.exit_code == 1
     reported = [line.strip() for line in result.stderr.splitlines()[1:]]
     assert reported == [
-        "line 1, column monitoring.crisis_response: "
+        "line 1, column crisis.mutual_aid: "
         "missing column: a question of the rulebook; add it to the header",
         "line 1, column stratgy.priority: unknown column: neither a profile column nor a "
         "question of city_diplomacy; did you mean strategy.priorities?",
         "line 3, column capital: 'maybe' is not yes or no",
+        "line 3, column networks.policy_influence: "
+        "answered, but the question does not apply given other answers",
         "line 3, column networks.role: "
         "answered, but the question does not apply given other answers",
     ]
@@ -230,11 +232,10 @@ def test_stats_json_and_no_demo(runner: CliRunner, tmp_path: Path, book: Ruleboo
     data = json.loads(runner.invoke(cli, ["pool", "stats", str(pool), "--json"]).stdout)
     overall = data["aggregates"]["rows"][0]
     assert (overall["group"], overall["n"]) == ("all cities", 12)
-    assert data["references"]["staff_training"][0] == {
-        "share": 0.19,
-        "year": 2018,
-        "source": "Chicago Council on Global Affairs & UCL, Toward City Diplomacy (2018)",
-    }
+    training_2018 = data["references"]["staff_training"][0]
+    assert (training_2018["share"], training_2018["year"]) == (0.19, 2018)
+    assert training_2018["source"]["ref"] == "policy_brief_2025"
+    assert training_2018["source"]["text"].startswith("Epifanio, C.; Leavesley, A.; Pejic, D.")
     result = runner.invoke(cli, ["pool", "stats", str(pool), "--json", "--no-demo"])
     data = json.loads(result.stdout)
     assert (data["aggregates"]["cities"], data["aggregates"]["rows"][0]["suppressed"]) == (0, True)

@@ -171,7 +171,7 @@ def test_answers_that_do_not_fit_the_rulebook_are_reported(
     assert [str(p) for p in caught.value.problems] == [
         f"{path}:2: answers do not fit rulebook {book.id} {book.version}: strategy.document: "
         "'bogus' is not an option of this question; choose one of: none, informal, "
-        "in_preparation, adopted, adopted_and_reviewed"
+        "in_preparation, adopted_dated, adopted_current"
     ]
 
 

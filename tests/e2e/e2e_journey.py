@@ -37,6 +37,7 @@ DIMENSIONS = (
     "coordination",
     "stakeholders",
     "monitoring",
+    "crisis",
 )
 #: Profile + one page per dimension + check your answers.
 TOTAL_STEPS = len(DIMENSIONS) + 2
@@ -110,7 +111,7 @@ class Journey:
         self._press("continue", f"**/a/{self.token}/step/{DIMENSIONS[0]}")
 
     def answer_all_dimensions(self, *, pick: int = 2) -> None:
-        """Answer the nine dimension pages in turn, ending on check your answers."""
+        """Answer the ten dimension pages in turn, ending on check your answers."""
         for position, dimension in enumerate(DIMENSIONS):
             self._arrived(f"question page {dimension}")
             answer_questions(self.page, pick=pick)

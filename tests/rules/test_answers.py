@@ -14,8 +14,8 @@ from rules import AnswerProblem, Answers, AnswersError, Rulebook, score_assessme
 from rules.answers import validate_answers
 
 EXAMPLES = Path(__file__).parents[2] / "examples"
-TEAM_SIZE_OPTIONS = "under_1_fte, 1_to_3_fte, 3_to_6_fte, 6_plus_fte"
-FREQUENCY_OPTIONS = "never, ad_hoc, yearly, quarterly, monthly"
+TEAM_SIZE_OPTIONS = "under_half_fte, half_to_1_fte, 1_to_3_fte, 3_to_10_fte, 10_plus_fte"
+FREQUENCY_OPTIONS = "never, less_than_yearly, yearly, quarterly, monthly"
 
 
 def established() -> dict[str, Any]:
@@ -45,7 +45,7 @@ def changed(**updates: Any) -> dict[str, Any]:
 
 def test_established_example_is_valid(book: Rulebook) -> None:
     valid = validate_answers(book, Answers(rulebook="city_diplomacy", answers=established()))
-    assert len(valid.resolved) == 32
+    assert len(valid.resolved) == 42
     assert {r.status for r in valid.resolved.values()} == {"answered"}
 
 
@@ -72,7 +72,7 @@ CASES: list[tuple[str, dict[str, Any], list[AnswerProblem]]] = [
             AnswerProblem(
                 "strategy.document",
                 "'aligned' is not an option of this question; choose one of: none, informal, "
-                "in_preparation, adopted, adopted_and_reviewed",
+                "in_preparation, adopted_dated, adopted_current",
             )
         ],
     ),
@@ -83,7 +83,7 @@ CASES: list[tuple[str, dict[str, Any], list[AnswerProblem]]] = [
             AnswerProblem(
                 "strategy.priorities",
                 "3 is not an option of this question; choose one of: none, broad, defined, "
-                "defined_with_objectives",
+                "defined_with_objectives, steering",
             )
         ],
     ),
@@ -94,8 +94,8 @@ CASES: list[tuple[str, dict[str, Any], list[AnswerProblem]]] = [
     ),
     (
         "follow-up-required-when-it-applies",
-        changed(institutions__reporting_line=None),
-        [AnswerProblem("institutions.reporting_line", "an answer is required")],
+        changed(staff__peer_learning=None),
+        [AnswerProblem("staff.peer_learning", "an answer is required")],
     ),
     (
         "answer-to-a-question-that-does-not-apply",
@@ -112,8 +112,56 @@ CASES: list[tuple[str, dict[str, Any], list[AnswerProblem]]] = [
         changed(networks__memberships="unknown"),
         [
             AnswerProblem(
-                "networks.role", "answered, but the question does not apply given other answers"
+                f"networks.{follow_up}",
+                "answered, but the question does not apply given other answers",
             )
+            for follow_up in ("policy_influence", "portfolio_review", "role")
+        ],
+    ),
+    (
+        "department-with-under-one-fte-is-inconsistent",
+        changed(institutions__office="department", staff__team_size=0.5),
+        [
+            AnswerProblem(
+                "staff.team_size",
+                "Less than one FTE cannot staff a full international department: check the "
+                "staff answer or the office answer.",
+            )
+        ],
+    ),
+    (
+        "results-reported-but-nothing-tracked-is-inconsistent",
+        changed(stakeholders__public_reporting="open_data", monitoring__indicators="none"),
+        [
+            AnswerProblem(
+                "stakeholders.public_reporting",
+                "The city cannot report results against objectives while tracking nothing: "
+                "check the public reporting or the monitoring answer.",
+            )
+        ],
+    ),
+    (
+        "outcome-indicators-without-priorities-are-inconsistent",
+        changed(strategy__priorities="none"),
+        [
+            AnswerProblem(
+                "monitoring.indicators",
+                "Outcome indicators for every priority need priorities: check the monitoring "
+                "answer or the priorities answer.",
+            )
+        ],
+    ),
+    (
+        "network-influence-is-asked-only-of-members",
+        changed(networks__memberships="inactive"),
+        [
+            AnswerProblem(
+                "networks.policy_influence",
+                "answered, but the question does not apply given other answers",
+            ),
+            AnswerProblem(
+                "networks.role", "answered, but the question does not apply given other answers"
+            ),
         ],
     ),
     (
@@ -239,15 +287,18 @@ def test_unknown_top_level_field_rejected() -> None:
 @pytest.mark.parametrize(
     ("number", "band"),
     [
-        (0, "under_1_fte"),
-        (0.99, "under_1_fte"),
+        (0, "under_half_fte"),
+        (0.49, "under_half_fte"),
+        (0.5, "half_to_1_fte"),
+        (0.99, "half_to_1_fte"),
         (1, "1_to_3_fte"),
         (2.5, "1_to_3_fte"),
-        (3, "3_to_6_fte"),
-        (6, "6_plus_fte"),
-        (250, "6_plus_fte"),
-        (math.inf, "6_plus_fte"),
-        ("3_to_6_fte", "3_to_6_fte"),
+        (3, "3_to_10_fte"),
+        (9.99, "3_to_10_fte"),
+        (10, "10_plus_fte"),
+        (250, "10_plus_fte"),
+        (math.inf, "10_plus_fte"),
+        ("3_to_10_fte", "3_to_10_fte"),
     ],
 )
 def test_number_falls_in_its_band(book: Rulebook, number: float | str, band: str) -> None:

@@ -30,6 +30,27 @@ def test_worked_case_passes(book: Rulebook, name: str) -> None:
     assert result.failures == []
 
 
+def test_at_least_ten_expert_cases_with_reasoning(book: Rulebook) -> None:
+    """Expert cases describe a realistic city, say why, and give the levels of every dimension."""
+    expert = {n: c for n, c in shipped_cases().items() if c.reasoning is not None}
+    assert len(expert) >= 10
+    for name, case in expert.items():
+        assert case.reasoning and case.reasoning.strip().endswith("."), name
+        assert case.expect.floor is not None, name
+        assert len(case.expect.levels) >= len(book.dimensions) - 1, name
+
+
+def test_no_adopted_strategy_and_no_monitoring_is_never_overall_4_in_expert_cases(
+    book: Rulebook,
+) -> None:
+    for name, case in shipped_cases().items():
+        card = score_assessment(book, Answers(answers=case.answers))
+        no_strategy = case.answers["strategy.document"] in ("none", "informal", "in_preparation")
+        no_monitoring = case.answers.get("monitoring.indicators") in ("none", "unknown")
+        if no_strategy and no_monitoring:
+            assert card.overall_level is not None and card.overall_level < 4, name
+
+
 def test_every_dimension_level_pair_has_a_case(book: Rulebook) -> None:
     covered = {
         (dim, level)
@@ -53,12 +74,12 @@ def test_all_level_case_puts_every_dimension_on_that_level(book: Rulebook, level
 def test_all_na_case_answers_every_na_question_na(book: Rulebook) -> None:
     case = shipped_cases()["all-na"]
     allow_na = {q.id for d in book.dimensions for q in d.questions if q.allow_na}
-    assert len(allow_na) == 3
+    assert len(allow_na) == 6
     assert {q for q, a in case.answers.items() if a == "na"} == allow_na
     card = score_assessment(book, Answers(answers=case.answers))
     eu = card.dimension("eu")
-    # Both EU-specific questions leave the denominator; the multilateral one keeps eu assessed.
-    assert (eu.not_applicable, eu.max_points, eu.level) == (2, 12, case.expect.levels["eu"])
+    # The three EU questions leave the denominator; the two global ones keep eu assessed.
+    assert (eu.not_applicable, eu.max_points, eu.level) == (3, 8, case.expect.levels["eu"])
 
 
 def test_all_unknown_case_answers_unknown_wherever_allowed(book: Rulebook) -> None:
@@ -91,7 +112,8 @@ def test_skip_logic_case_skips_questions(book: Rulebook) -> None:
     followups = {q.id for d in book.dimensions for q in d.questions if q.applies_if is not None}
     assert skipped == followups
     staff = card.dimension("staff")
-    assert (staff.points, staff.max_points, staff.score) == (24, 48, 50.0)
+    # team 2 + training 0 + peer learning skipped (0 of 4) + workload 2, of 16
+    assert (staff.points, staff.max_points, staff.score) == (4, 16, 25.0)
 
 
 def test_dimension_with_every_question_na_is_not_assessed(mini_book: Rulebook) -> None:
@@ -123,7 +145,7 @@ def test_failing_case_reports_what_differs(book: Rulebook, tmp_path: Path) -> No
     (tmp_path / "broken.yaml").write_text("description: [oops\n", encoding="utf-8")
     results = {r.name: r for r in run_cases(book, tmp_path)}
     assert results["wrong"].failures == [
-        "strategy: expected level 4, got 3 (score 45.8)",
+        "strategy: expected level 4, got 3 (score 50.0)",
         "floor: expected 2, got 3",
     ]
     [message] = results["broken"].failures

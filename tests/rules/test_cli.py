@@ -34,11 +34,11 @@ def test_score_prints_a_level_per_dimension_and_overall(book: Rulebook) -> None:
         [row] = [line for line in lines if line.startswith(dim.title)]
         assert f" {dim.score:.0f}  {dim.level} {dim.level_name}" in row
     [overall] = [line for line in lines if line.startswith("Overall")]
-    assert overall.split() == ["Overall", "68", "4", "Established"]
+    assert overall.split() == ["Overall", "64", "4", "Established"]
     assert any(
         line.startswith("Floor (lowest dimension level)") and line.endswith("3") for line in lines
     )
-    assert f"Rulebook city_diplomacy 1.0.0 ({book.content_hash[:12]})" in result.output
+    assert f"Rulebook city_diplomacy 2.0.0 ({book.content_hash[:12]})" in result.output
 
 
 def test_score_json_is_a_scorecard(book: Rulebook) -> None:
@@ -48,7 +48,7 @@ def test_score_json_is_a_scorecard(book: Rulebook) -> None:
     data = json.loads(result.output)
     card = Scorecard.model_validate(data)
     assert card == score_assessment(book, read_answers_file(file))
-    assert [d["level"] for d in data["dimensions"]] == [4, 4, 3, 4, 5, 4, 4, 3, 4]
+    assert [d["level"] for d in data["dimensions"]] == [4, 4, 4, 4, 4, 4, 4, 3, 3, 3]
     assert (data["overall_level"], data["floor"]) == (4, 3)
 
 
@@ -58,7 +58,7 @@ def test_score_rejects_invalid_answers_listing_every_problem() -> None:
     assert "the answers have 3 problems:" in result.output
     for line in (
         "  coordination.national_frequency: 'weekly' is not an option of this question; "
-        "choose one of: never, ad_hoc, yearly, quarterly, monthly",
+        "choose one of: never, less_than_yearly, yearly, quarterly, monthly",
         "  staff.languages: no such question in the rulebook",
         "  stakeholders.residents: an answer is required",
     ):

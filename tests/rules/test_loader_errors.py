@@ -341,8 +341,8 @@ CASES: list[tuple[str, list[Edit], list[tuple[str, int | None, str, str]]]] = [
         [
             Edit(
                 PLAN,
-                "    source: Test fixture\n    options:\n      - value: none",
-                "    source: Test fixture\n"
+                "    source: {ref: fixture}\n    options:\n      - value: none",
+                "    source: {ref: fixture}\n"
                 "    applies_if: {question: plan.review, at_least: yearly}\n"
                 "    options:\n      - value: none",
             )
@@ -465,6 +465,207 @@ CASES: list[tuple[str, list[Edit], list[tuple[str, int | None, str, str]]]] = [
     ),
 ]
 
+LEVELS_CLAIMING_TOO_MUCH = """levels:
+  - level: 1
+    description: Nothing planned.
+  - level: 2
+    description: A strategy is adopted.
+    requires:
+      - {question: plan.strategy, at_least: adopted}
+  - level: 3
+    description: An adopted strategy.
+    requires:
+      - {question: plan.strategy, at_least: adopted}
+"""
+GATE_REASON = "    reason: Level 3 needs an adopted strategy.\n"
+OVERALL_CLAIM = (
+    "    description: Some capacity, with an adopted strategy.\n"
+    "    requires:\n      - {question: plan.strategy, at_least: adopted}\n"
+)
+CONFLICT_OF_CONSISTENT_ANSWERS = (
+    "    when: {question: plan.strategy, at_least: adopted}\n"
+    "consistency:\n  - id: draft_needs_team\n    conflict:\n"
+    "      - {question: plan.strategy, at_least: draft}\n"
+    "      - {question: team.size, at_least: medium}\n"
+    "    message: A draft strategy without a team cannot be.\n"
+)
+
+#: The checks of rulebook 2: the scale, the claims of level descriptions, rounding, sources.
+CASES += [
+    (
+        "level-unreachable-by-consistent-answers",
+        [
+            Edit(
+                TEAM,
+                "    requires: {question: team.size, at_least: medium}",
+                "    requires: {question: team.size, at_least: large}",
+            )
+        ],
+        [
+            (
+                T,
+                43,
+                "gates[0]",
+                "level 2 of 'team' cannot be reached by consistent answers: with every answer "
+                "at option 2 the score reaches level 2, but the gate for level 2 fails (Level 2 "
+                "needs at least two people.); consistent answers give levels 1, 1, 3",
+            )
+        ],
+    ),
+    (
+        "points-leave-a-level-gap",
+        [Edit(PLAN, "        points: 5", "        points: 1")],
+        [
+            (
+                P,
+                6,
+                "questions",
+                "points leave a level gap in 'plan': raising every answer from option 2 to "
+                "option 3 moves the score from 35 (level 1) to 100 (level 3), so level 2 "
+                "(from 40) is never reached",
+            ),
+            (
+                P,
+                6,
+                "questions",
+                "points leave a level gap in 'plan' (with N/A wherever allowed): raising every "
+                "answer from option 2 to option 3 moves the score from 25 (level 1) to 100 "
+                "(level 3), so level 2 (from 40) is never reached",
+            ),
+        ],
+    ),
+    (
+        "level-description-claims-a-practice-no-gate-requires",
+        [Edit(PLAN, GATE_REASON, GATE_REASON + LEVELS_CLAIMING_TOO_MUCH)],
+        [
+            (
+                P,
+                59,
+                "levels[1].requires[0]",
+                "level 2 of 'plan' claims 'plan.strategy at least adopted', but no gate at "
+                "level 2 or below requires it",
+            )
+        ],
+    ),
+    (
+        "overall-level-claims-without-a-floor-rule",
+        [Edit(MANIFEST, "    description: Some capacity.\n", OVERALL_CLAIM)],
+        [
+            (
+                M,
+                16,
+                "levels[1].requires[0]",
+                "overall level 2 claims 'plan.strategy at least adopted', but the rulebook sets "
+                "no floor_margin, so the overall level guarantees no gate",
+            )
+        ],
+    ),
+    (
+        "overall-level-claims-more-than-the-floor-guarantees",
+        [
+            Edit(MANIFEST, "    description: Some capacity.\n", OVERALL_CLAIM),
+            Edit(
+                MANIFEST,
+                "title: Mini rulebook for tests\n",
+                "title: Mini rulebook for tests\nfloor_margin: 1\n",
+            ),
+        ],
+        [
+            (
+                M,
+                17,
+                "levels[1].requires[0]",
+                "overall level 2 claims 'plan.strategy at least adopted', but no gate at level 1 "
+                "or below (the floor that overall level 2 guarantees) requires it",
+            )
+        ],
+    ),
+    (
+        "level-description-for-some-levels-only",
+        [Edit(PLAN, GATE_REASON, GATE_REASON + "levels:\n  - level: 1\n    description: None.\n")],
+        [
+            (
+                P,
+                53,
+                "levels",
+                "dimension 'plan' describes levels 1, but the rulebook has levels 1, 2, 3",
+            )
+        ],
+    ),
+    (
+        "threshold-not-a-whole-number",
+        [Edit(MANIFEST, "    min_score: 40", "    min_score: 37.5")],
+        [
+            (
+                M,
+                13,
+                "levels[1].min_score",
+                "threshold 37.5 is not a whole number; scores are shown as whole numbers, so a "
+                "shown score could sit on a threshold it has not reached",
+            )
+        ],
+    ),
+    (
+        "consistency-rule-refuses-consistent-answers",
+        [
+            Edit(
+                MANIFEST,
+                "    when: {question: plan.strategy, at_least: adopted}\n",
+                CONFLICT_OF_CONSISTENT_ANSWERS,
+            )
+        ],
+        [
+            (
+                M,
+                26,
+                "consistency",
+                f"consistent answers at option {n} are refused: plan.strategy: A draft strategy "
+                "without a team cannot be.",
+            )
+            for n in (2, 3)
+        ],
+    ),
+    (
+        "consistency-rule-names-unknown-question",
+        [
+            Edit(
+                MANIFEST,
+                "    when: {question: plan.strategy, at_least: adopted}\n",
+                CONFLICT_OF_CONSISTENT_ANSWERS.replace("team.size", "team.sizes"),
+            )
+        ],
+        [(M, 28, "consistency[0].conflict", "condition names unknown question 'team.sizes'")],
+    ),
+    (
+        "citation-of-unknown-source",
+        [
+            Edit(
+                TEAM,
+                "    source: {ref: fixture}\n    allow_na: true\n    allow_unknown: false",
+                "    source: {ref: fixtures}\n    allow_na: true\n    allow_unknown: false",
+            )
+        ],
+        [(T, 31, "questions[1].source.ref", "citation of unknown source 'fixtures'")],
+    ),
+    (
+        "unverified-source-without-a-note",
+        [Edit("sources.yaml", "    verified: true", "    verified: false")],
+        [
+            (
+                "mini/sources.yaml",
+                3,
+                "sources[0]",
+                "source 'fixture' is not verified and no note says why",
+            )
+        ],
+    ),
+    (
+        "sources-file-missing",
+        [Edit("sources.yaml", DELETE)],
+        [("mini/sources.yaml", None, "", "sources.yaml is missing")],
+    ),
+]
+
 #: Problems in all three files at once: a manifest check, a schema error and a dimension check.
 SEVERAL = [
     Edit(MANIFEST, "    min_score: 70", "    min_score: 30"),
@@ -568,4 +769,4 @@ def test_cli_check_passes_on_shipped_rulebook() -> None:
     result = CliRunner().invoke(cli, ["rules", "check"])
     assert result.exit_code == 0, result.output
     assert result.output.startswith("OK: city_diplomacy ")
-    assert "9 dimensions, 32 questions, 5 levels" in result.output
+    assert "10 dimensions, 42 questions, 5 levels" in result.output

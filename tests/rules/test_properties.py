@@ -30,6 +30,7 @@ from rules.batch import NA_CODE, SKIPPED_CODE, UNKNOWN_CODE
 from rules.conditions import condition_atoms, evaluate
 from rules.index import RulebookIndex
 from rules.model import NA, UNKNOWN, Question
+from rules.rounding import whole_score
 
 MINI = Path(__file__).parent / "fixtures" / "mini"
 BOOKS = {"shipped": load_rulebook(), "mini": load_rulebook(MINI)}
@@ -112,7 +113,11 @@ def applying(book: Rulebook, picks: Mapping[str, Pick]) -> dict[str, Pick]:
                 applies[qid] = evaluate(condition, chosen, index.option_index)
         return applies[qid]
 
-    return {qid: picks[qid] for qid in index.order if does_apply(qid)}
+    found = {qid: picks[qid] for qid in index.order if does_apply(qid)}
+    # Answers that break a consistency rule are not a valid answer set: draw again.
+    chosen = {q: p.option for q, p in found.items() if p.kind == "option"}
+    assume(not any(conflicts(chosen) for _, conflicts in index.conflicts))
+    return found
 
 
 def to_answers(picks: Mapping[str, Pick]) -> dict[str, AnswerValue]:
@@ -265,10 +270,17 @@ def test_scores_stay_within_0_and_100_and_levels_within_range(
         assert dim.level is not None and dim.score_level is not None
         assert 1 <= dim.level <= dim.score_level <= top
         assert (dim.capped_by is None) == (dim.level == dim.score_level)
-        assert dim.score == 100.0 * dim.points / dim.max_points
+        # One rounding rule: a whole number, rounded down (the thresholds are whole numbers).
+        assert dim.score == whole_score(100.0 * dim.points / dim.max_points)
+        assert dim.score == int(dim.score) and dim.score <= 100.0 * dim.points / dim.max_points
     if card.overall_score is not None:
         assert 0.0 <= card.overall_score <= 100.0
+        assert card.overall_score == int(card.overall_score)
         assert card.overall_level is not None and 1 <= card.overall_level <= top
+        assert card.overall_score_level is not None
+        assert card.overall_level <= card.overall_score_level
+        if book.floor_margin is not None and card.floor is not None:
+            assert card.overall_level <= card.floor + book.floor_margin
 
 
 @books
@@ -314,7 +326,8 @@ def test_raising_is_monotone_for_every_answer_set_of_a_dimension(name: str) -> N
     """The raise property again, exhaustively: every valid answer set of one dimension (the
     others fixed at their lowest options), every single raise, scored on the batch path —
     which the equality test above ties to the single path. Newly applying follow-ups get
-    their lowest option, as in the hypothesis test."""
+    their lowest option, as in the hypothesis test; raises that break a consistency rule are
+    not valid answers and are left out."""
     book, compiled = BOOKS[name], COMPILED[name]
     questions = [q for d in book.dimensions for q in d.questions]
     base = _settle(compiled, np.zeros((1, len(questions)), dtype=np.int8))[0]
@@ -322,24 +335,26 @@ def test_raising_is_monotone_for_every_answer_set_of_a_dimension(name: str) -> N
     for d in range(len(book.dimensions)):
         columns = range(starts[d], starts[d + 1])
         rows = _valid_rows(compiled, base, columns, questions)
-        old_rows, new_rows = [], []
-        for row in rows:
-            for col in columns:
-                top = len(questions[col].options) - 1
-                if row[col] in (NA_CODE, SKIPPED_CODE) or row[col] >= top:
-                    continue
-                for higher in range(max(row[col], -1) + 1, top + 1):
-                    raised = row.copy()
-                    raised[col] = higher
-                    old_rows.append(row)
-                    new_rows.append(_unlock(compiled, raised, row))
-        old = compiled.score(np.array(old_rows, dtype=np.int8))
-        new = compiled.score(np.array(new_rows, dtype=np.int8))
-        both_nan = np.isnan(old.scores[:, d]) & np.isnan(new.scores[:, d])
-        assert np.all(both_nan | (new.scores[:, d] >= old.scores[:, d])), book.dimensions[d].id
-        assert np.all(new.levels[:, d] >= old.levels[:, d])
-        assert np.all(new.overall_score >= old.overall_score)
-        assert np.all(new.floor >= old.floor)
+        for col in columns:
+            top = len(questions[col].options) - 1
+            for higher in range(top + 1):
+                current = rows[:, col]
+                lower = (current != NA_CODE) & (current != SKIPPED_CODE) & (current < higher)
+                old_rows = rows[lower]
+                raised = old_rows.copy()
+                raised[:, col] = higher
+                new_rows = _unlock(compiled, raised, old_rows)
+                keep = ~compiled.conflicting(new_rows)
+                old = compiled.score(old_rows[keep])
+                new = compiled.score(new_rows[keep])
+                both_nan = np.isnan(old.scores[:, d]) & np.isnan(new.scores[:, d])
+                assert np.all(both_nan | (new.scores[:, d] >= old.scores[:, d])), book.dimensions[
+                    d
+                ].id
+                assert np.all(new.levels[:, d] >= old.levels[:, d])
+                assert np.all(new.overall_score >= old.overall_score)
+                assert np.all(new.overall_level >= old.overall_level)
+                assert np.all(new.floor >= old.floor)
 
 
 def _settle(compiled: CompiledRulebook, codes: np.ndarray) -> np.ndarray:
@@ -361,7 +376,7 @@ def _settle(compiled: CompiledRulebook, codes: np.ndarray) -> np.ndarray:
 
 def _valid_rows(
     compiled: CompiledRulebook, base: np.ndarray, columns: range, questions: list[Question]
-) -> list[np.ndarray]:
+) -> np.ndarray:
     """Every valid row that differs from ``base`` only in ``columns``."""
     choices = []
     for col in columns:
@@ -376,13 +391,14 @@ def _valid_rows(
         applies = compiled.applies[col]
         holds = np.ones(len(rows), dtype=bool) if applies is None else applies(rows)
         valid &= (rows[:, col] == SKIPPED_CODE) == ~holds
-    return list(rows[valid])
+    valid &= ~compiled.conflicting(rows)
+    return rows[valid]
 
 
 def _unlock(compiled: CompiledRulebook, raised: np.ndarray, old: np.ndarray) -> np.ndarray:
-    """``raised`` with newly applying questions at their lowest option (and checks that no
+    """``raised`` rows with newly applying questions at their lowest option (and checks that no
     question stops applying)."""
-    settled = _settle(compiled, raised[None, :])[0]
+    settled = _settle(compiled, raised)
     stopped = (old != SKIPPED_CODE) & (settled == SKIPPED_CODE)
     assert not stopped.any(), "raising an answer must not make a question not apply"
     return settled
@@ -402,7 +418,7 @@ def test_batch_equals_single_when_a_dimension_can_have_no_points_possible(
     )
     team.write_text(
         text.replace(
-            "        label: Sometimes\n        points: 10",
+            "        label: Sometimes\n        points: 5",
             "        label: Sometimes\n        points: 0",
         ),
         encoding="utf-8",
@@ -445,6 +461,8 @@ def test_random_codes_are_scored_like_valid_answers() -> None:
     scores = compiled.score(codes)
     assert np.all((scores.scores >= 0) & (scores.scores <= 100))
     assert set(np.unique(scores.levels)) <= {1, 2, 3, 4, 5}
+    assert not compiled.conflicting(codes).any()
+    assert np.all(scores.overall_level <= scores.floor + 1)
 
 
 def _question(book: Rulebook, qid: str) -> Question:

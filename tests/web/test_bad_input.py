@@ -12,12 +12,12 @@ from flask.testing import FlaskClient
 from web_helpers import PROFILE, csrf_token, start, text
 
 STRATEGY = {
-    "strategy.document": "adopted",
+    "strategy.document": "adopted_current",
     "strategy.city_plan_link": "aligned",
     "strategy.priorities": "broad",
     "strategy.political_sponsorship": "ad_hoc",
 }
-STAFF = {"staff.team_size": "2", "staff.training": "none", "staff.workload": "stretched"}
+STAFF = {"staff.team_size": "2", "staff.training": "none", "staff.workload_planning": "ad_hoc"}
 
 # (page, form fields replacing the valid ones, status, the exact message the user sees)
 FORM_CASES: list[tuple[str, str, dict[str, Any], int, str]] = [

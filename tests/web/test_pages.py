@@ -25,7 +25,7 @@ def test_start_creates_assessment_and_shows_resume_link(client: FlaskClient) -> 
     page = text(client.get(f"/a/{token}/profile"))
     assert "Save this link to come back" in page
     assert f"http://localhost/a/{token}" in page
-    assert "Step 1 of 11" in page
+    assert "Step 1 of 12" in page
 
 
 def test_city_search_lists_matches_as_radios_and_fills_the_form(client: FlaskClient) -> None:
@@ -58,7 +58,7 @@ def test_profile_saves_and_moves_to_first_dimension(client: FlaskClient) -> None
 def test_dimension_page_has_fieldsets_progress_and_options(client: FlaskClient) -> None:
     token = start(client)
     page = text(client.get(f"/a/{token}/step/strategy"))
-    assert "Step 2 of 11" in page
+    assert "Step 2 of 12" in page
     assert page.count("<fieldset") == 4
     assert page.count("<legend") == 4
     assert "I don't know" in page
@@ -70,12 +70,12 @@ def test_same_page_skip_logic_is_explained_and_unanswered_follow_up_is_fine(
     client: FlaskClient,
 ) -> None:
     token = start(client)
-    page = text(client.get(f"/a/{token}/step/institutions"))
+    page = text(client.get(f"/a/{token}/step/budget"))
     assert "Answer this only if you answered" in page
     response = post_form(
         client,
-        f"/a/{token}/step/institutions",
-        {"institutions.office": "none", "institutions.agreements": "none"},
+        f"/a/{token}/step/budget",
+        {"budget.line": "none", "budget.external_funding": "none"},
     )
     assert response.status_code == 303
 
@@ -84,26 +84,22 @@ def test_follow_up_that_does_not_apply_is_dropped(client: FlaskClient, app: Flas
     token = start(client)
     post_form(
         client,
-        f"/a/{token}/step/institutions",
-        {
-            "institutions.office": "none",
-            "institutions.reporting_line": "mayors_office",
-            "institutions.agreements": "none",
-        },
+        f"/a/{token}/step/budget",
+        {"budget.line": "none", "budget.horizon": "annual", "budget.external_funding": "none"},
     )
     check = text(client.get(f"/a/{token}/check"))
-    assert "To whom does the international office report?" not in check
+    assert "How far ahead is the international budget planned?" not in check
 
 
 def test_follow_up_that_applies_is_required(client: FlaskClient) -> None:
     token = start(client)
     response = post_form(
         client,
-        f"/a/{token}/step/institutions",
-        {"institutions.office": "unit", "institutions.agreements": "none"},
+        f"/a/{token}/step/budget",
+        {"budget.line": "dedicated_line", "budget.external_funding": "none"},
     )
     assert response.status_code == 400
-    assert "Select an answer: To whom does the international office report?" in text(response)
+    assert "Select an answer: How far ahead is the international budget planned?" in text(response)
 
 
 def test_number_question_accepts_dont_know(client: FlaskClient) -> None:
@@ -111,7 +107,7 @@ def test_number_question_accepts_dont_know(client: FlaskClient) -> None:
     form = {
         "staff.team_size--unknown": "unknown",
         "staff.training": "none",
-        "staff.workload": "overwhelmed",
+        "staff.workload_planning": "none",
     }
     assert post_form(client, f"/a/{token}/step/staff", form).status_code == 303
     page = text(client.get(f"/a/{token}/step/staff"))
@@ -124,7 +120,7 @@ def test_answers_are_saved_at_every_step_and_resume_goes_to_next_open_step(
     token = start(client)
     post_form(client, f"/a/{token}/profile", PROFILE)
     form = {
-        "strategy.document": "adopted",
+        "strategy.document": "adopted_current",
         "strategy.city_plan_link": "aligned",
         "strategy.priorities": "broad",
         "strategy.political_sponsorship": "unknown",
@@ -136,7 +132,7 @@ def test_answers_are_saved_at_every_step_and_resume_goes_to_next_open_step(
     assert response.status_code == 302
     assert response.headers["Location"].endswith(f"/a/{token}/step/institutions")
     page = text(client.get(f"/a/{token}/step/strategy"))
-    assert 'value="adopted" checked' in page
+    assert 'value="adopted_current" checked' in page
     assert "Adopted 2022</textarea>" in page
 
 
@@ -146,8 +142,8 @@ def test_check_page_lists_answers_with_change_links(client: FlaskClient, app: Fl
     response = client.get(f"/a/{token}/check")
     page = text(response)
     assert response.status_code == 200
-    assert "Step 11 of 11" in page
-    assert "A strategy has been formally adopted by the council or mayor" in page
+    assert "Step 12 of 12" in page
+    assert "A strategy was adopted, or reviewed and re-adopted, within the last five years" in page
     assert f"/a/{token}/step/strategy?return_to=check#f-strategy-document-group" in page
     assert 'Change<span class="visually-hidden"> Does the city have a written strategy' in page
     assert "Not answered yet" not in page

@@ -44,15 +44,15 @@ def test_results_show_levels_chart_table_trace_and_steps(client: FlaskClient, ap
     svg = page.split('<svg class="chart__svg"')[1].split("</svg>")[0]
     assert 'role="img"' in svg and 'aria-labelledby="chart-title chart-desc"' in svg
     assert '<title id="chart-title">' in svg
-    assert svg.count("<rect") == 9
+    assert svg.count("<rect") == 10
     assert "style=" not in svg
     assert 'data-testid="dimension-table"' in page
     assert '<th scope="row">Staff and skills</th>' in page
-    assert page.count('data-testid="trace-') == 9  # one "why this score" per dimension
-    assert "A strategy has been formally adopted by the council or mayor" in page
-    assert "9 / 12" in page
+    assert page.count('data-testid="trace-') == 10  # one "why this score" per dimension
+    assert "A strategy was adopted, or reviewed and re-adopted, within the last five years" in page
+    assert "4 / 4" in page
     assert 'data-testid="next-steps"' in page
-    assert "Review the strategy against results at least every five years" in page
+    assert "Write international objectives into the city plan itself" in page
 
 
 def test_results_show_demo_peers_in_three_modes(client: FlaskClient, app: Flask) -> None:
@@ -111,7 +111,7 @@ def test_json_download(client: FlaskClient, app: Flask) -> None:
     assert body["profile"]["name"] == "Nordhaven"
     assert body["profile"]["region"] == "Western Europe"
     assert body["scorecard"]["overall_level"] == 4
-    assert len(body["scorecard"]["dimensions"]) == 9
+    assert len(body["scorecard"]["dimensions"]) == 10
 
 
 def test_csv_download_has_one_row_per_dimension(client: FlaskClient, app: Flask) -> None:
@@ -121,7 +121,7 @@ def test_csv_download_has_one_row_per_dimension(client: FlaskClient, app: Flask)
     assert response.mimetype == "text/csv"
     rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
     assert [r["dimension_id"] for r in rows][:3] == ["strategy", "institutions", "staff"]
-    assert len(rows) == 9
+    assert len(rows) == 10
     assert rows[0]["level_name"] == "Established"
 
 

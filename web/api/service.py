@@ -102,7 +102,7 @@ def _question(question: Question) -> QuestionOut:
         text=text_in(question.text),
         help=text_in(question.help),
         kind=question.kind,
-        source=question.source,
+        source=str(question.source),
         options=[
             OptionOut(
                 value=o.value,

@@ -201,7 +201,7 @@ def format_stats(aggregates: PoolAggregates, book: Rulebook, name: str) -> str:
     ):
         label = f"[{number}] {text_in(indicator.label)}"
         published = ", ".join(f"{r.share:.0%} ({r.year})" for r in indicator.references)
-        sources.update(dict.fromkeys(r.source for r in indicator.references))
+        sources.update(dict.fromkeys(str(r.source) for r in indicator.references))
         pool = "supp." if cell.suppressed else f"{cell.share:.0%}"
         n = "" if cell.n is None else str(cell.n)
         lines.append(f"{label:<66} {pool:>5} {n:>6}  {published or '-'}")

@@ -25,6 +25,7 @@ from rules import Dimension, Rulebook, Scorecard, level_for
 from rules.conditions import condition_atoms, evaluate
 from rules.index import RulebookIndex
 from rules.model import NA, UNKNOWN
+from rules.rounding import shown_score, whole_score
 from web import state, storage
 from web.assessment.flow import chosen_options
 
@@ -47,7 +48,7 @@ class DimensionChange:
         """Change of the score as shown (whole points), or None."""
         if not self.comparable or self.before_score is None or self.after_score is None:
             return None
-        return round(self.after_score) - round(self.before_score)
+        return (shown_score(self.after_score) or 0) - (shown_score(self.before_score) or 0)
 
     @property
     def level_delta(self) -> int | None:
@@ -182,7 +183,7 @@ def shared_score(
             points += question.options[chosen[question.id]].points
     if not maximum:
         return None, None
-    score = 100.0 * points / maximum
+    score = whole_score(100.0 * points / maximum)  # the one rounding rule (rules.rounding)
     level = level_for(book.levels, score)
     option_index = RulebookIndex.of(book).option_index
     for gate in sorted(dimension.gates, key=lambda g: g.level):

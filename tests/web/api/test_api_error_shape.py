@@ -166,12 +166,14 @@ CASES: list[tuple[str, Request, int, tuple[str, ...]]] = [
             "/api/v1/score",
             json={
                 "answers": {
-                    k: v for k, v in score_body()["answers"].items() if k != "staff.workload"
+                    k: v
+                    for k, v in score_body()["answers"].items()
+                    if k != "staff.workload_planning"
                 }
             },
         ),
         422,
-        ("answers.staff.workload",),
+        ("answers.staff.workload_planning",),
     ),
     # 422: the profile
     (

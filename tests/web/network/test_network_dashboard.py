@@ -78,9 +78,9 @@ def test_level_distribution_is_an_accessible_svg_with_a_table(signed_in: FlaskCl
     assert 'role="img"' in svg and 'aria-labelledby="levels-title levels-desc"' in svg
     assert '<title id="levels-title">' in svg
     assert "style=" not in page
-    assert svg.count('class="chart__label"') == 9
+    assert svg.count('class="chart__label"') == 10
     table = page.split('data-testid="levels-table"')[1].split("</table>")[0]
-    assert table.count("<tr>") == 10  # header and nine dimensions
+    assert table.count("<tr>") == 11  # header and ten dimensions
     counts = [int(n) for n in re.findall(r'numeric">(\d+)</td>', table)]
     assert counts[0] == 300  # cities assessed in the first dimension
 

@@ -29,7 +29,7 @@ from web import state, storage
 from web.peers import peer_finder
 from web.tokens import hash_token
 
-REMOVED = "monitoring.crisis_response"
+REMOVED = "monitoring.council_reporting"
 
 
 def reassess(client: FlaskClient, token: str) -> str:
@@ -126,7 +126,7 @@ def test_results_show_the_change_per_dimension_since_last_time(
     delta = round(after.score or 0) - round(before.score or 0)
     assert delta > 0
     shown = changes(page)
-    assert len(shown) == 9
+    assert len(shown) == 10
     assert shown["stakeholders"][0] == str(delta)
     assert f"Up {delta} points" in shown["stakeholders"][2]
     assert shown["stakeholders"][1] == str((after.level or 0) - (before.level or 0))
@@ -193,11 +193,13 @@ def test_only_a_submitted_assessment_can_be_started_again(client: FlaskClient, a
 
 
 def _older_edition(tmp_path: Path) -> Path:
-    """The shipped rulebook as version 1.1.0, without one monitoring question."""
+    """The shipped rulebook as version 2.1.0, without one monitoring question (and without
+    the migration from 1.0.0, which names that question)."""
     copy = tmp_path / "rulebook-1.1"
     shutil.copytree(DEFAULT_RULEBOOK, copy)
     manifest = copy / "rulebook.yaml"
-    manifest.write_text(manifest.read_text("utf-8").replace("version: 1.0.0", "version: 1.1.0"))
+    manifest.write_text(manifest.read_text("utf-8").replace("version: 2.0.0", "version: 2.1.0"))
+    (copy / "migration.yaml").unlink()
     monitoring = copy / "dimensions" / "monitoring.yaml"
     data = yaml.safe_load(monitoring.read_text("utf-8"))
     data["questions"] = [q for q in data["questions"] if q["id"] != REMOVED]
@@ -210,7 +212,7 @@ def test_an_older_rulebook_is_labelled_and_compared_on_shared_questions(tmp_path
     client = old_app.test_client()
     token = start(client)
     fill_everything(client, token, old_app)
-    answer_page(client, old_app, token, "monitoring", {REMOVED: "planned"})
+    answer_page(client, old_app, token, "monitoring", {REMOVED: "standing_item"})
     submit(client, token)
     storage.dispose(old_app)
 
@@ -222,17 +224,15 @@ def test_an_older_rulebook_is_labelled_and_compared_on_shared_questions(tmp_path
         )
         new = reassess(client, token)
         assert REMOVED not in stored(new_app, new).answers
-        answer_page(
-            client, new_app, new, "strategy", {"strategy.document": "adopted_and_reviewed"}
-        )
+        answer_page(client, new_app, new, "strategy", {"strategy.city_plan_link": "integrated"})
         submit(client, new)
         page = text(client.get(f"/a/{new}/results"))
-        assert "assessed under rulebook 1.0.0" in page
-        assert "measured on the 31 questions both versions share" in page
+        assert "assessed under rulebook 2.0.0" in page
+        assert "measured on the 41 questions both versions share" in page
 
         before = Scorecard.model_validate(stored(new_app, token).scorecard)
         after = Scorecard.model_validate(stored(new_app, new).scorecard)
-        assert (before.rulebook_version, after.rulebook_version) == ("1.0.0", "1.1.0")
+        assert (before.rulebook_version, after.rulebook_version) == ("2.0.0", "2.1.0")
         # Monitoring lost a question, so its stored scores differ although no answer changed;
         # on the questions both versions share, nothing changed.
         old_monitoring = before.dimension("monitoring").score
