@@ -7,6 +7,7 @@ of ``make test`` (marker ``postgres``); the others run on both databases.
 from __future__ import annotations
 
 import hashlib
+import http.client
 import json
 import socket
 import threading
@@ -155,7 +156,7 @@ def test_a_create_killed_mid_way_leaves_nothing_behind(
         while not stop.is_set():
             try:
                 status, body = call(f"{served.url}/api/v1/assessments", create_body(n))
-            except OSError as exc:  # the connection died with the server
+            except (OSError, http.client.HTTPException) as exc:  # died with the server
                 broken[type(exc).__name__] += 1
                 return
             if status == 201:
