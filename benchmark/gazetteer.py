@@ -180,6 +180,15 @@ class Gazetteer:
             for r, t in zip(rows.tolist(), tiers.tolist(), strict=True)
         ]
 
+    def cities(self, *, districts: bool = False) -> list[GazetteerHit]:
+        """Every city of the gazetteer, most populous first; districts too when asked."""
+        found = self._cities()
+        return [
+            _hit(city, "", _EXACT_MAIN, bool(part))
+            for city, part in zip(found.rows, found.district.tolist(), strict=True)
+            if districts or not part
+        ]
+
     def profile(self, geonameid: int, *, team_size: float | None = None) -> CityProfile:
         """The profile of the city ``geonameid``, filled from GeoNames and the country tables.
 
