@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-__all__ = ["Country", "countries", "country", "country_code", "eu_members"]
+__all__ = ["Country", "continent_of", "countries", "country", "country_code", "eu_members"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +63,26 @@ def countries() -> dict[str, Country]:
         )
         for row in _read_table("regions.csv")
     }
+
+
+@cache
+def _continents() -> dict[str, str]:
+    """M49 sub-region and intermediate region → M49 region."""
+    found: dict[str, str] = {}
+    for info in countries().values():
+        for name in (info.sub_region, info.intermediate_region):
+            if name and info.region:
+                found.setdefault(name, info.region)
+    return found
+
+
+def continent_of(region: str) -> str:
+    """The M49 region (continent) of the M49 sub-region or intermediate region ``region``.
+
+    A name that is neither (a region typed by hand) is its own continent, so that it matches
+    only itself: ``continent_of("Western Europe") == "Europe"``.
+    """
+    return _continents().get(region, f"({region})")
 
 
 def country(code: str) -> Country | None:

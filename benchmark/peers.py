@@ -68,7 +68,7 @@ class _Query:
     levels: NDArray[np.int8] | None  # per dimension, 0 when not assessed
     index: _ModeIndex
     point: NDArray[np.float32]  # (1, n) the row's weighted numeric columns in ``index``
-    code: NDArray[np.int32]  # (1,) its category code in ``index`` (-1: unseen)
+    categories: NDArray[np.float64]  # (1, c) its category values (region, continent codes)
 
 
 class PeerFinder(BaseEstimator):  # type: ignore[misc]
@@ -266,11 +266,9 @@ class PeerFinder(BaseEstimator):  # type: ignore[misc]
         columns = np.concatenate([np.arange(f.start, f.stop) for f in features])
         widths = [f.stop - f.start for f in features]
         starts = np.concatenate([[0], np.cumsum(widths)[:-1]]).astype(np.intp)
-        category = [int(s) for f, s in zip(features, starts, strict=True) if f.categorical]
+        category = tuple(int(s) for f, s in zip(features, starts, strict=True) if f.categorical)
         core = WeightedNeighbors(
-            algorithm=self.algorithm,
-            weights=weights[columns],
-            category_column=category[0] if category else None,
+            algorithm=self.algorithm, weights=weights[columns], category_columns=category or None
         )
         core.fit(matrix[:, columns])
         return _ModeIndex(core, columns.astype(np.intp), features, starts)
@@ -287,8 +285,8 @@ class PeerFinder(BaseEstimator):  # type: ignore[misc]
         values, levels = (None, None) if scores is None else score_arrays(scores, dims)
         index = self.indexes_[mode]
         row = self.space_.row_of(profile, values)[index.columns][None, :]
-        point, code = index.core._split(row)
-        return _Query(profile, values, levels, index, point, code)
+        point, categories = index.core._split(row)
+        return _Query(profile, values, levels, index, point, categories)
 
     def _search(self, query: _Query, m: int, city_id: str | None) -> NDArray[np.intp]:
         """Index rows of the ``m`` nearest cities, nearest first, the city itself left out."""
@@ -298,7 +296,7 @@ class PeerFinder(BaseEstimator):  # type: ignore[misc]
         if min(m, available) == 0:
             return np.empty(0, dtype=np.intp)
         core = query.index.core
-        found = core._search_rows(query.point, query.code, want, leave_self=False)[1][0]
+        found = core._search_rows(query.point, query.categories, want, leave_self=False)[1][0]
         return found[found != own][:m] if own is not None else found[:m]
 
     def _position(self, city_id: str | None) -> int | None:
@@ -342,7 +340,7 @@ class PeerFinder(BaseEstimator):  # type: ignore[misc]
         if not missing.size:
             return
         index = query.index
-        terms = index.core._terms(query.point, query.code, missing[None, :])[0]
+        terms = index.core._terms(query.point, query.categories, missing[None, :])[0]
         by_feature = np.add.reduceat(terms, index.starts, axis=1)
         # The distance is rebuilt from the reported terms, added left to right as sum() would,
         # so that they add up to it exactly.

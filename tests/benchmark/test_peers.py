@@ -87,13 +87,15 @@ def test_peers_are_the_brute_force_nearest_in_distance_then_id_order(mixed, mixe
     weights = space.column_weights(mixed_finder.preset_, mode)
     matrix = space.matrix(columns).astype(np.float64)
     ids = np.array([r.id for r in mixed])
-    region = next(f.start for f in space.features if f.name == "region")
-    numeric = np.arange(matrix.shape[1]) != region
+    categorical = [f.start for f in space.features if f.categorical]
+    assert len(categorical) == 2  # the region and its continent
+    numeric = ~np.isin(np.arange(matrix.shape[1]), categorical)
     for record in mixed[::10]:
         row = space.row(record.profile, record.scores)
         squared = np.sum((weights * (matrix - row))[:, numeric] ** 2, axis=1)
-        # A different region adds the region weight squared (a scaled one-hot pair).
-        squared += np.where(matrix[:, region] != row[region], weights[region] ** 2, 0.0)
+        # A different region (or continent) adds its weight squared (a scaled one-hot pair).
+        for column in categorical:
+            squared += np.where(matrix[:, column] != row[column], weights[column] ** 2, 0.0)
         keep = ids != record.id
         order = np.lexsort((ids[keep], np.round(squared[keep], 9)))[:8]
         group = _query(mixed_finder, mode, record)[0]
