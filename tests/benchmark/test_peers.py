@@ -269,7 +269,8 @@ def test_bad_parameters_are_reported_at_fit_and_query(mixed, mixed_finder):
 def test_presets_and_weight_overrides_change_the_ranking(mixed):
     record = mixed[5]
     default = PeerFinder().fit(mixed).comparable(record.profile, city_id=record.id)
-    sized = PeerFinder(weights={"region": 0.0, "eu_member": 0.0, "capital": 0.0}).fit(mixed)
+    context = {"region": 0.0, "continent": 0.0, "eu_member": 0.0, "capital": 0.0}
+    sized = PeerFinder(weights=context).fit(mixed)
     by_size = sized.comparable(record.profile, city_id=record.id)
     assert [p.id for p in by_size.peers] != [p.id for p in default.peers]
     assert {c.feature for c in by_size.peers[0].contributions} == {"population", "team_size"}
