@@ -438,21 +438,27 @@ class WeightedNeighbors(BaseEstimator):  # type: ignore[misc]
         stops at the first category whose mismatch alone exceeds the ``want``-th distance
         found: none of its rows, nor any of the categories after it, can come closer.
         """
+        order = np.argsort(extra, kind="stable").tolist()
         found_index: list[Indices] = []
         found_squared: list[Floats] = []
         kth = np.inf
-        for c in np.argsort(extra, kind="stable").tolist():
+        for step, c in enumerate(order):
             if extra[c] > kth:
                 break
             rows, nn = self.partitions_[c]
             index, squared, _ = self._nearest(nn, rows, q, min(want, len(rows)))
+            squared = squared + extra[c]  # still nearest first, ties by index
+            # The common case: the first category holds the answer, already in order.
+            if step == 0 and len(index) >= want:
+                if len(order) == 1 or extra[order[1]] > squared[want - 1]:
+                    return index, squared
             found_index.append(index)
-            found_squared.append(squared + extra[c])
-            index, squared = np.concatenate(found_index), np.concatenate(found_squared)
-            if len(index) >= want:
-                kth = float(np.partition(squared, want - 1)[want - 1])
-        order = np.lexsort((index, squared))
-        return index[order], squared[order]
+            found_squared.append(squared)
+            if sum(map(len, found_index)) >= want:
+                kth = float(np.partition(np.concatenate(found_squared), want - 1)[want - 1])
+        index, squared = np.concatenate(found_index), np.concatenate(found_squared)
+        ranked = np.lexsort((index, squared))
+        return index[ranked], squared[ranked]
 
     def _search_all(
         self, tree: _Tree, q: NDArray[np.float32], extra: Floats, want: int
