@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 from functools import cache
 from pathlib import Path
 from typing import Literal
@@ -170,9 +170,24 @@ class PoolColumns:
     scores: NDArray[np.float64]  # (n, dimensions) 0–100, NaN when not assessed
     levels: NDArray[np.int8]  # (n, dimensions) 0 when not assessed
     dimension_ids: tuple[str, ...]
+    #: (n,) str: each record's city key (:attr:`PoolRecord.city_key`); None when the pool is
+    #: known to hold one record per city. With keys, :class:`~benchmark.peers.PeerFinder`
+    #: keeps each city's latest assessment only.
+    city_keys: NDArray[np.object_] | None = None
+    #: (n,) datetime64[D]: when each record was assessed; needed with ``city_keys``.
+    assessed_on: NDArray[np.datetime64] | None = None
 
     def __len__(self) -> int:
         return len(self.ids)
+
+    def take(self, rows: NDArray[np.intp]) -> PoolColumns:
+        """The columns of ``rows`` only, in that order."""
+        arrays = {
+            f.name: getattr(self, f.name)[rows]
+            for f in fields(self)
+            if isinstance(getattr(self, f.name), np.ndarray)
+        }
+        return replace(self, **arrays)
 
     @classmethod
     def from_records(
@@ -194,6 +209,8 @@ class PoolColumns:
             scores=np.array(scores, dtype=np.float64).reshape(len(records), len(dims)),
             levels=np.array(levels, dtype=np.int8).reshape(len(records), len(dims)),
             dimension_ids=dims,
+            city_keys=np.array([r.city_key for r in records], dtype=object),
+            assessed_on=np.array([r.assessed_on for r in records], dtype="datetime64[D]"),
         )
 
 

@@ -25,7 +25,6 @@ from __future__ import annotations
 import math
 import re
 import threading
-import unicodedata
 from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -38,37 +37,17 @@ from numpy.typing import NDArray
 
 from benchmark.countries import countries
 from benchmark.errors import GazetteerError
+from benchmark.names import normalise
 from benchmark.profile import CityProfile
 
 __all__ = ["Gazetteer", "GazetteerHit", "default_gazetteer", "normalise"]
 
-# Accents and other marks that NFKD splits off Latin, Greek and Cyrillic letters.
-_MARKS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
-# Letters that NFKD leaves whole, and apostrophes spelled in several ways.
-_FOLD = str.maketrans(
-    {"ø": "o", "đ": "d", "ð": "d", "ł": "l", "ı": "i", "ħ": "h", "þ": "th", "æ": "ae", "œ": "oe"}
-    | {"’": "'", "‘": "'", "ʼ": "'", "´": "'", "‐": "-", "‑": "-", "–": "-", "—": "-"}
-)
 # Letters of scripts that no folding turns into ASCII (Greek to Hangul, CJK): a name holding
 # one can never equal a Latin-script name, so the quick name check skips it.
 _NON_LATIN = re.compile("[\u0370-\u1cff\u2e80-\ud7ff\uf900-\ufaff]")
 _SAINT = re.compile(r"^(st|ste)\.? ")
 # Sorts after every character a normalised name can hold: the end of a prefix range.
 _AFTER_ALL = "\U0010ffff"
-
-
-def normalise(text: str) -> str:
-    """Fold case, accents, apostrophes and separators, so that names compare as people mean.
-
-    >>> normalise("  Łódź-Bałuty ") == normalise("lodz baluty")
-    True
-    """
-    # Most names are ASCII: skip the costly Unicode steps for them (the index holds ~400,000).
-    if text.isascii():
-        text = text.lower().replace("`", "'")
-    else:
-        text = _MARKS.sub("", unicodedata.normalize("NFKD", text)).casefold().translate(_FOLD)
-    return " ".join(text.replace("-", " ").replace("_", " ").replace("/", " ").split())
 
 
 @dataclass(frozen=True, slots=True)

@@ -410,6 +410,13 @@ class WeightedNeighbors(BaseEstimator):  # type: ignore[misc]
             terms[..., column] = np.where(differ, self.mismatch_[j], 0.0)
         return terms
 
+    def _rank_rows(
+        self, query: NDArray[np.float32], values: Floats, rows: Indices
+    ) -> tuple[Indices, Floats]:
+        """Training ``rows`` by exact squared distance to one query row (split by
+        :meth:`_split`), nearest first, ties by index: the search restricted to ``rows``."""
+        return self._ranked(query[0], self._extra(values[0]), rows)
+
     # -- search ----------------------------------------------------------------------------
 
     def _search(
@@ -449,9 +456,9 @@ class WeightedNeighbors(BaseEstimator):  # type: ignore[misc]
             index, squared, _ = self._nearest(nn, rows, q, min(want, len(rows)))
             squared = squared + extra[c]  # still nearest first, ties by index
             # The common case: the first category holds the answer, already in order.
-            if step == 0 and len(index) >= want:
-                if len(order) == 1 or extra[order[1]] > squared[want - 1]:
-                    return index, squared
+            done = len(index) >= want and (len(order) == 1 or extra[order[1]] > squared[want - 1])
+            if step == 0 and done:
+                return index, squared
             found_index.append(index)
             found_squared.append(squared)
             if sum(map(len, found_index)) >= want:
