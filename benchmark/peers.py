@@ -256,9 +256,7 @@ class PeerFinder(BaseEstimator):  # type: ignore[misc]
         groups = []
         for target in targets:
             d = dims.index(target)
-            ahead = self.levels_[:, d] >= query.levels[d] + 1
-            ahead[own] = False
-            found, factor = self._learners(query, ahead, nearest, k)
+            found, factor = self._learners(query, d, nearest, own, k)
             group = self._group("learn_from", query, found, target, explained)
             if factor > LEARN_SIZE_RANGE and found.size:
                 group = group.model_copy(update={"note": _widened_note(factor, group.note)})
@@ -266,24 +264,42 @@ class PeerFinder(BaseEstimator):  # type: ignore[misc]
         return groups
 
     def _learners(
-        self, query: _Query, ahead: NDArray[np.bool_], nearest: NDArray[np.intp], k: int
+        self,
+        query: _Query,
+        d: int,
+        nearest: NDArray[np.intp],
+        own: NDArray[np.intp],
+        k: int,
     ) -> tuple[NDArray[np.intp], float]:
-        """The ``k`` nearest rows among those ``ahead`` and within the narrowest size range of
+        """The ``k`` nearest rows ahead in dimension ``d``, within the narrowest size range of
         :data:`LEARN_SIZE_STEPS` that holds ``k`` of them (or all of them), and its factor.
 
-        ``nearest`` are the context-nearest rows: when ``k`` qualifying rows are among them,
-        they are the ``k`` nearest of all; otherwise every qualifying row is ranked.
+        ``nearest`` are the context-nearest rows (``own`` already left out): when ``k`` rows
+        ahead and within the first range are among them, they are the ``k`` nearest of all
+        and nothing else is looked at; otherwise every row of the pool is considered.
         """
-        ratio = self.population_ / query.profile.population
+        assert query.levels is not None
+        level = int(query.levels[d]) + 1
+        population = query.profile.population
+
+        def fits(rows: NDArray[np.intp] | slice, factor: float) -> NDArray[np.bool_]:
+            ratio = self.population_[rows] / population
+            ahead = self.levels_[rows, d] >= level
+            return ahead & (ratio >= 1 / factor) & (ratio <= factor)
+
+        found = nearest[fits(nearest, LEARN_SIZE_RANGE)][:k]
+        if len(found) == k:  # the common case, answered from the context-nearest alone
+            return found, LEARN_SIZE_RANGE
         for factor in LEARN_SIZE_STEPS:
-            fits = ahead & (ratio >= 1 / factor) & (ratio <= factor)
-            count = int(np.count_nonzero(fits))
+            mask = fits(slice(None), factor)
+            mask[own] = False
+            count = int(np.count_nonzero(mask))
             if count >= k:
                 break
-        found = nearest[fits[nearest]][:k]
+        found = nearest[mask[nearest]][:k]
         if len(found) < min(k, count):
             core = query.index.core
-            found = core._rank_rows(query.point, query.categories, np.flatnonzero(fits))[0][:k]
+            found = core._rank_rows(query.point, query.categories, np.flatnonzero(mask))[0][:k]
         return found, factor
 
     def record(self, record_id: str) -> PoolRecord:
