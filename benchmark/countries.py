@@ -13,7 +13,16 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-__all__ = ["Country", "continent_of", "countries", "country", "country_code", "eu_members"]
+__all__ = [
+    "DISSOLVED",
+    "Country",
+    "continent_of",
+    "countries",
+    "country",
+    "country_code",
+    "eu_links",
+    "eu_members",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +36,8 @@ class Country:
     sub_region: str
     intermediate_region: str
     eu_member: bool
+    #: an EU member, an EEA member or a (potential) candidate: its cities deal with EU policy
+    eu_link: bool = False
 
     @property
     def in_europe(self) -> bool:
@@ -49,10 +60,20 @@ def eu_members() -> frozenset[str]:
     return frozenset(row["country"] for row in _read_table("eu_members.csv"))
 
 
+#: Codes GeoNames still lists for countries that no longer exist (benchmark/data/README.md).
+DISSOLVED: frozenset[str] = frozenset({"AN", "CS"})
+
+
+@cache
+def eu_links() -> frozenset[str]:
+    """ISO alpha-2 codes of the EEA members and the candidate countries (not the members)."""
+    return frozenset(row["country"] for row in _read_table("eu_links.csv"))
+
+
 @cache
 def countries() -> dict[str, Country]:
     """Every country of the region table, by ISO alpha-2 code."""
-    eu = eu_members()
+    eu, linked = eu_members(), eu_links()
     return {
         row["country"]: Country(
             code=row["country"],
@@ -60,6 +81,7 @@ def countries() -> dict[str, Country]:
             sub_region=row["sub_region"],
             intermediate_region=row["intermediate_region"],
             eu_member=row["country"] in eu,
+            eu_link=row["country"] in eu or row["country"] in linked,
         )
         for row in _read_table("regions.csv")
     }

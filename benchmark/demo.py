@@ -25,6 +25,7 @@ __all__ = [
     "TEAM_SIZE_QUESTION",
     "DemoMatrix",
     "demo_names",
+    "demo_pool_names",
     "generate_demo_matrix",
     "generate_demo_pool",
 ]
@@ -65,9 +66,7 @@ def generate_demo_pool(
         Called with the number of records finished since its last call, for progress bars.
     """
     matrix = generate_demo_matrix(n, seed, rulebook)
-    # A stream apart from the model's, so names and dates never change the answers.
-    rng = np.random.default_rng(np.random.SeedSequence(seed).spawn(1)[0])
-    names = demo_names(n, rng, gazetteer or default_gazetteer())
+    names, rng = _names(n, seed, gazetteer)
     days = rng.integers(0, (LAST_DAY - FIRST_DAY).days + 1, size=n)
     writer = _AnswerWriter(rulebook, matrix)
     width = max(4, len(str(n)))
@@ -92,6 +91,19 @@ def generate_demo_pool(
     if progress is not None and n % 100:
         progress(n % 100)
     return records
+
+
+def demo_pool_names(n: int, seed: int, *, gazetteer: Gazetteer | None = None) -> list[str]:
+    """The names of the cities of ``generate_demo_pool(n, seed, ...)``, in order."""
+    return _names(n, seed, gazetteer)[0]
+
+
+def _names(
+    n: int, seed: int, gazetteer: Gazetteer | None
+) -> tuple[list[str], np.random.Generator]:
+    # A stream apart from the model's, so names and dates never change the answers.
+    rng = np.random.default_rng(np.random.SeedSequence(seed).spawn(1)[0])
+    return demo_names(n, rng, gazetteer or default_gazetteer()), rng
 
 
 def demo_names(n: int, rng: np.random.Generator, gazetteer: Gazetteer) -> list[str]:

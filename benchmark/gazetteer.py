@@ -40,7 +40,7 @@ from benchmark.errors import GazetteerError
 from benchmark.names import normalise
 from benchmark.profile import CityProfile
 
-__all__ = ["Gazetteer", "GazetteerHit", "default_gazetteer", "normalise"]
+__all__ = ["CountryCities", "Gazetteer", "GazetteerHit", "default_gazetteer", "normalise"]
 
 # Letters of scripts that no folding turns into ASCII (Greek to Hangul, CJK): a name holding
 # one can never equal a Latin-script name, so the quick name check skips it.
@@ -68,6 +68,15 @@ class GazetteerHit:
         """A label to show in a pick list: 'Munich, DE (1,260,391)'."""
         also = f" ({self.matched})" if normalise(self.matched) != normalise(self.name) else ""
         return f"{self.name}{also}, {self.country} ({self.population:,})"
+
+
+@dataclass(frozen=True, slots=True)
+class CountryCities:
+    """How large a country's cities are: its largest city and its capital."""
+
+    largest: int
+    #: the capital's population, or None when GeoNames names no capital for the country
+    capital: int | None
 
 
 @dataclass(frozen=True)
@@ -167,6 +176,23 @@ class Gazetteer:
             for city, part in zip(found.rows, found.district.tolist(), strict=True)
             if districts or not part
         ]
+
+    def country_cities(self) -> dict[str, CountryCities]:
+        """Per country code: the population of its largest city and of its capital.
+
+        Districts count as parts of their city, not as cities.
+        """
+        found = self._cities()
+        sizes: dict[str, CountryCities] = {}
+        for city, part in zip(found.rows, found.district.tolist(), strict=True):
+            if part or city["population"] <= 0:
+                continue
+            code = city["countrycode"]
+            known = sizes.get(code, CountryCities(city["population"], None))  # largest first
+            if known.capital is None and city["geonameid"] in found.capitals:
+                known = CountryCities(known.largest, city["population"])
+            sizes[code] = known
+        return sizes
 
     def profile(self, geonameid: int, *, team_size: float | None = None) -> CityProfile:
         """The profile of the city ``geonameid``, filled from GeoNames and the country tables.
