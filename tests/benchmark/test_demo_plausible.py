@@ -19,6 +19,7 @@ import pytest
 from benchmark.countries import DATA, DISSOLVED, countries
 from benchmark.demo import demo_pool_names, generate_demo_matrix
 from benchmark.demo_model import DemoMatrix
+from benchmark.demo_names import REAL_NAMES, real_names_like_demo
 from benchmark.demo_questions import (
     BRUSSELS_OFFICES,
     BRUSSELS_QUESTION,
@@ -151,3 +152,8 @@ def test_headline_indicators_stay_within_three_points(n: int, seed: int) -> None
     for indicator, target in targets.items():
         share = scored.indicators[:, ids.index(indicator)].mean()
         assert share == pytest.approx(target, abs=TOLERANCE), indicator
+
+
+def test_the_table_of_real_names_is_up_to_date() -> None:
+    table = REAL_NAMES.read_text("utf-8").split()
+    assert table == real_names_like_demo()
