@@ -15,7 +15,8 @@ from datetime import date, timedelta
 import numpy as np
 
 from benchmark.demo_model import TEAM_SIZE_QUESTION, DemoMatrix, generate_demo_matrix
-from benchmark.gazetteer import Gazetteer, default_gazetteer, normalise
+from benchmark.demo_names import demo_names
+from benchmark.gazetteer import Gazetteer, default_gazetteer
 from benchmark.profile import CityProfile
 from benchmark.record import PoolRecord, ScoreSummary
 from rules import Answers, Rulebook, score_assessment
@@ -25,20 +26,13 @@ __all__ = [
     "TEAM_SIZE_QUESTION",
     "DemoMatrix",
     "demo_names",
+    "demo_pool_names",
     "generate_demo_matrix",
     "generate_demo_pool",
 ]
 
 FIRST_DAY = date(2024, 1, 1)
 LAST_DAY = date(2026, 10, 31)
-
-# Syllables for invented names: onset + vowel, an occasional consonant between syllables,
-# and sometimes a place-like ending ("Valmora", "Drenica", "Korvund").
-_ONSETS: tuple[str, ...] = ("b", "br", "c", "d", "dr", "f", "g", "gr", "k", "kr", "l", "m")
-_ONSETS += ("n", "p", "pr", "r", "s", "st", "t", "tr", "v", "z", "ch", "sh")
-_VOWELS = ("a", "e", "i", "o", "u", "a", "e", "o", "ai", "ei", "ou")
-_LINKS = ("n", "r", "l", "s", "m")
-_ENDINGS = ("ora", "ava", "enna", "ica", "ovo", "ara", "ine", "eth", "und", "ach", "ia", "is")
 
 Progress = Callable[[int], None]
 
@@ -65,9 +59,7 @@ def generate_demo_pool(
         Called with the number of records finished since its last call, for progress bars.
     """
     matrix = generate_demo_matrix(n, seed, rulebook)
-    # A stream apart from the model's, so names and dates never change the answers.
-    rng = np.random.default_rng(np.random.SeedSequence(seed).spawn(1)[0])
-    names = demo_names(n, rng, gazetteer or default_gazetteer())
+    names, rng = _names(n, seed, gazetteer)
     days = rng.integers(0, (LAST_DAY - FIRST_DAY).days + 1, size=n)
     writer = _AnswerWriter(rulebook, matrix)
     width = max(4, len(str(n)))
@@ -94,38 +86,17 @@ def generate_demo_pool(
     return records
 
 
-def demo_names(n: int, rng: np.random.Generator, gazetteer: Gazetteer) -> list[str]:
-    """``n`` distinct invented city names, none equal to a real city's name or alternate name."""
-    names: list[str] = []
-    seen: set[str] = set()
-    for _ in range(100 * n + 1000):
-        if len(names) == n:
-            return names
-        name = _syllable_name(rng)
-        key = normalise(name)
-        if key not in seen and not gazetteer.is_known_name(name):
-            seen.add(key)
-            names.append(name)
-    if len(names) == n:
-        return names
-    raise RuntimeError(f"could not invent {n} distinct city names")  # pragma: no cover
+def demo_pool_names(n: int, seed: int, *, gazetteer: Gazetteer | None = None) -> list[str]:
+    """The names of the cities of ``generate_demo_pool(n, seed, ...)``, in order."""
+    return _names(n, seed, gazetteer)[0]
 
 
-def _syllable_name(rng: np.random.Generator) -> str:
-    parts = []
-    for _ in range(int(rng.integers(2, 4))):
-        parts += [_pick(rng, _ONSETS), _pick(rng, _VOWELS)]
-        if rng.random() < 0.3:
-            parts.append(_pick(rng, _LINKS))
-    if rng.random() < 0.3:
-        if parts[-1] in _VOWELS:  # no vowel clusters before the ending
-            parts.append(_pick(rng, _LINKS))
-        parts.append(_pick(rng, _ENDINGS))
-    return "".join(parts).capitalize()
-
-
-def _pick(rng: np.random.Generator, choices: tuple[str, ...]) -> str:
-    return choices[int(rng.integers(len(choices)))]
+def _names(
+    n: int, seed: int, gazetteer: Gazetteer | None
+) -> tuple[list[str], np.random.Generator]:
+    # A stream apart from the model's, so names and dates never change the answers.
+    rng = np.random.default_rng(np.random.SeedSequence(seed).spawn(1)[0])
+    return demo_names(n, rng, gazetteer or default_gazetteer()), rng
 
 
 def _profile(matrix: DemoMatrix, i: int, name: str) -> CityProfile:

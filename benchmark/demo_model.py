@@ -17,15 +17,19 @@ Two choices keep a few hundred cities close to the published shares:
 
 Latent offsets for the questions of headline indicators are solved once per rulebook, by
 bisection on a fixed large sample, so that indicator shares match the latest published
-figures. Answers are never edited after they are drawn.
+figures. Two rules of plausibility are part of the draw: only cities with an EU link (member,
+EEA, candidate) have a Brussels presence, and a city with under one full-time person has no
+department (:func:`_coherent`); the question ids they use are in
+:mod:`benchmark.demo_questions`.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from types import MappingProxyType
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -37,6 +41,16 @@ from benchmark.demo_context import (
     logit_quantile,
     sigmoid,
     stratified_normal,
+)
+from benchmark.demo_questions import (
+    BRUSSELS_NONE,
+    BRUSSELS_QUESTION,
+    DEPARTMENT,
+    EU_DIMENSION,
+    NETWORK_MEMBERSHIPS_QUESTION,
+    OFFICE_QUESTION,
+    TEAM_BANDS_UNDER_ONE_FTE,
+    TEAM_SIZE_QUESTION,
 )
 from rules import CompiledRulebook, Rulebook
 from rules.batch import NA_CODE, SKIPPED_CODE, UNKNOWN_CODE
@@ -53,14 +67,14 @@ Codes = NDArray[np.int8]
 Floats = NDArray[np.float64]
 Predicate = Callable[[Codes], NDArray[np.bool_]]
 
-#: The number question whose answer (full-time staff) is a city profile's ``team_size``.
-TEAM_SIZE_QUESTION = "staff.team_size"
-EU_DIMENSION = "eu"
 UNKNOWN_SHARE = 0.03  # "don't know", where a question allows it
 OTHER_NA_SHARE = 0.15  # N/A where allowed outside the EU dimension (no regional tier, ...)
 #: Latent shifts of single questions, where the middle option would be implausible: the
 #: demo pool is a city network's membership, so nearly every city belongs to a network.
-QUESTION_SHIFTS: Mapping[str, float] = MappingProxyType({"networks.memberships": 1.5})
+QUESTION_SHIFTS: Mapping[str, float] = MappingProxyType({NETWORK_MEMBERSHIPS_QUESTION: 1.5})
+#: A Brussels presence grows with size more than other answers do: offices of their own are
+#: mostly those of large cities (latent slope per half a power of ten of population).
+BRUSSELS_SIZE_SLOPE = 1.0
 EU_BONUS = 0.5  # EU members engage more with the EU
 CUT_SPREAD = 1.5  # ≈ the standard deviation of a question's latent plus its noise
 CALIBRATION_SIZE = 10_000
@@ -106,6 +120,9 @@ class _Question:
     na: str | None  # "eu", "other" or None: whether and how N/A may be drawn
     shift: float  # latent shift, from QUESTION_SHIFTS
     bonus: float  # latent bonus for EU members
+    #: only cities with an EU link may answer above the lowest option (a Brussels presence)
+    eu_link_only: bool = False
+    size_slope: float = 0.0  # latent slope on size, beyond the city's general capacity
 
 
 @dataclass(frozen=True)
@@ -114,6 +131,9 @@ class _Model:
     questions: tuple[_Question, ...]
     dimensions: int
     na_columns: tuple[int, ...]  # questions that may be N/A
+    #: (office column, option index of a department, team column, under-one-FTE index), when
+    #: the rulebook has those questions: a department needs one full-time person at least
+    department_rule: tuple[int, int, int, int] | None = None
 
 
 @dataclass(frozen=True)
@@ -137,7 +157,7 @@ def generate_demo_matrix(n: int, seed: int, rulebook: Rulebook) -> DemoMatrix:
         raise ValueError(f"n must be 0 or more, not {n}")
     model = _model(rulebook)
     draws = _draw(n, np.random.default_rng(seed), model)
-    offsets = calibration_offsets(rulebook)
+    offsets = calibration_offsets(rulebook, pool_size=n)
     shifts = np.array([offsets.get(q, 0.0) for q in model.compiled.question_ids])
     codes = _codes(model, draws, shifts)
     # A stream apart from the model's (child 0 names the cities in benchmark.demo).
@@ -157,26 +177,41 @@ def generate_demo_matrix(n: int, seed: int, rulebook: Rulebook) -> DemoMatrix:
     )
 
 
-def calibration_offsets(rulebook: Rulebook) -> dict[str, float]:
+def calibration_offsets(rulebook: Rulebook, *, pool_size: int | None = None) -> dict[str, float]:
     """Latent offsets per question that make the headline indicators meet published shares.
 
-    Solved once per rulebook content (then cached) by bisection on a fixed sample of
-    ``CALIBRATION_SIZE`` cities, against each indicator's latest reference figure. Questions
-    that no indicator names get no offset.
+    Solved once per rulebook content and pool size (then cached) by bisection on a fixed
+    sample of about ``CALIBRATION_SIZE`` cities, against each indicator's latest reference
+    figure. The sample is made of pools of ``pool_size`` cities (up to ``CALIBRATION_SIZE``):
+    a country has one capital at most, so a small pool holds a larger share of capitals, which
+    are larger and stronger, than a large one. Questions no indicator names get no offset.
     """
-    key = _key(rulebook)
+    chunk = max(1, min(pool_size or CALIBRATION_SIZE, CALIBRATION_SIZE))
+    key = (_key(rulebook), chunk)
     if key not in _OFFSETS:
-        _OFFSETS[key] = _solve_offsets(rulebook)
+        _OFFSETS[key] = _solve_offsets(rulebook, chunk)
     return dict(_OFFSETS[key])
 
 
-_OFFSETS: dict[str, dict[str, float]] = {}
+_OFFSETS: dict[tuple[str, int], dict[str, float]] = {}
 _MODELS: dict[str, _Model] = {}
 
 
-def _solve_offsets(rulebook: Rulebook) -> dict[str, float]:
+def _solve_offsets(rulebook: Rulebook, chunk: int) -> dict[str, float]:
     model = _model(rulebook)
-    draws = _draw(CALIBRATION_SIZE, np.random.default_rng(CALIBRATION_SEED), model)
+    rng = np.random.default_rng(CALIBRATION_SEED)
+    pools = [_draw(chunk, rng, model) for _ in range(-(-CALIBRATION_SIZE // chunk))]
+    draws = _Draws(
+        context=DemoContext(
+            **{
+                f.name: np.concatenate([getattr(p.context, f.name) for p in pools])
+                for f in fields(DemoContext)
+            }
+        ),
+        latent=np.concatenate([p.latent for p in pools]),
+        start=pools[0].start,
+        na=np.concatenate([p.na for p in pools]),
+    )
     offsets = np.zeros(len(model.questions))
     drawn = _drawn_codes(model, draws, offsets)
     column = {q: i for i, q in enumerate(model.compiled.question_ids)}
@@ -216,7 +251,8 @@ def _bisect(
     def share(offset: float) -> float:
         for col in columns:  # only these columns change: redraw them alone
             drawn[:, col] = _answer_column(model, draws, col, offset)
-        codes = _apply_skip_logic(model.compiled, drawn) if conditional else drawn
+        codes = _coherent(model, drawn)
+        codes = _apply_skip_logic(model.compiled, codes) if conditional else codes
         return float(holds(codes).mean())
 
     lo, hi = -6.0, 6.0
@@ -261,6 +297,8 @@ def _build_model(rulebook: Rulebook) -> _Model:
                     na=None if not q.allow_na else "eu" if in_eu else "other",
                     shift=QUESTION_SHIFTS.get(q.id, 0.0),
                     bonus=EU_BONUS if in_eu else 0.0,
+                    eu_link_only=q.id == BRUSSELS_QUESTION and _lowest(q) == BRUSSELS_NONE,
+                    size_slope=BRUSSELS_SIZE_SLOPE if q.id == BRUSSELS_QUESTION else 0.0,
                 )
             )
     return _Model(
@@ -268,6 +306,27 @@ def _build_model(rulebook: Rulebook) -> _Model:
         questions=tuple(questions),
         dimensions=len(rulebook.dimensions),
         na_columns=tuple(i for i, q in enumerate(questions) if q.na),
+        department_rule=_department_rule(rulebook, compiled.question_ids),
+    )
+
+
+def _lowest(question: Any) -> str:
+    return str(question.options[0].value)
+
+
+def _department_rule(rulebook: Rulebook, ids: tuple[str, ...]) -> tuple[int, int, int, int] | None:
+    """Where the rule "a department needs one full-time person" applies, if it can."""
+    options = {
+        q.id: [o.value for o in q.options] for d in rulebook.dimensions for q in d.questions
+    }
+    office, team = options.get(OFFICE_QUESTION, []), options.get(TEAM_SIZE_QUESTION, [])
+    if DEPARTMENT not in office or not set(TEAM_BANDS_UNDER_ONE_FTE) <= set(team):
+        return None  # renamed in the rulebook: the plausibility test will say so
+    return (
+        ids.index(OFFICE_QUESTION),
+        office.index(DEPARTMENT),
+        ids.index(TEAM_SIZE_QUESTION),
+        max(team.index(band) for band in TEAM_BANDS_UNDER_ONE_FTE),
     )
 
 
@@ -307,9 +366,26 @@ def _draw(n: int, rng: np.random.Generator, model: _Model) -> _Draws:
 
 def _codes(model: _Model, draws: _Draws, offsets: Floats) -> Codes:
     # Answers drawn question by question can break a consistency rule of the rulebook (a
-    # department with half an FTE); such an answer becomes "don't know".
-    codes = _apply_skip_logic(model.compiled, _drawn_codes(model, draws, offsets))
-    return model.compiled.without_conflicts(codes)
+    # department with half an FTE): the office becomes a unit, and what still conflicts
+    # becomes "don't know".
+    codes = _coherent(model, _drawn_codes(model, draws, offsets))
+    return model.compiled.without_conflicts(_apply_skip_logic(model.compiled, codes))
+
+
+def _coherent(model: _Model, drawn: Codes) -> Codes:
+    """Answers that fit together: a city with under one full-time person on international
+    work has no department for it; its office is the option below (a unit)."""
+    if model.department_rule is None:
+        return drawn
+    office, department, team, under_one = model.department_rule
+    # bands are ordered: codes 0..under_one are the bands under one FTE (negative: N/A etc.)
+    in_band = (drawn[:, team] >= 0) & (drawn[:, team] <= under_one)
+    fix = in_band & (drawn[:, office] >= department)
+    if not fix.any():
+        return drawn
+    codes = drawn.copy()
+    codes[fix, office] = department - 1
+    return codes
 
 
 def _drawn_codes(model: _Model, draws: _Draws, offsets: Floats) -> Codes:
@@ -329,6 +405,10 @@ def _answer_column(model: _Model, draws: _Draws, col: int, offset: float) -> Cod
     """
     q = model.questions[col]
     x = draws.latent[:, q.dimension] + (q.shift + offset) + q.bonus * draws.context.eu_member
+    if q.size_slope:
+        x = x + q.size_slope * (np.log10(draws.context.population) - 5.6) / 0.5
+    if q.eu_link_only:  # no Brussels presence without an EU link: the lowest option
+        x = np.where(draws.context.eu_link, x, -np.inf)
     answered = 1.0 - q.unknown
     key_share = answered * (sigmoid(x - q.cuts[q.key - 1]) if q.key > 0 else 1.0)
     u = _systematic_uniform(np.broadcast_to(key_share, x.shape), draws.start[col]) / answered
@@ -361,8 +441,10 @@ def _numbers(
 
 
 def _na_share(kind: str, draws: _Draws) -> Floats:
-    if kind == "eu":  # EU questions: never N/A in the EU, seldom elsewhere in Europe
-        return np.where(draws.context.eu_member, 0.0, np.where(draws.context.in_europe, 0.3, 0.9))
+    if kind == "eu":  # EU questions: never N/A in the EU, seldom with an EU link or in Europe
+        context = draws.context
+        linked = np.where(context.eu_link, 0.2, np.where(context.in_europe, 0.4, 0.9))
+        return np.where(context.eu_member, 0.0, linked)
     return np.full(len(draws.context.population), OTHER_NA_SHARE)
 
 

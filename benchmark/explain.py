@@ -15,6 +15,7 @@ import numpy as np
 from numpy.typing import NDArray
 from pydantic import BaseModel, ConfigDict, Field
 
+from benchmark.countries import continent_of
 from benchmark.privacy import MIN_GROUP_SIZE, suppressed
 from benchmark.profile import CityProfile
 
@@ -234,7 +235,9 @@ def _position(city: float | None, median: float | None) -> Position:
 def _region(city: CityProfile, peer: CityProfile) -> str:
     if city.region == peer.region:
         return f"same region ({peer.region})"
-    return f"another region ({peer.region})"
+    if continent_of(city.region) == continent_of(peer.region):
+        return f"same continent, another region ({peer.region})"
+    return f"another continent ({peer.region})"
 
 
 def _similar(a: float, b: float) -> bool:

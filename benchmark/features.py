@@ -2,14 +2,18 @@
 
 Two blocks of features, each scaled to about 0–1:
 
-* **context** — log10 population (10,000 → 0, 50 million → 1), world region, EU member,
-  capital, and log international team size with a missing-indicator;
+* **context** — log10 population (10,000 → 0, 50 million → 1), world region (the M49
+  sub-region), continent (the M49 region it belongs to), EU member, capital, and log
+  international team size with a missing-indicator;
 * **capacity** — each dimension score ÷ 100; a dimension the city did not assess (all N/A) is
   filled with the pool median, as scikit-learn's ``SimpleImputer`` would.
 
-The region is one categorical column holding the region's code: a different region adds
+The region and the continent are categorical columns holding codes: a different value adds
 exactly 1 (× weight²) to the squared distance, as a one-hot block scaled by 1/√2 would, but
-:class:`~benchmark.neighbors.WeightedNeighbors` handles it without 20-odd sparse columns.
+:class:`~benchmark.neighbors.WeightedNeighbors` handles them without 20-odd sparse columns.
+Together they make the region a hierarchy: a city of the same sub-region adds nothing, one of
+another sub-region on the same continent adds the region weight², one on another continent adds
+the region weight² and the continent weight².
 
 Scales are fixed rather than fitted to the pool, so that a preset's weights mean the same thing
 in a 30-city network and in a 100,000-city benchmark. Only the region list and the fill values
@@ -20,7 +24,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 from functools import cache
 from pathlib import Path
 from typing import Literal
@@ -30,6 +34,7 @@ import yaml
 from numpy.typing import NDArray
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from benchmark.countries import continent_of
 from benchmark.profile import CityProfile
 from benchmark.record import PoolRecord, ScoreSummary
 from rules import Scorecard
@@ -58,6 +63,7 @@ Mode = Literal["comparable", "same_stage"]
 CONTEXT_LABELS: dict[str, str] = {
     "population": "population",
     "region": "world region",
+    "continent": "continent",
     "eu_member": "EU membership",
     "capital": "capital city",
     "team_size": "international team size",
@@ -69,6 +75,7 @@ _LOG_TEAM_TOP = math.log1p(100.0)  # 100 FTE and more count as the top of the sc
 #: penalty, because "not given" says little about the team.
 _MISSING_SCALE = 0.5
 _OTHER_REGION = "(other region)"
+_CATEGORICAL = frozenset({"region", "continent"})
 
 
 class BlockWeights(BaseModel):
@@ -163,9 +170,24 @@ class PoolColumns:
     scores: NDArray[np.float64]  # (n, dimensions) 0–100, NaN when not assessed
     levels: NDArray[np.int8]  # (n, dimensions) 0 when not assessed
     dimension_ids: tuple[str, ...]
+    #: (n,) str: each record's city key (:attr:`PoolRecord.city_key`); None when the pool is
+    #: known to hold one record per city. With keys, :class:`~benchmark.peers.PeerFinder`
+    #: keeps each city's latest assessment only.
+    city_keys: NDArray[np.object_] | None = None
+    #: (n,) datetime64[D]: when each record was assessed; needed with ``city_keys``.
+    assessed_on: NDArray[np.datetime64] | None = None
 
     def __len__(self) -> int:
         return len(self.ids)
+
+    def take(self, rows: NDArray[np.intp]) -> PoolColumns:
+        """The columns of ``rows`` only, in that order."""
+        arrays = {
+            f.name: getattr(self, f.name)[rows]
+            for f in fields(self)
+            if isinstance(getattr(self, f.name), np.ndarray)
+        }
+        return replace(self, **arrays)
 
     @classmethod
     def from_records(
@@ -187,6 +209,8 @@ class PoolColumns:
             scores=np.array(scores, dtype=np.float64).reshape(len(records), len(dims)),
             levels=np.array(levels, dtype=np.int8).reshape(len(records), len(dims)),
             dimension_ids=dims,
+            city_keys=np.array([r.city_key for r in records], dtype=object),
+            assessed_on=np.array([r.assessed_on for r in records], dtype="datetime64[D]"),
         )
 
 
@@ -225,6 +249,7 @@ class FeatureSpace:
     """The column layout learned from a pool; turns pools and single cities into rows."""
 
     regions: tuple[str, ...]  # sorted, then the catch-all for regions not in the pool
+    continents: tuple[str, ...]  # likewise
     dimension_ids: tuple[str, ...]
     team_fill: float  # scaled median team size, for cities that did not give one
     capacity_fill: NDArray[np.float64]  # (dimensions,) pool median score ÷ 100
@@ -236,20 +261,23 @@ class FeatureSpace:
     ) -> FeatureSpace:
         """Learn the regions and fill values of ``columns``."""
         titles = dict(dimension_titles or {})
-        regions = (*sorted(set(columns.region.tolist())), _OTHER_REGION)
+        names = set(columns.region.tolist())
+        regions = (*sorted(names), _OTHER_REGION)
+        continents = (*sorted({continent_of(r) for r in names}), _OTHER_REGION)
         team = _scale_team(columns.team_size)
         known_team = team[~np.isnan(team)]
         fill = [_median_or(col[~np.isnan(col)] / 100.0, 0.5) for col in columns.scores.T]
-        widths = {"population": 1, "region": 1, "eu_member": 1, "capital": 1, "team_size": 2}
+        widths = dict.fromkeys(CONTEXT_LABELS, 1) | {"team_size": 2}
         named = [(n, CONTEXT_LABELS[n], "context", widths[n]) for n in CONTEXT_LABELS]
         named += [(d, titles.get(d, d), "capacity", 1) for d in columns.dimension_ids]
         stops = np.cumsum([w for *_, w in named]).tolist()
         features = tuple(
-            Feature(name, label, block, stop - width, stop, name == "region")  # type: ignore[arg-type]
+            Feature(name, label, block, stop - width, stop, name in _CATEGORICAL)  # type: ignore[arg-type]
             for (name, label, block, width), stop in zip(named, stops, strict=True)
         )
         return cls(
             regions=regions,
+            continents=continents,
             dimension_ids=columns.dimension_ids,
             team_fill=_median_or(known_team, 0.0),
             capacity_fill=np.asarray(fill, dtype=np.float64),
@@ -265,7 +293,7 @@ class FeatureSpace:
         """The ``(n, n_columns)`` float32 feature matrix of a pool."""
         out = np.zeros((len(columns), self.n_columns), dtype=np.float32)
         out[:, 0] = _scale_population(columns.population)
-        out[:, 1] = self._region_codes(columns.region)
+        out[:, 1:3] = self._region_codes(columns.region)
         self._fill_rest(out, columns.eu_member, columns.capital, columns.team_size, columns.scores)
         return out
 
@@ -286,7 +314,7 @@ class FeatureSpace:
         assessed), for callers that hold them already."""
         out = np.zeros((1, self.n_columns), dtype=np.float32)
         out[0, 0] = _scale_population(np.array([profile.population], dtype=np.float64))[0]
-        out[0, 1] = self._region_codes(np.array([profile.region], dtype=object))[0]
+        out[0, 1:3] = self._region_codes(np.array([profile.region], dtype=object))[0]
         if values is None:
             values = np.full(len(self.dimension_ids), np.nan)
         team = np.nan if profile.team_size is None else profile.team_size
@@ -326,12 +354,11 @@ class FeatureSpace:
         return weights
 
     def _region_codes(self, regions: NDArray[np.object_]) -> NDArray[np.intp]:
-        other = len(self.regions) - 1
-        known = np.array(self.regions[:-1], dtype=object)
-        if not known.size:
-            return np.full(len(regions), other, dtype=np.intp)
-        codes = np.minimum(np.searchsorted(known, regions), len(known) - 1)
-        return np.where(known[codes] == regions, codes, other).astype(np.intp)
+        """``(n, 2)`` codes of each region and of its continent."""
+        continents = np.array([continent_of(r) for r in regions.tolist()], dtype=object)
+        return np.column_stack(
+            [_codes(regions, self.regions), _codes(continents, self.continents)]
+        )
 
     def _fill_rest(
         self,
@@ -341,7 +368,7 @@ class FeatureSpace:
         team_size: NDArray[np.float64],
         scores: NDArray[np.float64],
     ) -> None:
-        start = 2  # after population and region
+        start = 3  # after population, region and continent
         out[:, start] = eu_member
         out[:, start + 1] = capital
         team = _scale_team(team_size)
@@ -350,6 +377,16 @@ class FeatureSpace:
         out[:, start + 3] = missing * _MISSING_SCALE
         capacity = scores / 100.0
         out[:, start + 4 :] = np.where(np.isnan(capacity), self.capacity_fill, capacity)
+
+
+def _codes(values: NDArray[np.object_], names: tuple[str, ...]) -> NDArray[np.intp]:
+    """The index of each value in ``names``; the last name (the catch-all) for the others."""
+    other = len(names) - 1
+    known = np.array(names[:-1], dtype=object)
+    if not known.size:
+        return np.full(len(values), other, dtype=np.intp)
+    codes = np.minimum(np.searchsorted(known, values), len(known) - 1)
+    return np.where(known[codes] == values, codes, other).astype(np.intp)
 
 
 def _median_or(values: NDArray[np.float64], default: float) -> float:

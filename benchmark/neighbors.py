@@ -9,17 +9,21 @@ what peer explanations need on top:
   :meth:`WeightedNeighbors.contributions` add up to the squared distance it reports;
 * a deterministic order: by distance, then by row index — also across ties that straddle the
   k-th neighbour (the tree or brute search may cut a tie group anywhere);
-* optionally one **categorical column** (the world region): equal values add 0, different
-  values add ``weight ** 2``, exactly what a one-hot block scaled by ``weight / sqrt(2)`` adds,
-  without its 20-odd sparse columns, which make trees useless and brute force slow. With
-  trees, each category gets its own index; a query searches its own category first and looks
-  at the others only when they could still come closer than the k-th neighbour found. The
-  exhaustive pass adds the mismatch to every row as it goes.
+* optionally **categorical columns** (the world sub-region and the continent): in each, equal
+  values add 0 and different values add ``weight ** 2``, exactly what a one-hot block scaled by
+  ``weight / sqrt(2)`` adds, without its 20-odd sparse columns, which make trees useless and
+  brute force slow. Two such columns make a hierarchy: a city of another sub-region on the same
+  continent adds the sub-region's term only, one on another continent both. Rows are grouped
+  by their combination of category values (their *category*). With trees, each category gets
+  its own index; a query searches the categories in order of what their mismatch adds, its own
+  first, and stops when the next could no longer come closer than the k-th neighbour found.
+  The exhaustive pass adds each category's mismatch to its rows as it goes.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import Any, Literal
 
 import numpy as np
@@ -107,39 +111,38 @@ class _Brute:
     a superset of the k nearest and of every tie at the k-th, which the caller ranks by exact
     float64 distance.
 
-    The rows are stored by category, so that the query's own category takes the mismatch off
-    as one slice, and transposed, so that ``np.einsum`` runs the product over contiguous
+    The rows are stored by category, so that each category takes its mismatch as one slice,
+    and transposed, so that ``np.einsum`` runs the product over contiguous
     columns in one thread: BLAS runs it in several, which wait for each other on a busy
     machine (up to 2 ms instead of 0.25 ms at 100,000 rows on two loaded cores).
     """
 
     algorithm = "brute"
 
-    def __init__(self, X: NDArray[np.float32], codes: NDArray[np.int32], mismatch: float) -> None:
+    def __init__(self, X: NDArray[np.float32], codes: NDArray[np.int32]) -> None:
         self.size, width = X.shape
         self.rows = np.argsort(codes, kind="stable")  # stored position -> training row
         self.starts = np.searchsorted(codes[self.rows], np.arange(codes.max(initial=0) + 2))
         stored = X[self.rows]
         self.columns = np.ascontiguousarray(stored.T)
         squares = np.square(stored.astype(np.float64)).sum(axis=1)
-        self.base = (squares + mismatch).astype(np.float32)
-        self.mismatch = mismatch
+        self.base = squares.astype(np.float32)
         self.radius = math.sqrt(float(squares.max(initial=0.0)))  # largest row norm
         # Rounding error of the pass: the dot product (width terms), base, and three sums.
         self.error_factor = 2 * (width + 4) * _ROUNDOFF32
         self.stride = max(1, self.size // _BRUTE_SAMPLE_ROWS)
 
-    def candidates(self, q: NDArray[np.float32], code: int, want: int) -> Indices:
-        """Training rows, ascending, among which are the ``want`` nearest to ``q`` (category
-        ``code``, -1 if unseen) and every row tied with the ``want``-th."""
+    def candidates(self, q: NDArray[np.float32], extra: Floats, want: int) -> Indices:
+        """Training rows, ascending, among which are the ``want`` nearest to ``q`` and every
+        row tied with the ``want``-th; ``extra[c]`` is what category ``c`` adds."""
         if want >= self.size:
             return np.arange(self.size)
         approx = np.einsum("ji,j->i", self.columns, -2 * q)
         approx += self.base
-        if 0 <= code < len(self.starts) - 1 and self.mismatch:
-            approx[self.starts[code] : self.starts[code + 1]] -= self.mismatch
+        for c in np.flatnonzero(extra).tolist():  # one slice per category: rows are by category
+            approx[self.starts[c] : self.starts[c + 1]] += np.float32(extra[c])
         reach = self.radius + math.sqrt(float(np.dot(q, q)))
-        margin = 2 * self.error_factor * (reach**2 + self.mismatch)
+        margin = 2 * self.error_factor * (reach**2 + float(extra.max(initial=0.0)))
         near = self._near(approx, want, margin)
         kth = np.partition(approx[near], want - 1)[want - 1]
         return np.sort(self.rows[near[approx[near] <= kth + margin]])
@@ -169,8 +172,8 @@ class WeightedNeighbors(BaseEstimator):  # type: ignore[misc]
     """Nearest neighbours under a weighted Euclidean distance, with exact ordered results.
 
     The squared distance between rows ``x`` and ``y`` is ``sum_j (w_j * (x_j - y_j)) ** 2``
-    over the numeric columns, plus ``w_c ** 2`` when their values in the categorical column
-    ``c`` differ. Results are sorted by distance, then by training row index.
+    over the numeric columns, plus ``w_c ** 2`` for each categorical column ``c`` in which
+    their values differ. Results are sorted by distance, then by training row index.
 
     Parameters
     ----------
@@ -178,8 +181,9 @@ class WeightedNeighbors(BaseEstimator):  # type: ignore[misc]
         Number of neighbours returned by :meth:`kneighbors` when none is given.
     weights : array-like of shape (n_features,), default=None
         Non-negative multiplier of each column; ``None`` weighs every column 1.
-    category_column : int, default=None
-        Index of a column holding category codes (any numbers; only equality matters).
+    category_columns : int or sequence of int, default=None
+        Indices of columns holding category codes (any numbers; only equality matters). Two
+        columns where the second is coarser (sub-region, continent) make a hierarchy.
     algorithm : {"auto", "brute", "kd_tree", "ball_tree"}, default="auto"
         ``kd_tree`` and ``ball_tree`` search scikit-learn's :class:`~sklearn.neighbors.KDTree`
         or :class:`~sklearn.neighbors.BallTree`; ``brute`` one pass over all rows; ``auto``
@@ -197,16 +201,19 @@ class WeightedNeighbors(BaseEstimator):  # type: ignore[misc]
     index_ : object
         Search index over all rows of ``X_fit_``; its ``algorithm`` attribute names the
         structure ``auto`` chose.
-    categories_ : ndarray of shape (n_categories,)
-        Sorted category values; empty without a categorical column.
+    category_columns_ : ndarray of shape (n_category_columns,), int
+        The validated categorical column indices.
+    categories_ : ndarray of shape (n_categories, n_category_columns)
+        Sorted distinct combinations of category values; one empty row without categorical
+        columns.
     codes_ : ndarray of shape (n_samples_fit_,), int32
         Index in ``categories_`` of each row's category.
     partitions_ : tuple of (ndarray, index)
         Per category: its training rows (ascending) and their tree; empty with brute force
-        (one pass sees every category), or when the mismatch is small against typical
-        neighbour distances, so that queries search all rows at once.
-    mismatch_ : float
-        What a category mismatch adds to the squared distance (``w_c ** 2``, or 0).
+        (one pass sees every category), or when the smallest mismatch is small against
+        typical neighbour distances, so that queries search all rows at once.
+    mismatch_ : ndarray of shape (n_category_columns,)
+        What a mismatch in each categorical column adds to the squared distance (``w_c ** 2``).
     n_features_in_ : int
         Number of columns seen in :meth:`fit`.
     n_samples_fit_ : int
@@ -228,13 +235,13 @@ class WeightedNeighbors(BaseEstimator):  # type: ignore[misc]
         n_neighbors: int = 5,
         *,
         weights: ArrayLike | None = None,
-        category_column: int | None = None,
+        category_columns: int | Sequence[int] | None = None,
         algorithm: Algorithm = "auto",
         leaf_size: int = 30,
     ) -> None:
         self.n_neighbors = n_neighbors
         self.weights = weights
-        self.category_column = category_column
+        self.category_columns = category_columns
         self.algorithm = algorithm
         self.leaf_size = leaf_size
 
@@ -257,6 +264,7 @@ class WeightedNeighbors(BaseEstimator):  # type: ignore[misc]
         _check_int(self.n_neighbors, "n_neighbors")
         _check_int(self.leaf_size, "leaf_size")
         self.weights_ = self._validated_weights(data.shape[1])
+        self.category_columns_ = self._validated_category_columns(data.shape[1])
         numeric = self._numeric_columns(data.shape[1])
         # Weights go into the matrix once: the search then runs plain Euclidean distance.
         self.X_fit_ = _padded(data[:, numeric] * self.weights_[numeric])
@@ -265,7 +273,7 @@ class WeightedNeighbors(BaseEstimator):  # type: ignore[misc]
         algorithm = _resolved_algorithm(self.algorithm, *self.X_fit_.shape)
         self.partitions_: tuple[tuple[Indices, _Tree], ...] = ()
         if algorithm == "brute":  # one pass sees every category: no per-category indexes
-            self.index_: _Index = _Brute(self.X_fit_, self.codes_, self.mismatch_)
+            self.index_: _Index = _Brute(self.X_fit_, self.codes_)
             return self
         self.index_ = tree = _Tree(self.X_fit_, algorithm, self.leaf_size)
         if self._partitions_pay_off(tree):
@@ -280,28 +288,32 @@ class WeightedNeighbors(BaseEstimator):  # type: ignore[misc]
         return tuple((rows, _Tree(self.X_fit_[rows], algorithm, leaf)) for rows in groups)
 
     def _fit_categories(self, data: NDArray[np.floating]) -> None:
-        if self.category_column is None:
-            self.categories_ = np.empty(0)
-            self.codes_ = np.zeros(self.n_samples_fit_, dtype=np.int32)
-            self.mismatch_ = 0.0
-            return
-        self.categories_, codes = np.unique(data[:, self.category_column], return_inverse=True)
-        self.codes_ = codes.astype(np.int32)
-        self.mismatch_ = float(self.weights_[self.category_column] ** 2)
+        columns = self.category_columns_
+        values = data[:, columns].astype(np.float64)
+        self.categories_, codes = np.unique(values, axis=0, return_inverse=True)
+        self.codes_ = codes.reshape(-1).astype(np.int32)
+        self.mismatch_ = np.square(self.weights_[columns])
+
+    def _extra(self, values: Floats) -> Floats:
+        """What each category adds to the squared distance of a query with category
+        ``values`` (one per categorical column): the mismatches of the columns that differ."""
+        return (self.categories_ != values).astype(np.float64) @ self.mismatch_
 
     def _partitions_pay_off(self, tree: _Tree) -> bool:
-        """Whether a mismatch is large against typical k-th neighbour distances.
+        """Whether the smallest mismatch is large against typical k-th neighbour distances.
 
-        Then most queries end in their own category's index (comparable cities: a different
-        region outweighs any size difference). Otherwise the search runs over all rows, and
-        per-category indexes would only cost memory and build time.
+        Then most queries end in their own category's index, or in the few categories nearest
+        to it (comparable cities: a city of another continent is far, whatever its size).
+        Otherwise the search runs over all rows, and per-category indexes would only cost
+        memory and build time.
         """
-        if self.mismatch_ == 0 or len(self.categories_) < 2:
+        positive = self.mismatch_[self.mismatch_ > 0]
+        if not positive.size or len(self.categories_) < 2:
             return False
         sample = self.X_fit_[:: max(1, self.n_samples_fit_ // _SAMPLE_ROWS)]
         k = min(self.n_samples_fit_, self.n_neighbors + 1)
         kth = np.array([tree.query(row[None, :], k)[0][0, -1] for row in sample])
-        return bool(np.median(kth) ** 2 < self.mismatch_)
+        return bool(np.median(kth) ** 2 < positive.min())
 
     def kneighbors(
         self, X: ArrayLike | None = None, n_neighbors: int | None = None, return_distance=True
@@ -335,7 +347,8 @@ class WeightedNeighbors(BaseEstimator):  # type: ignore[misc]
                 f"{' other than the query' if leave_self else ''}), got {k}"
             )
         if X is None:
-            squared, index = self._search_rows(self.X_fit_, self.codes_, k, leave_self=True)
+            values = self.categories_[self.codes_]
+            squared, index = self._search_rows(self.X_fit_, values, k, leave_self=True)
         else:
             squared, index = self._kneighbors_trusted(self._validated(X), k)
         return (np.sqrt(squared), index) if return_distance else index
@@ -351,13 +364,13 @@ class WeightedNeighbors(BaseEstimator):  # type: ignore[misc]
         return self._search_rows(*self._split(X), k, leave_self=False)
 
     def _search_rows(
-        self, query: NDArray[np.float32], codes: NDArray[np.int32], k: int, *, leave_self: bool
+        self, query: NDArray[np.float32], values: Floats, k: int, *, leave_self: bool
     ) -> tuple[Floats, Indices]:
         squared = np.empty((len(query), k))
         index = np.empty((len(query), k), dtype=np.intp)
         for row in range(len(query)):
             own = row if leave_self else -1
-            squared[row], index[row] = self._search(query[row], int(codes[row]), k, own)
+            squared[row], index[row] = self._search(query[row], values[row], k, own)
         return squared, index
 
     def contributions(self, X: ArrayLike, index: ArrayLike) -> Floats:
@@ -384,60 +397,90 @@ class WeightedNeighbors(BaseEstimator):  # type: ignore[misc]
         """:meth:`contributions` without input validation (see :meth:`_kneighbors_trusted`)."""
         return self._terms(*self._split(X), np.asarray(index, dtype=np.intp))
 
-    def _terms(
-        self, query: NDArray[np.float32], codes: NDArray[np.int32], index: Indices
-    ) -> Floats:
+    def _terms(self, query: NDArray[np.float32], values: Floats, index: Indices) -> Floats:
         """:meth:`contributions` of query rows already split by :meth:`_split`."""
         numeric = self._numeric_columns(self.n_features_in_)
         rows = self.X_fit_[index][..., : numeric.size].astype(np.float64)
         query = query[:, : numeric.size].astype(np.float64)
         terms = np.empty((*index.shape, self.n_features_in_))
         terms[..., numeric] = np.square(query[:, None, :] - rows)
-        if self.category_column is not None:
-            differ = self.codes_[index] != codes[:, None]
-            terms[..., self.category_column] = np.where(differ, self.mismatch_, 0.0)
+        theirs = self.categories_[self.codes_[index]]  # (queries, k, category columns)
+        for j, column in enumerate(self.category_columns_.tolist()):
+            differ = theirs[..., j] != values[:, None, j]
+            terms[..., column] = np.where(differ, self.mismatch_[j], 0.0)
         return terms
+
+    def _rank_rows(
+        self, query: NDArray[np.float32], values: Floats, rows: Indices
+    ) -> tuple[Indices, Floats]:
+        """Training ``rows`` by exact squared distance to one query row (split by
+        :meth:`_split`), nearest first, ties by index: the search restricted to ``rows``."""
+        return self._ranked(query[0], self._extra(values[0]), rows)
 
     # -- search ----------------------------------------------------------------------------
 
     def _search(
-        self, q: NDArray[np.float32], code: int, k: int, own: int
+        self, q: NDArray[np.float32], values: Floats, k: int, own: int
     ) -> tuple[Floats, Indices]:
-        """The ``k`` nearest rows to ``q`` (category ``code``, -1 if unseen), ``own`` left out."""
+        """The ``k`` nearest rows to ``q`` (category ``values``), row ``own`` left out."""
         want = k + (own >= 0)
         nn = self.index_
+        extra = self._extra(values)
         if isinstance(nn, _Brute):
-            index, squared = self._ranked(q, code, nn.candidates(q, code, want))
-        elif self.category_column is None:
-            index, squared, _ = self._nearest(nn, None, q, want)
+            index, squared = self._ranked(q, extra, nn.candidates(q, extra, want))
+        elif self.partitions_:
+            index, squared = self._search_partitions(q, extra, want)
         else:
-            index, squared = self._search_categories(nn, q, code, want)
+            index, squared = self._search_all(nn, q, extra, want)
         keep = index != own
         return squared[keep][:k], index[keep][:k]
 
-    def _search_categories(
-        self, tree: _Tree, q: NDArray[np.float32], code: int, want: int
+    def _search_partitions(
+        self, q: NDArray[np.float32], extra: Floats, want: int
     ) -> tuple[Indices, Floats]:
-        known_index, known_squared = np.empty(0, np.intp), np.empty(0)
-        own_complete = code < 0  # every row of the query's category is among the known ones
-        if code >= 0 and self.partitions_:
-            rows, nn = self.partitions_[code]
-            known_index, known_squared, lower = self._nearest(nn, rows, q, min(want, len(rows)))
-            own_complete = lower == np.inf
-            # Rows of other categories add the mismatch: none can beat a k-th nearer than it.
-            if len(known_index) >= want and known_squared[want - 1] < self.mismatch_:
-                return known_index, known_squared
+        """Search the categories' own indexes, the ones whose mismatch adds least first.
+
+        A category's nearest rows by the numeric columns are its nearest overall (its mismatch
+        is the same for all its rows), so each index is asked for ``want`` rows. The search
+        stops at the first category whose mismatch alone exceeds the ``want``-th distance
+        found: none of its rows, nor any of the categories after it, can come closer.
+        """
+        order = np.argsort(extra, kind="stable").tolist()
+        found_index: list[Indices] = []
+        found_squared: list[Floats] = []
+        kth = np.inf
+        for step, c in enumerate(order):
+            if extra[c] > kth:
+                break
+            rows, nn = self.partitions_[c]
+            index, squared, _ = self._nearest(nn, rows, q, min(want, len(rows)))
+            squared = squared + extra[c]  # still nearest first, ties by index
+            # The common case: the first category holds the answer, already in order.
+            done = len(index) >= want and (len(order) == 1 or extra[order[1]] > squared[want - 1])
+            if step == 0 and done:
+                return index, squared
+            found_index.append(index)
+            found_squared.append(squared)
+            if sum(map(len, found_index)) >= want:
+                kth = float(np.partition(np.concatenate(found_squared), want - 1)[want - 1])
+        index, squared = np.concatenate(found_index), np.concatenate(found_squared)
+        ranked = np.lexsort((index, squared))
+        return index[ranked], squared[ranked]
+
+    def _search_all(
+        self, tree: _Tree, q: NDArray[np.float32], extra: Floats, want: int
+    ) -> tuple[Indices, Floats]:
+        """Search the one index over all rows, adding each row's mismatch, until no row
+        unseen could come closer than the ``want``-th found."""
+        floor = float(extra.min(initial=0.0))  # the least any row adds
         m = 2 * want
         while True:
             index, rest, lower = self._nearest(tree, None, q, min(m, self.n_samples_fit_))
-            squared = rest + np.where(self.codes_[index] != code, self.mismatch_, 0.0)
-            index, first = np.unique(np.concatenate([known_index, index]), return_index=True)
-            squared = np.concatenate([known_squared, squared])[first]
+            squared = rest + extra[self.codes_[index]]
             order = np.lexsort((index, squared))
             index, squared = index[order], squared[order]
             kth = squared[want - 1] if len(squared) >= want else np.inf
-            unseen = lower**2 + (self.mismatch_ if own_complete else 0.0)
-            if unseen > kth or lower == np.inf:
+            if lower**2 + floor > kth or lower == np.inf:
                 return index, squared
             m *= 4
 
@@ -465,16 +508,17 @@ class WeightedNeighbors(BaseEstimator):  # type: ignore[misc]
         return index, squared, max(float(lower), 0.0)
 
     def _ranked(
-        self, q: NDArray[np.float32], code: int | None, index: Indices
+        self, q: NDArray[np.float32], extra: Floats | None, index: Indices
     ) -> tuple[Indices, Floats]:
         """Rows ``index`` by exact float64 squared distance to ``q``, then by index.
 
-        The mismatch of category ``code`` is added unless ``code`` is None (numeric part only).
+        ``extra[c]``, what category ``c`` adds, is added unless ``extra`` is None (numeric
+        part only).
         """
         diff = q.astype(np.float64) - self.X_fit_[index].astype(np.float64)
         squared = np.square(diff).sum(axis=1)
-        if code is not None and self.category_column is not None:
-            squared = squared + np.where(self.codes_[index] != code, self.mismatch_, 0.0)
+        if extra is not None:
+            squared = squared + extra[self.codes_[index]]
         order = np.lexsort((index, squared))
         return index[order], squared[order]
 
@@ -483,28 +527,33 @@ class WeightedNeighbors(BaseEstimator):  # type: ignore[misc]
     def _validated(self, X: ArrayLike) -> NDArray[np.floating]:
         return validate_data(self, X, reset=False, dtype=[np.float64, np.float32])
 
-    def _split(self, X: NDArray[np.floating]) -> tuple[NDArray[np.float32], NDArray[np.int32]]:
+    def _split(self, X: NDArray[np.floating]) -> tuple[NDArray[np.float32], Floats]:
         """Weighted numeric columns (float32, like the stored rows, so that identical rows tie
-        exactly) and category codes (-1 for a category not seen in fit) of query rows."""
+        exactly) and category values (float64, one per categorical column) of query rows."""
         numeric = self._numeric_columns(X.shape[1])
         query = _padded(X[:, numeric] * self.weights_[numeric])
-        if self.category_column is None:
-            return query, np.zeros(len(X), dtype=np.int32)
-        values = X[:, self.category_column]
-        found = np.minimum(np.searchsorted(self.categories_, values), len(self.categories_) - 1)
-        codes = np.where(self.categories_[found] == values, found, -1)
-        return query, codes.astype(np.int32)
+        return query, X[:, self.category_columns_].astype(np.float64)
 
     def _numeric_columns(self, n_features: int) -> Indices:
         columns = np.arange(n_features)
-        column = self.category_column
-        if column is None:
-            return columns
-        if isinstance(column, bool) or not isinstance(column, int | np.integer):
-            raise ValueError(f"category_column must be a column index, got {column!r}")
-        if not 0 <= column < n_features:
-            raise ValueError(f"category_column {column} is not a column of X ({n_features})")
-        return columns[columns != column]
+        return columns[~np.isin(columns, self.category_columns_)]
+
+    def _validated_category_columns(self, n_features: int) -> Indices:
+        given = self.category_columns
+        if given is None:
+            return np.empty(0, dtype=np.intp)
+        columns = [given] if isinstance(given, int | np.integer) else list(given)
+        for column in columns:
+            if isinstance(column, bool) or not isinstance(column, int | np.integer):
+                raise ValueError(f"category_columns must be column indices, got {column!r}")
+            if not 0 <= column < n_features:
+                raise ValueError(
+                    f"category column {column} is not a column of X, which has "
+                    f"{n_features} feature(s)"
+                )
+        if len(set(columns)) != len(columns):
+            raise ValueError(f"category_columns repeats a column: {columns}")
+        return np.array(columns, dtype=np.intp)
 
     def _validated_weights(self, n_features: int) -> Floats:
         if self.weights is None:

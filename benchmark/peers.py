@@ -8,6 +8,7 @@ computed for all peers at once (contributions, distances, stage reasons) is.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -41,7 +42,7 @@ from benchmark.profile import CityProfile
 from benchmark.record import PoolRecord, ScoreSummary
 from rules import Scorecard
 
-__all__ = ["WEAK_LIMIT", "PeerFinder", "weak_dimensions"]
+__all__ = ["LEARN_SIZE_RANGE", "LEARN_SIZE_STEPS", "WEAK_LIMIT", "PeerFinder", "weak_dimensions"]
 
 Scores = ScoreSummary | Scorecard
 
@@ -68,7 +69,7 @@ class _Query:
     levels: NDArray[np.int8] | None  # per dimension, 0 when not assessed
     index: _ModeIndex
     point: NDArray[np.float32]  # (1, n) the row's weighted numeric columns in ``index``
-    code: NDArray[np.int32]  # (1,) its category code in ``index`` (-1: unseen)
+    categories: NDArray[np.float64]  # (1, c) its category values (region, continent codes)
 
 
 class PeerFinder(BaseEstimator):  # type: ignore[misc]
@@ -81,7 +82,9 @@ class PeerFinder(BaseEstimator):  # type: ignore[misc]
     n_neighbors : int, default=10
         Peers per query when ``k`` is not given.
     learn_pool_factor : int, default=3
-        Cities to learn from are picked among the ``learn_pool_factor × k`` context-nearest.
+        Cities to learn from are looked for first among the ``learn_pool_factor × k``
+        context-nearest, and in the whole pool only when those hold too few: it changes the
+        time a query takes, never its answer.
     algorithm : {"auto", "brute", "kd_tree", "ball_tree"}, default="auto"
         Search structure of each :class:`~benchmark.neighbors.WeightedNeighbors` index;
         ``auto`` takes a KD tree up to 15 numeric columns (context: 5, same stage: 14).
@@ -105,8 +108,14 @@ class PeerFinder(BaseEstimator):  # type: ignore[misc]
     scores_ : ndarray of shape (n_samples_fit_, n_dimensions), float64
         Score per dimension, NaN when not assessed, in ``ids_`` order; float64 like the
         city's own scores, so that peer medians compare and print without float32 artefacts.
+    population_ : ndarray of shape (n_samples_fit_,), float64
+        Population of each city, in ``ids_`` order.
+    keys_ : ndarray of object or None
+        The cities' keys, sorted (None when the pool gave none); ``key_order_[j]`` is the
+        index row of ``keys_[j]``.
     n_samples_fit_ : int
-        Number of cities in the pool.
+        Number of cities kept: one per city key, its latest assessment (DESIGN §4, "one city,
+        one peer"); a pool without keys keeps every record.
 
     Examples
     --------
@@ -165,16 +174,24 @@ class PeerFinder(BaseEstimator):  # type: ignore[misc]
         if len(columns) != len(pool):
             raise ValueError(f"columns has {len(columns)} rows but the pool {len(pool)} records")
         self.preset_ = self._resolved_preset()
-        self.space_ = FeatureSpace.fit(columns, dimension_titles)
-        self.order_ = np.argsort(columns.ids, kind="stable")
-        self.ids_ = columns.ids[self.order_]
-        _check_unique(self.ids_)
-        matrix = self.space_.matrix(columns)[self.order_]
+        _check_unique(np.sort(columns.ids))
+        # One city, one peer: each city's latest assessment represents it.
+        keep = _latest_per_city(columns)
+        kept = columns if len(keep) == len(columns) else columns.take(keep)
+        self.space_ = FeatureSpace.fit(kept, dimension_titles)
+        by_id = np.argsort(kept.ids, kind="stable")
+        self.order_ = keep[by_id]
+        self.ids_ = kept.ids[by_id]
+        matrix = self.space_.matrix(kept)[by_id]
         self.indexes_ = {m: self._index(matrix, m) for m in ("comparable", "same_stage")}
-        self.levels_ = np.ascontiguousarray(columns.levels[self.order_], dtype=np.int8)
-        self.scores_ = np.ascontiguousarray(columns.scores[self.order_], dtype=np.float64)
+        self.levels_ = np.ascontiguousarray(kept.levels[by_id], dtype=np.int8)
+        self.scores_ = np.ascontiguousarray(kept.scores[by_id], dtype=np.float64)
+        self.population_ = np.ascontiguousarray(kept.population[by_id], dtype=np.float64)
+        keys = kept.city_keys
+        self.key_order_ = None if keys is None else np.argsort(keys[by_id], kind="stable")
+        self.keys_ = None if keys is None else keys[by_id][self.key_order_]
         self.records_ = pool
-        self.n_samples_fit_ = len(columns)
+        self.n_samples_fit_ = len(kept)
         return self
 
     def comparable(
@@ -218,9 +235,12 @@ class PeerFinder(BaseEstimator):  # type: ignore[misc]
     ) -> list[PeerGroup]:
         """Cities to learn from, one group per weak dimension (or for ``dimension`` only).
 
-        Among the ``learn_pool_factor × k`` context-nearest cities, those at least one level
-        ahead of the city in the dimension, nearest first. The weak dimensions are those at the
-        city's lowest level, unless that is already the top level reached in the pool.
+        In each group, the ``k`` most comparable cities (nearest by context) that are at least
+        one level ahead of the city in the dimension **and** of a similar size: between
+        1/:data:`LEARN_SIZE_RANGE` and :data:`LEARN_SIZE_RANGE` times its population. Only when
+        the pool holds fewer than ``k`` such cities does the range widen, step by step
+        (:data:`LEARN_SIZE_STEPS`), and the group's note says so. The weak dimensions are those
+        at the city's lowest level, unless that is already the top level reached in the pool.
         """
         query = self._query(profile, scores, "comparable")
         dims = self.space_.dimension_ids
@@ -229,15 +249,58 @@ class PeerFinder(BaseEstimator):  # type: ignore[misc]
         if unknown:
             raise ValueError(f"unknown dimension {unknown[0]!r}; known: {', '.join(dims)}")
         k = self._k(k)
-        pool = self._search(query, self.learn_pool_factor * k, city_id)
+        nearest = self._search(query, self.learn_pool_factor * k, city_id)
+        own = self._left_out(profile, city_id)
         assert query.levels is not None  # scores are required here
         explained: dict[int, Peer] = {}
         groups = []
         for target in targets:
             d = dims.index(target)
-            ahead = pool[self.levels_[pool, d] >= query.levels[d] + 1][:k]
-            groups.append(self._group("learn_from", query, ahead, target, explained))
+            found, factor = self._learners(query, d, nearest, own, k)
+            group = self._group("learn_from", query, found, target, explained)
+            if factor > LEARN_SIZE_RANGE and found.size:
+                group = group.model_copy(update={"note": _widened_note(factor, group.note)})
+            groups.append(group)
         return groups
+
+    def _learners(
+        self,
+        query: _Query,
+        d: int,
+        nearest: NDArray[np.intp],
+        own: NDArray[np.intp],
+        k: int,
+    ) -> tuple[NDArray[np.intp], float]:
+        """The ``k`` nearest rows ahead in dimension ``d``, within the narrowest size range of
+        :data:`LEARN_SIZE_STEPS` that holds ``k`` of them (or all of them), and its factor.
+
+        ``nearest`` are the context-nearest rows (``own`` already left out): when ``k`` rows
+        ahead and within the first range are among them, they are the ``k`` nearest of all
+        and nothing else is looked at; otherwise every row of the pool is considered.
+        """
+        assert query.levels is not None
+        level = int(query.levels[d]) + 1
+        population = query.profile.population
+
+        def fits(rows: NDArray[np.intp] | slice, factor: float) -> NDArray[np.bool_]:
+            ratio = self.population_[rows] / population
+            ahead = self.levels_[rows, d] >= level
+            return ahead & (ratio >= 1 / factor) & (ratio <= factor)
+
+        found = nearest[fits(nearest, LEARN_SIZE_RANGE)][:k]
+        if len(found) == k:  # the common case, answered from the context-nearest alone
+            return found, LEARN_SIZE_RANGE
+        for factor in LEARN_SIZE_STEPS:
+            mask = fits(slice(None), factor)
+            mask[own] = False
+            count = int(np.count_nonzero(mask))
+            if count >= k:
+                break
+        found = nearest[mask[nearest]][:k]
+        if len(found) < min(k, count):
+            core = query.index.core
+            found = core._rank_rows(query.point, query.categories, np.flatnonzero(mask))[0][:k]
+        return found, factor
 
     def record(self, record_id: str) -> PoolRecord:
         """The pool record with id ``record_id``; KeyError when the pool has none."""
@@ -266,11 +329,9 @@ class PeerFinder(BaseEstimator):  # type: ignore[misc]
         columns = np.concatenate([np.arange(f.start, f.stop) for f in features])
         widths = [f.stop - f.start for f in features]
         starts = np.concatenate([[0], np.cumsum(widths)[:-1]]).astype(np.intp)
-        category = [int(s) for f, s in zip(features, starts, strict=True) if f.categorical]
+        category = tuple(int(s) for f, s in zip(features, starts, strict=True) if f.categorical)
         core = WeightedNeighbors(
-            algorithm=self.algorithm,
-            weights=weights[columns],
-            category_column=category[0] if category else None,
+            algorithm=self.algorithm, weights=weights[columns], category_columns=category or None
         )
         core.fit(matrix[:, columns])
         return _ModeIndex(core, columns.astype(np.intp), features, starts)
@@ -287,19 +348,32 @@ class PeerFinder(BaseEstimator):  # type: ignore[misc]
         values, levels = (None, None) if scores is None else score_arrays(scores, dims)
         index = self.indexes_[mode]
         row = self.space_.row_of(profile, values)[index.columns][None, :]
-        point, code = index.core._split(row)
-        return _Query(profile, values, levels, index, point, code)
+        point, categories = index.core._split(row)
+        return _Query(profile, values, levels, index, point, categories)
 
     def _search(self, query: _Query, m: int, city_id: str | None) -> NDArray[np.intp]:
         """Index rows of the ``m`` nearest cities, nearest first, the city itself left out."""
-        own = self._position(city_id)
-        available = self.n_samples_fit_ - (own is not None)
-        want = min(m, available) + (own is not None)
+        own = self._left_out(query.profile, city_id)
+        available = self.n_samples_fit_ - len(own)
+        want = min(m, available) + len(own)
         if min(m, available) == 0:
             return np.empty(0, dtype=np.intp)
         core = query.index.core
-        found = core._search_rows(query.point, query.code, want, leave_self=False)[1][0]
-        return found[found != own][:m] if own is not None else found[:m]
+        found = core._search_rows(query.point, query.categories, want, leave_self=False)[1][0]
+        return found[~np.isin(found, own)][:m] if len(own) else found[:m]
+
+    def _left_out(self, profile: CityProfile, city_id: str | None) -> NDArray[np.intp]:
+        """Index rows of the city asking: its record ``city_id``, and when an id is given at
+        all, the assessment that represents the same city (same key) in the pool."""
+        if city_id is None:
+            return np.empty(0, dtype=np.intp)
+        rows = [p] if (p := self._position(city_id)) is not None else []
+        if self.keys_ is not None:
+            key = profile.key
+            j = int(np.searchsorted(self.keys_, key))
+            if j < len(self.keys_) and self.keys_[j] == key:
+                rows.append(int(self.key_order_[j]))  # type: ignore[index]
+        return np.unique(np.array(rows, dtype=np.intp))
 
     def _position(self, city_id: str | None) -> int | None:
         if city_id is None:
@@ -342,7 +416,7 @@ class PeerFinder(BaseEstimator):  # type: ignore[misc]
         if not missing.size:
             return
         index = query.index
-        terms = index.core._terms(query.point, query.code, missing[None, :])[0]
+        terms = index.core._terms(query.point, query.categories, missing[None, :])[0]
         by_feature = np.add.reduceat(terms, index.starts, axis=1)
         # The distance is rebuilt from the reported terms, added left to right as sum() would,
         # so that they add up to it exactly.
@@ -410,6 +484,26 @@ def _ahead(peer: Peer, target: str, label: str, city_level: int, d: int) -> Peer
 #: At most this many weak dimensions get learning partners when none is asked for.
 WEAK_LIMIT = 3
 
+#: Cities to learn from are of a similar size: from 1/4 to 4 times the city's population, so
+#: that what works there can work here (a city of 250,000 learns from cities of 62,500 to one
+#: million, not from a capital of ten million).
+LEARN_SIZE_RANGE = 4.0
+#: The size ranges tried in turn, each only when the pool holds fewer than k cities ahead in
+#: the dimension within the one before: 1/4–4×, 1/8–8×, 1/16–16×, then any size.
+LEARN_SIZE_STEPS: tuple[float, ...] = (LEARN_SIZE_RANGE, 8.0, 16.0, math.inf)
+
+
+def _widened_note(factor: float, note: str | None) -> str:
+    """The note of a learn-from group whose size range had to widen to ``factor``."""
+    if math.isinf(factor):
+        said = "Few cities of a similar size are ahead here, so cities of any size are shown."
+    else:
+        said = (
+            "Few cities of a similar size are ahead here, so cities of "
+            f"1/{factor:g} to {factor:g} times your population are shown."
+        )
+    return f"{said} {note}" if note else said
+
 
 def weak_dimensions(scores: Scores, dimension_ids: Sequence[str]) -> list[str]:
     """The city's weakest dimensions: those at its lowest level, lowest score first.
@@ -424,6 +518,20 @@ def weak_dimensions(scores: Scores, dimension_ids: Sequence[str]) -> list[str]:
     weak = [d for d in range(len(dimension_ids)) if levels[d] == floor]
     weak.sort(key=lambda d: (values[d], d))
     return [dimension_ids[d] for d in weak[:WEAK_LIMIT]]
+
+
+def _latest_per_city(columns: PoolColumns) -> NDArray[np.intp]:
+    """Positions of the rows to keep, ascending: each city key's latest assessment (latest
+    date, then greatest id, as :func:`benchmark.pool.latest_per_city`); all rows without keys."""
+    if columns.city_keys is None:
+        return np.arange(len(columns))
+    if columns.assessed_on is None:
+        raise ValueError("columns with city_keys need assessed_on, to keep each city's latest")
+    # Sorted by key, then date, then id: the last row of each key is its latest assessment.
+    order = np.lexsort((columns.ids, columns.assessed_on, columns.city_keys))
+    keys = columns.city_keys[order]
+    last = np.append(keys[1:] != keys[:-1], True)
+    return np.sort(order[last])
 
 
 def _check_unique(ids: NDArray[np.object_]) -> None:

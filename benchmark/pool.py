@@ -23,7 +23,14 @@ from benchmark.errors import LineProblem, PoolFileError
 from benchmark.record import PoolRecord, ScoreSummary
 from rules import Answers, AnswersError, Rulebook, score_assessment
 
-__all__ = ["append_to_pool", "load_pool", "parse_pool", "save_pool", "verify_record"]
+__all__ = [
+    "append_to_pool",
+    "latest_per_city",
+    "load_pool",
+    "parse_pool",
+    "save_pool",
+    "verify_record",
+]
 
 
 def save_pool(records: Iterable[PoolRecord], path: str | os.PathLike[str]) -> int:
@@ -136,6 +143,26 @@ def append_to_pool(
     if clashes:
         raise ValueError(f"ids already in the pool or repeated: {', '.join(clashes)}")
     return save_pool([*pool, *new], target)
+
+
+def latest_per_city(records: Iterable[PoolRecord]) -> list[PoolRecord]:
+    """One record per city (:attr:`PoolRecord.city_key`): its latest assessment.
+
+    The latest is the one assessed last; on the same day, the one with the greater id. The
+    records kept stay in the order given.
+    """
+    given = list(records)
+    best: dict[str, int] = {}
+    for i, record in enumerate(given):
+        j = best.setdefault(record.city_key, i)
+        if _later(record, given[j]):
+            best[record.city_key] = i
+    keep = set(best.values())
+    return [r for i, r in enumerate(given) if i in keep]
+
+
+def _later(a: PoolRecord, b: PoolRecord) -> bool:
+    return (a.assessed_on, a.id) > (b.assessed_on, b.id)
 
 
 def _repeated(ids: Iterable[str]) -> list[str]:

@@ -6,7 +6,9 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-__all__ = ["SIZE_BANDS", "CityProfile", "size_band"]
+from benchmark.names import normalise
+
+__all__ = ["SIZE_BANDS", "CityProfile", "city_key", "size_band"]
 
 CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
 
@@ -41,6 +43,30 @@ class CityProfile(BaseModel):
     def size_band(self) -> str:
         """The population band label, e.g. '0.5–1M'."""
         return size_band(self.population)
+
+    @property
+    def key(self) -> str:
+        """The city's stable key: see :func:`city_key`."""
+        return city_key(self.name, self.country, self.geonameid)
+
+
+def city_key(name: str, country: str, geonameid: int | None = None) -> str:
+    """A key that names one city, whichever assessment or import it comes from.
+
+    The GeoNames id when the city was picked from the gazetteer (``geonames:2988507``),
+    otherwise the country and the name as :func:`~benchmark.names.normalise` folds it
+    (``FR:saint etienne`` for "Saint-Étienne", FR). A city entered by hand once and picked
+    from the gazetteer another time has two keys: storage can match them up by name and
+    country (the GeoNames id then wins).
+
+    >>> city_key("Saint-Étienne", "fr")
+    'FR:saint etienne'
+    >>> city_key("Paris", "FR", 2988507)
+    'geonames:2988507'
+    """
+    if geonameid is not None:
+        return f"geonames:{geonameid}"
+    return f"{country.strip().upper()}:{normalise(name)}"
 
 
 def size_band(population: int) -> str:

@@ -71,3 +71,9 @@ class PoolRecord(BaseModel):
     def is_demo(self) -> bool:
         """True for fictional demo cities."""
         return self.source == "demo"
+
+    @property
+    def city_key(self) -> str:
+        """The city's stable key (GeoNames id, else country and normalised name): two
+        records with the same key are two assessments of one city."""
+        return self.profile.key

@@ -193,17 +193,19 @@ def finder_nbytes(finder: PeerFinder) -> int:
 
 
 def one_hot_matrix(finder: PeerFinder, columns: PoolColumns) -> np.ndarray:
-    """The comparable-mode features with the region one-hot (scaled by 1/√2), weighted: what a
-    plain NearestNeighbors needs for the same distances."""
+    """The comparable-mode features with the region and the continent one-hot (scaled by
+    1/√2), weighted: what a plain NearestNeighbors needs for the same distances."""
     index = finder.indexes_["comparable"]
     matrix = finder.space_.matrix(columns)[finder.order_][:, index.columns]
     weights = index.core.weights_
-    region = index.core.category_column
-    numeric = np.delete(matrix * weights, region, axis=1)
-    codes = matrix[:, region].astype(np.intp)
-    hot = np.zeros((len(matrix), len(finder.space_.regions)), dtype=np.float32)
-    hot[np.arange(len(matrix)), codes] = weights[region] * np.sqrt(0.5)
-    return np.hstack([numeric, hot]).astype(np.float32)
+    categorical = index.core.category_columns_.tolist()
+    blocks = [np.delete(matrix * weights, categorical, axis=1)]
+    for column in categorical:
+        codes = matrix[:, column].astype(np.intp)
+        hot = np.zeros((len(matrix), codes.max() + 1), dtype=np.float32)
+        hot[np.arange(len(matrix)), codes] = weights[column] * np.sqrt(0.5)
+        blocks.append(hot)
+    return np.hstack(blocks).astype(np.float32)
 
 
 def bench(book: Rulebook, n: int, algorithm: str, seed: int = 1) -> dict[str, object]:
@@ -315,8 +317,8 @@ query city left out of its own peers (`city_id`), as the web app asks.
   the baseline runs (its threads keep spinning after each query); *same-stage index*: the
   structure `auto` chose for the 14 same-stage columns.
 * *baseline*: a plain `NearestNeighbors(n_neighbors={K + 1})` (default `algorithm="auto"`)
-  over the same weighted comparable-mode features with the region one-hot (the same
-  distances), in the same run; its query is `kneighbors` on one row, with scikit-learn's
+  over the same weighted comparable-mode features with the region and the continent one-hot
+  (the same distances), in the same run; its query is `kneighbors` on one row, with scikit-learn's
   default threads and limited to one thread (brute force on a busy machine suffers from its
   OpenMP threads waiting for each other).
 * *RSS growth*: growth of the process's resident memory during the build; *fitted arrays*:

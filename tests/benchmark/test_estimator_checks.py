@@ -29,7 +29,8 @@ CORE_ESTIMATORS = [
     WeightedNeighbors(),
     WeightedNeighbors(n_neighbors=2, algorithm="brute"),
     WeightedNeighbors(n_neighbors=3, algorithm="kd_tree", leaf_size=5),
-    WeightedNeighbors(n_neighbors=2, category_column=0, algorithm="ball_tree"),
+    WeightedNeighbors(n_neighbors=2, category_columns=0, algorithm="ball_tree"),
+    WeightedNeighbors(n_neighbors=2, category_columns=(0, 1), algorithm="kd_tree"),
 ]
 
 #: The core does not declare array-API support, so scikit-learn's array-API input check does not
@@ -81,12 +82,15 @@ def test_core_orders_ties_by_index_even_beyond_the_candidate_list(algorithm):
         np.testing.assert_allclose(row_d**2, exact[order])
 
 
-def _one_hot_reference(X, Q, weights, column):
-    """Exact squared distances with the categorical column one-hot, scaled by w/√2."""
-    numeric = np.arange(X.shape[1]) != column
-    rest = np.sum((weights[numeric] * (X[:, None, numeric] - Q[None, :, numeric])) ** 2, axis=2)
-    differ = X[:, None, column] != Q[None, :, column]
-    return (rest + np.where(differ, weights[column] ** 2, 0.0)).T  # (queries, rows)
+def _one_hot_reference(X, Q, weights, columns):
+    """Exact squared distances with each categorical column one-hot, scaled by w/√2."""
+    columns = [columns] if isinstance(columns, int) else list(columns)
+    numeric = ~np.isin(np.arange(X.shape[1]), columns)
+    total = np.sum((weights[numeric] * (X[:, None, numeric] - Q[None, :, numeric])) ** 2, axis=2)
+    for column in columns:
+        differ = X[:, None, column] != Q[None, :, column]
+        total = total + np.where(differ, weights[column] ** 2, 0.0)
+    return total.T  # (queries, rows)
 
 
 @pytest.mark.parametrize("algorithm", ["brute", "kd_tree", "ball_tree"])
@@ -98,7 +102,7 @@ def test_core_with_a_category_column_equals_the_one_hot_distance(algorithm, mism
     Q = np.column_stack([rng.integers(0, 6, 40), rng.integers(0, 3, (40, 3)) / 2])
     Q[:4, 0] = [9, 9, 42, -1]  # small category, and categories never seen in fit
     weights = np.array([mismatch_weight, 1.0, 0.7, 0.3])
-    core = WeightedNeighbors(12, weights=weights, category_column=0, algorithm=algorithm).fit(X)
+    core = WeightedNeighbors(12, weights=weights, category_columns=0, algorithm=algorithm).fit(X)
     d, i = core.kneighbors(Q)
     exact = _one_hot_reference(X, Q, weights, 0)
     for row in range(len(Q)):
@@ -110,25 +114,34 @@ def test_core_with_a_category_column_equals_the_one_hot_distance(algorithm, mism
     assert set(np.unique(terms[..., 0])) <= {0.0, mismatch_weight**2}
 
 
-@settings(max_examples=50, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(
     seed=st.integers(0, 10**6),
     n=st.integers(1, 60),
     k=st.integers(1, 15),
-    categories=st.integers(1, 5),
+    categories=st.integers(1, 6),
     mismatch=st.sampled_from([0.0, 0.1, 0.7, 2.0]),
+    coarse=st.sampled_from([None, 0.0, 0.3, 1.5]),
     algorithm=st.sampled_from(["brute", "kd_tree", "ball_tree"]),
 )
-def test_core_search_is_exact_on_any_small_pool(seed, n, k, categories, mismatch, algorithm):
+def test_core_search_is_exact_on_any_small_pool(
+    seed, n, k, categories, mismatch, coarse, algorithm
+):
+    """Against brute force over the one-hot distance; ``coarse`` adds a second categorical
+    column that groups the first in pairs (continents of sub-regions), a hierarchy."""
     rng = np.random.default_rng(seed)
     # Coarse values: many exact ties, the hard case for a cut at the k-th neighbour.
-    X = np.column_stack([rng.integers(0, categories, n), rng.integers(0, 3, (n, 2)) / 2])
-    Q = np.column_stack([rng.integers(0, categories + 1, 3), rng.integers(0, 3, (3, 2)) / 2])
-    weights = np.array([mismatch, 1.0, 0.5])
+    fine_x, fine_q = rng.integers(0, categories, n), rng.integers(0, categories + 1, 3)
+    X = np.column_stack([fine_x, fine_x // 2, rng.integers(0, 3, (n, 2)) / 2])
+    Q = np.column_stack([fine_q, fine_q // 2, rng.integers(0, 3, (3, 2)) / 2])
+    columns = (0,) if coarse is None else (0, 1)
+    weights = np.array([mismatch, coarse or 0.0, 1.0, 0.5])
+    if coarse is None:  # the coarse column is then an ordinary numeric one, weighed 0
+        weights[1] = 0.0
     k = min(k, n)
-    core = WeightedNeighbors(k, weights=weights, category_column=0, algorithm=algorithm).fit(X)
-    i = core.kneighbors(Q, return_distance=False)
-    exact = _one_hot_reference(X, Q, weights, 0)
+    core = WeightedNeighbors(k, weights=weights, category_columns=columns, algorithm=algorithm)
+    i = core.fit(X).kneighbors(Q, return_distance=False)
+    exact = _one_hot_reference(X, Q, weights, columns)
     for row in range(len(Q)):
         order = np.lexsort((np.arange(n), np.round(exact[row], 12)))[:k]
         np.testing.assert_array_equal(i[row], order)
@@ -139,14 +152,39 @@ def test_core_search_is_exact_on_any_small_pool(seed, n, k, categories, mismatch
 
 def test_core_with_only_the_category_column_counting():
     X = np.array([[0.0, 5.0], [1.0, 6.0], [0.0, 7.0], [2.0, 8.0]])
-    core = WeightedNeighbors(3, weights=[1.0, 0.0], category_column=0).fit(X)
+    core = WeightedNeighbors(3, weights=[1.0, 0.0], category_columns=0).fit(X)
     d, i = core.kneighbors([[0.0, 0.0]])
     assert i.tolist() == [[0, 2, 1]] and d.tolist() == [[0.0, 0.0, 1.0]]
 
 
-def test_core_refuses_a_category_column_outside_x():
-    with pytest.raises(ValueError, match="category_column 5 is not a column"):
-        WeightedNeighbors(category_column=5).fit(np.ones((3, 2)))
+def test_core_refuses_a_category_column_outside_x_or_twice():
+    with pytest.raises(ValueError, match="category column 5 is not a column"):
+        WeightedNeighbors(category_columns=5).fit(np.ones((3, 2)))
+    with pytest.raises(ValueError, match="repeats a column"):
+        WeightedNeighbors(category_columns=(1, 1)).fit(np.ones((3, 2)))
+
+
+@pytest.mark.parametrize("algorithm", ["brute", "kd_tree", "ball_tree"])
+def test_core_with_a_hierarchy_of_categories_on_a_large_pool(algorithm):
+    """Sub-regions within continents, many rows: the partitioned tree search must still be
+    exact, however many categories it has to visit."""
+    rng = np.random.default_rng(5)
+    n = 3000
+    fine = rng.integers(0, 12, n)
+    X = np.column_stack([fine, fine // 4, rng.random((n, 3))])
+    fine_q = rng.integers(0, 13, 30)  # 12: a sub-region no row has
+    Q = np.column_stack([fine_q, fine_q // 4, rng.random((30, 3))])
+    weights = np.array([0.3, 0.6, 3.0, 0.5, 0.2])
+    core = WeightedNeighbors(10, weights=weights, category_columns=(0, 1), algorithm=algorithm)
+    d, i = core.fit(X).kneighbors(Q)
+    exact = _one_hot_reference(X, Q, weights, (0, 1))
+    for row in range(len(Q)):
+        order = np.lexsort((np.arange(n), np.round(exact[row], 12)))[:10]
+        np.testing.assert_array_equal(i[row], order)
+        np.testing.assert_allclose(d[row] ** 2, exact[row][order], rtol=1e-5, atol=1e-9)
+    terms = core.contributions(Q, i)
+    np.testing.assert_allclose(terms.sum(axis=2), d**2, rtol=1e-12, atol=1e-15)
+    assert set(np.unique(terms[..., 1])) <= {0.0, 0.36}
 
 
 def test_core_without_queries_leaves_each_row_out():

@@ -58,8 +58,9 @@ def assert_same_as_a_full_fit(finder: PeerFinder | None) -> None:
 
 
 def copy(record: PoolRecord, record_id: str, **changes: Any) -> PoolRecord:
-    """``record`` under another id, its profile changed by ``changes``."""
-    profile = record.profile.model_copy(update=changes)
+    """``record`` under another id, its profile changed by ``changes``: another city (its own
+    name; one city's assessments would be one peer)."""
+    profile = record.profile.model_copy(update={"name": f"City {record_id}", **changes})
     return record.model_copy(update={"id": record_id, "source": "import", "profile": profile})
 
 

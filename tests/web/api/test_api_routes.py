@@ -124,9 +124,10 @@ def test_shared_assessments_join_the_pool(fresh_app: Flask) -> None:
     client = fresh_app.test_client()
     first = created(client, create_body(sharing="anonymous"))
     assert first["peers"]["pool_size"] == 40  # it is not its own peer
-    second = created(client, create_body(sharing="named"))
+    # Other cities: one city's assessments are one peer (issue 11).
+    second = created(client, create_body(sharing="named", profile={**PROFILE, "name": "Sudmark"}))
     assert second["peers"]["pool_size"] == 41  # the first one is a peer now
-    third = created(client, create_body(sharing="private"))
+    third = created(client, create_body(sharing="private", profile={**PROFILE, "name": "Ostby"}))
     assert third["peers"]["pool_size"] == 42
 
 

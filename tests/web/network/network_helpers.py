@@ -44,11 +44,14 @@ def pool_count(app: Flask) -> int:
         return storage.pool_size()
 
 
-def submit_assessment(client: FlaskClient, app: Flask, *, sharing: str = "anonymous") -> str:
-    """Start, fill in (the 'established' example) and submit an assessment; returns its token."""
+def submit_assessment(
+    client: FlaskClient, app: Flask, *, sharing: str = "anonymous", name: str = PROFILE["name"]
+) -> str:
+    """Start, fill in (the 'established' example) and submit an assessment of the city
+    ``name``; returns its token."""
     token = start(client)
     fill_everything(client, token, app)
-    post_form(client, f"/a/{token}/profile", {**PROFILE, "sharing": sharing})
+    post_form(client, f"/a/{token}/profile", {**PROFILE, "name": name, "sharing": sharing})
     response = client.post(
         f"/a/{token}/submit", data={"csrf_token": csrf_token(client, f"/a/{token}/check")}
     )

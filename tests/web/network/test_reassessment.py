@@ -151,7 +151,8 @@ def test_the_next_peer_query_sees_the_new_entry_and_not_the_replaced_one(
     client: FlaskClient, app: Flask, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     token = submit_assessment(client, app, sharing="named")
-    other = submit_assessment(client, app, sharing="private")  # the city that asks for peers
+    # The city that asks for peers: another city (one city's assessments are one peer).
+    other = submit_assessment(client, app, sharing="private", name="Sudmark")
     assert "Nordhaven" in text(client.get(f"/a/{other}/results")).split('id="peers"')[1]
     new = reassess(client, token)
     submit(client, new)
