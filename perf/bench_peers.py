@@ -49,7 +49,7 @@ HEADING = "## Peer queries (perf/bench_peers.py)"
 QUERIES = 200
 K = 10
 #: Representative FTE of each staff.team_size band, for pools drawn without team sizes.
-TEAM_BAND_FTE = (0.5, 2.0, 4.5, 8.0)
+TEAM_BAND_FTE = (0.25, 0.75, 2.0, 6.0, 15.0)
 _RANDOM_REGIONS = (
     "Northern Europe", "Western Europe", "Southern Europe", "Eastern Europe", "Northern America",
     "South America", "Central America", "Caribbean", "Eastern Asia", "South-eastern Asia",

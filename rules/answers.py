@@ -101,7 +101,12 @@ def validate_answers(rulebook: Rulebook, answers: Answers) -> ValidAnswers:
             chosen[qid] = resolved.option
     resolved_all = _apply_skip_logic(index, answers, chosen, given, problems)
     if index.conflicts:
-        applying = {q: r.option for q, r in resolved_all.items() if r.option is not None}
+        # Without problems every chosen option belongs to a question that applies.
+        applying = (
+            chosen
+            if not problems
+            else {q: r.option for q, r in resolved_all.items() if r.option is not None}
+        )
         for rule, conflicts in index.conflicts:
             if conflicts(applying):
                 problems.append(AnswerProblem(rule.conflict[0].question, text_in(rule.message)))

@@ -24,7 +24,7 @@ from rules.checks import Finding, ParsedRulebook
 from rules.engine import score_valid
 from rules.errors import AnswersError
 from rules.index import RulebookIndex
-from rules.model import NA, Rulebook, text_in
+from rules.model import NA, Dimension, Rulebook, text_in
 from rules.scorecard import DimensionResult, Scorecard
 
 __all__ = ["RungResult", "consistent_answers", "run_scale_checks", "rung_results"]
@@ -111,7 +111,7 @@ def check_level_gaps(
     """Raising every answer of a dimension by one rung never skips a level of the score."""
     thresholds = {level.level: level.min_score for level in rulebook.levels}
     for dim in parsed.dimensions:
-        for na, series in _series(results, dim.model.id):
+        for na, series in _series(results, dim.model):
             for (rung, low), (_, high) in itertools.pairwise(series):
                 if low.score_level is None or high.score_level is None:
                     continue
@@ -137,7 +137,7 @@ def check_reachable_levels(
     """Every level the score of consistent answers reaches survives the gates."""
     for dim in parsed.dimensions:
         gates = sorted(enumerate(dim.model.gates), key=lambda item: item[1].level)
-        for na, series in _series(results, dim.model.id):
+        for na, series in _series(results, dim.model):
             reached = {r.level for _, r in series if r.level is not None}
             given = ", ".join(str(r.level) for _, r in series)
             for level in sorted({r.score_level for _, r in series if r.score_level} - reached):
@@ -160,9 +160,13 @@ def check_reachable_levels(
 
 
 def _series(
-    results: list[RungResult], dimension_id: str
+    results: list[RungResult], dimension: Dimension
 ) -> Iterator[tuple[bool, list[tuple[int, DimensionResult]]]]:
-    for na in (False, True):
+    """Per variant, the dimension's results rung by rung; the N/A variant only where some
+    question of the dimension allows N/A (otherwise it repeats the first)."""
+    dimension_id = dimension.id
+    variants = (False, True) if any(q.allow_na for q in dimension.questions) else (False,)
+    for na in variants:
         series = [
             (r.rung, r.card.dimension(dimension_id))
             for r in results
