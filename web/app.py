@@ -12,7 +12,8 @@ from flask_babel import Babel
 from pydantic import ValidationError
 
 from rules import Rulebook, RulebookError, load_rulebook
-from web import peers, state, storage
+from rules.rounding import shown_score
+from web import peers, rescoring, state, storage
 from web.demo_pool import seed_demo_pool
 from web.errors import StartupError
 from web.security import init_app as init_security
@@ -31,6 +32,7 @@ def create_app(
     *,
     warm_up_in_background: bool = False,
     on_ready: Callable[[int], object] | None = None,
+    prepare: bool = True,
 ) -> Flask:
     """Create the Flask application.
 
@@ -40,6 +42,9 @@ def create_app(
     index fitted in a thread, so that the server answers at once; peer queries wait for it,
     and ``on_ready`` gets the pool's size when it is done.
     Otherwise (tests, ``gunicorn 'web:create_app()'``) the demo pool is loaded here.
+    Loading the demo pool comes after re-scoring results of an older rulebook
+    (:func:`prepare_data`); ``prepare=False`` leaves both to the caller (``citydip db upgrade``
+    runs them with a progress bar).
     Raises :class:`StartupError` with the loader's full report when the rulebook is broken.
     """
     overrides, flask_config = split_overrides(test_config)
@@ -68,17 +73,29 @@ def create_app(
     storage.init_app(app, settings.database_url or f"sqlite:///{instance / 'citydip.sqlite3'}")
     peers.init_app(app, book=book, k=settings.k)
 
-    def load_demo_pool() -> None:
-        if settings.demo_pool:
-            seed_demo_pool(book, size=settings.demo_pool_size, seed=settings.demo_seed)
-
+    # One rounding rule for every figure beside a level (rules.rounding).
+    app.add_template_filter(shown_score, "score")
     _register_blueprints(app)
+    if not prepare:
+        return app
     if warm_up_in_background:
-        peers.warm_up_in_background(app, load_demo_pool, on_ready)
+        peers.warm_up_in_background(app, prepare_data, on_ready)
     else:
         with app.app_context():
-            load_demo_pool()
+            prepare_data()
     return app
+
+
+def prepare_data(progress: Callable[[int], object] | None = None) -> rescoring.RescoreReport:
+    """Re-score results of an older rulebook, then seed the demo pool if enabled (in an app
+    context). Re-scoring comes first, so that the pool and peers see one yardstick."""
+    book, settings = state.rulebook(), state.settings()
+    report = rescoring.RescoreReport()
+    if rescoring.count_outdated(book):
+        report = rescoring.rescore_outdated(book, state.previous_rulebook(), progress=progress)
+    if settings.demo_pool:
+        seed_demo_pool(book, size=settings.demo_pool_size, seed=settings.demo_seed)
+    return report
 
 
 def _read_settings(overrides: Mapping[str, Any]) -> Settings:
@@ -101,9 +118,11 @@ def _read_rulebook(path: Path) -> Rulebook:
 def _register_blueprints(app: Flask) -> None:
     from web.assessment.pages import bp as pages_bp
     from web.assessment.results import bp as results_bp
+    from web.assessment.scoring import bp as scoring_bp
 
     app.register_blueprint(pages_bp)
     app.register_blueprint(results_bp)
+    app.register_blueprint(scoring_bp)
     # The network secretariat's pages (/network/) and re-assessment (see web/network/).
     from web.network import bp as network_bp
     from web.network import reassess_bp

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import threading
+
 from flask import Flask, current_app
 
-from rules import Rulebook
+from rules import Rulebook, RulebookError, load_previous
 from web.settings import Settings
 
-__all__ = ["install", "rulebook", "settings"]
+__all__ = ["install", "previous_rulebook", "rulebook", "settings"]
 
 _SETTINGS = "citydip.settings"
 _RULEBOOK = "citydip.rulebook"
+_PREVIOUS = "citydip.previous-rulebook"
+_PREVIOUS_LOCK = threading.Lock()
 
 
 def install(app: Flask, *, settings: Settings, book: Rulebook) -> None:
@@ -29,3 +33,22 @@ def rulebook() -> Rulebook:
     """The rulebook the current app scores with."""
     found: Rulebook = current_app.extensions[_RULEBOOK]
     return found
+
+
+def previous_rulebook() -> Rulebook | None:
+    """The version the current rulebook migrates from, loaded at first use (most requests never
+    need it); None when the rulebook has no migration or the previous version does not load
+    (``citydip rules check`` reports that)."""
+    extensions = current_app.extensions
+    with _PREVIOUS_LOCK:
+        if _PREVIOUS not in extensions:
+            book = rulebook()
+            found: Rulebook | None = None
+            if book.migration is not None:
+                try:
+                    found = load_previous(settings().rulebook_path, book.migration)
+                except RulebookError:
+                    found = None
+            extensions[_PREVIOUS] = found
+    previous: Rulebook | None = extensions[_PREVIOUS]
+    return previous

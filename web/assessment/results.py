@@ -14,6 +14,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from benchmark.profile import CityProfile
 from rules import NextStep, Rulebook, Scorecard, text_in
 from rules.index import RulebookIndex
+from rules.rounding import shown_score
 from web import state, storage
 from web.assessment.chart import dimension_chart
 from web.assessment.flow import answer_label
@@ -108,11 +109,12 @@ def results(token: str) -> BaseResponse | str:
         steps=split_steps(card.next_steps),
         indicators=[(indicator_labels.get(k, k), v) for k, v in card.indicators.items()],
         levels=book.levels,
+        floor_margin=book.floor_margin,
         text_in=text_in,
         peers=peers,
         resume_url=url_for("pages.resume", token=token, _external=True),
         sharing=found.sharing,
-        progress=progress_since_previous(found, card),
+        progress=progress_since_previous(found),
     )
 
 
@@ -174,7 +176,7 @@ def results_csv(token: str) -> BaseResponse:
             [
                 dim.id,
                 dim.title,
-                "" if dim.score is None else f"{dim.score:.1f}",
+                "" if dim.score is None else shown_score(dim.score),
                 "" if dim.level is None else dim.level,
                 dim.level_name or "",
                 dim.capped_by.reason if dim.capped_by else "",

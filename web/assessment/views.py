@@ -45,6 +45,8 @@ class QuestionView:
     kind: str
     text: str
     help: str
+    #: where the question's topic comes from, as a reader can find it
+    source: str
     condition: str | None
     choices: list[ChoiceView]
     value: str
@@ -94,6 +96,7 @@ def question_views(
                 kind=question.kind,
                 text=text_in(question.text),
                 help=text_in(question.help),
+                source=str(question.source),
                 condition=condition_hint(book, question),
                 choices=_choices(question),
                 value="" if unknown else value,

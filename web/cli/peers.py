@@ -16,6 +16,7 @@ from benchmark.peers import PeerFinder
 from benchmark.profile import CityProfile
 from benchmark.record import PoolRecord
 from rules import AnswersError, Rulebook, Scorecard, score_assessment, text_in
+from rules.rounding import shown_score
 from web.cli.rules import RULEBOOK_OPTION, load_rulebook_or_exit, read_answers_file
 
 __all__ = ["PeersReport", "peers_command", "read_profile_file"]
@@ -212,8 +213,8 @@ def _group_lines(group: PeerGroup) -> list[str]:
     if group.positions:
         lines.append("  Where you stand against these peers (score, peer median):")
         for p in group.positions:
-            you = "n/a" if p.city_score is None else f"{p.city_score:.0f}"
-            median = "hidden" if p.peer_median is None else f"{p.peer_median:.0f}"
+            you = "n/a" if p.city_score is None else str(shown_score(p.city_score))
+            median = "hidden" if p.peer_median is None else str(shown_score(p.peer_median))
             lines.append(f"    {p.label:<40} you {you:>3}  peers {median:>6}  {p.position}")
     elif group.note:
         lines.append(f"  ({group.note})")

@@ -16,7 +16,7 @@ from benchmark.errors import PoolFileError, SurveyImportError
 from benchmark.pool import load_pool, save_pool
 from benchmark.record import PoolRecord
 from benchmark.survey_csv import export_rows, import_survey
-from rules import Rulebook, text_in
+from rules import Rulebook, RulebookError, load_previous, text_in
 from web.cli.rules import RULEBOOK_OPTION, load_rulebook_or_exit
 
 __all__ = ["pool_group"]
@@ -80,7 +80,11 @@ def import_command(
         raise click.ClickException(f"{file} is not UTF-8 text: {exc.reason}") from None
     try:
         records = import_survey(
-            text, book, assessed_on=date.today(), taken_ids={r.id for r in pool}
+            text,
+            book,
+            assessed_on=date.today(),
+            taken_ids={r.id for r in pool},
+            previous=_previous_or_none(rulebook_path, book),
         )
     except SurveyImportError as exc:
         click.echo(f"{file}: {exc}", err=True)
@@ -220,3 +224,13 @@ def _group_line(row: GroupRow) -> str:
         return f"{label:<46} {'suppressed (too few cities)':>34}"
     cells = "".join(f"{'supp.' if c.suppressed else f'{c.share:.0%}':>7}" for c in row.indicators)
     return f"{label:<46} {row.n:>6}{cells}"
+
+
+def _previous_or_none(rulebook_path: Path, book: Rulebook) -> Rulebook | None:
+    """The version ``book`` migrates from, so that files made with its template still import."""
+    if book.migration is None:
+        return None
+    try:
+        return load_previous(rulebook_path, book.migration)
+    except RulebookError:
+        return None

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from rules import AnswersError, Scorecard, score_assessment
+from rules.rounding import shown_score
 from web.cli.rules import RULEBOOK_OPTION, load_rulebook_or_exit, read_answers_file
 
 __all__ = ["format_scorecard", "score_command"]
@@ -34,15 +35,22 @@ def format_scorecard(card: Scorecard) -> str:
     """A plain-text table of a scorecard for the terminal."""
     rows = [f"{'Dimension':<40} {'Score':>6}  Level"]
     for dim in card.dimensions:
-        score = "n/a" if dim.score is None else f"{dim.score:.0f}"
+        score = "n/a" if dim.score is None else str(shown_score(dim.score))
         level = "not assessed" if dim.level is None else f"{dim.level} {dim.level_name}"
         if dim.capped_by:
             level += f"  (capped: {dim.capped_by.reason})"
         rows.append(f"{dim.title:<40} {score:>6}  {level}")
-    overall = "n/a" if card.overall_score is None else f"{card.overall_score:.0f}"
+    overall = "n/a" if card.overall_score is None else str(shown_score(card.overall_score))
     rows.append("-" * 60)
     rows.append(f"{'Overall':<40} {overall:>6}  {card.overall_level} {card.overall_level_name}")
     rows.append(f"{'Floor (lowest dimension level)':<40} {'':>6}  {card.floor}")
+    if card.capped_by_floor:
+        rows.append(
+            f"The overall score reaches level {card.overall_score_level}; the floor holds the "
+            f"overall level at {card.overall_level}."
+        )
+    if card.overall_level_description:
+        rows.append(f"Level {card.overall_level}: {card.overall_level_description}")
     rows.append("")
     rows.append(
         "Headline indicators: "

@@ -103,7 +103,9 @@ def _check_survey(
     # A row's own id is checked as given, so its renamed form counts as taken under that name.
     taken = {*taken_ids, *(t.removeprefix(_RENAMED) for t in taken_ids if _is_renamed(t))}
     try:
-        records = import_survey(text, book, assessed_on=today, taken_ids=taken)
+        records = import_survey(
+            text, book, assessed_on=today, taken_ids=taken, previous=state.previous_rulebook()
+        )
     except SurveyImportError as exc:
         problems = [ImportProblem(p.line, p.column, p.message) for p in exc.problems]
         return ImportOutcome("survey", problems=problems)

@@ -1,85 +1,104 @@
-"""Progress between assessments: the change per dimension since the city's previous one.
+"""Progress between assessments: the change since the city's previous one, split in two.
 
-Same rulebook (same content hash): the two stored scorecards are compared as they are.
+A change has two causes when the rulebook changed in between: the yardstick, and the city's
+answers. ``rules.split_change`` scores three stages (DESIGN §3):
 
-Another rulebook: both assessments are measured again with one yardstick, the current
-rulebook, over the questions both share only: questions of the current rulebook that the
-previous scorecard also scored (its trace lists every question of its rulebook) and whose
-answers on both sides still fit the question. A dimension's comparison score is its points
-over those questions divided by their maximum (N/A leaves the denominator, as in the engine);
-its level is the threshold level of that score, capped by the gates whose questions are all
-shared. Re-scoring the previous answers under the whole current rulebook is not possible: they
-lack answers to its new questions. See docs/network.md.
+``before``  the previous assessment as the city saw it: its first result, kept as
+            ``original`` when it was re-scored on an upgrade;
+``bridge``  the previous answers under the current rulebook (migrated by the rulebook's
+            migration when the version changed);
+``after``   the new answers under the current rulebook.
+
+``bridge − before`` is the new rulebook's part, ``after − bridge`` the city's; both are taken on
+the shown (whole-number) scores, so they add up to the change shown. Under the same rulebook
+content the rulebook's part is zero. Previous answers of a version no migration leads from are
+measured as they are, keeping only the answers that still fit a question of the current
+rulebook. See docs/network.md.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Set
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from flask_babel import gettext as _
 
-from rules import Dimension, Rulebook, Scorecard, level_for
-from rules.conditions import condition_atoms, evaluate
+from rules import AnswersError, Rulebook, Scorecard
+from rules.change import PartChange, split_change
 from rules.index import RulebookIndex
 from rules.model import NA, UNKNOWN
-from rules.rounding import shown_score, whole_score
 from web import state, storage
-from web.assessment.flow import chosen_options
+from web.assessment.flow import chosen_options, prune_answers
 
-__all__ = ["DimensionChange", "Progress", "answer_fits", "compare", "progress_since_previous"]
+__all__ = ["Change", "Progress", "answer_fits", "compare", "progress_since_previous"]
 
 
 @dataclass(frozen=True)
-class DimensionChange:
-    """One dimension before and after; ``comparable`` is False with no shared question."""
+class Change:
+    """One dimension (or the overall result) before and after; ``part`` None: not in both."""
 
     dimension: str
-    comparable: bool
-    before_score: float | None = None
-    after_score: float | None = None
-    before_level: int | None = None
-    after_level: int | None = None
+    part: PartChange | None
+    #: the rulebook changed in between: the change is shown split in two
+    split: bool
 
     @property
     def score_delta(self) -> int | None:
         """Change of the score as shown (whole points), or None."""
-        if not self.comparable or self.before_score is None or self.after_score is None:
-            return None
-        return (shown_score(self.after_score) or 0) - (shown_score(self.before_score) or 0)
+        return None if self.part is None else self.part.total
 
     @property
     def level_delta(self) -> int | None:
         """Change of the level, or None."""
-        if not self.comparable or self.before_level is None or self.after_level is None:
+        if self.part is None or self.part.before_level is None or self.part.after_level is None:
             return None
-        return self.after_level - self.before_level
+        return self.part.after_level - self.part.before_level
 
     def score_text(self) -> str:
         """The score change in words."""
         delta = self.score_delta
-        if not self.comparable:
-            return _("No comparison: no question in common")
+        if self.part is None:
+            return _("New dimension: no comparison")
         if delta is None:
             return _("Not assessed both times")
-        if delta > 0:
-            return _("Up %(n)s points", n=delta)
-        if delta < 0:
-            return _("Down %(n)s points", n=-delta)
-        return _("Score unchanged")
+        return _points(delta)
 
     def level_text(self) -> str:
         """The level change in words, or an empty string."""
         delta = self.level_delta
-        if delta is None:
+        if delta is None or self.part is None:
             return ""
+        a, b = self.part.before_level, self.part.after_level
         if delta > 0:
-            return _("up from level %(a)s to %(b)s", a=self.before_level, b=self.after_level)
+            return _("up from level %(a)s to %(b)s", a=a, b=b)
         if delta < 0:
-            return _("down from level %(a)s to %(b)s", a=self.before_level, b=self.after_level)
-        return _("still level %(a)s", a=self.after_level)
+            return _("down from level %(a)s to %(b)s", a=a, b=b)
+        return _("still level %(a)s", a=b)
+
+    def split_text(self) -> str:
+        """Which part comes from the new rulebook and which from the answers, or ""."""
+        if not self.split or self.part is None or self.part.from_rulebook is None:
+            return ""
+        answers = self.part.from_answers or 0
+        return _(
+            "new rulebook: %(r)s; your answers: %(a)s",
+            r=_signed(self.part.from_rulebook),
+            a=_signed(answers),
+        )
+
+
+def _points(delta: int) -> str:
+    if delta > 0:
+        return _("Up %(n)s points", n=delta)
+    if delta < 0:
+        return _("Down %(n)s points", n=-delta)
+    return _("Score unchanged")
+
+
+def _signed(delta: int) -> str:
+    return f"+{delta}" if delta > 0 else ("±0" if delta == 0 else f"−{-delta}")
 
 
 @dataclass(frozen=True)
@@ -89,11 +108,12 @@ class Progress:
     since: date
     previous_version: str
     current_version: str
-    #: both scored by the same rulebook content (hash): a like-for-like comparison
+    #: both scored by the same rulebook content (hash): nothing to split
     same_rulebook: bool
-    shared_questions: int
-    total_questions: int
-    changes: dict[str, DimensionChange]
+    overall: Change
+    changes: dict[str, Change]
+    #: what happened to previous answers carried to the current rulebook, by question
+    carried: dict[str, str]
 
 
 def answer_fits(book: Rulebook, question_id: str, raw: Any) -> bool:
@@ -110,103 +130,69 @@ def answer_fits(book: Rulebook, question_id: str, raw: Any) -> bool:
 
 def compare(
     book: Rulebook,
-    card: Scorecard,
     answers: Mapping[str, Any],
+    previous_book: Rulebook | None,
     previous_card: Scorecard,
     previous_answers: Mapping[str, Any],
     *,
     since: date,
-) -> Progress:
-    """The change per dimension from ``previous_card`` to ``card`` (see the module doc)."""
-    index = RulebookIndex.of(book)
-    same = previous_card.rulebook_hash == card.rulebook_hash
-    if same:
-        shared = set(index.questions)
-        changes = {d.id: _stored_change(d.id, previous_card, card) for d in book.dimensions}
-    else:
-        before = {line.question for d in previous_card.dimensions for line in d.trace}
-        shared = {
-            q
-            for q in index.questions
-            if q in before
-            and all(answer_fits(book, q, a[q]) for a in (answers, previous_answers) if q in a)
-        }
-        changes = {
-            d.id: _shared_change(book, d, shared, previous_answers, answers)
-            for d in book.dimensions
-        }
+) -> Progress | None:
+    """The change from ``previous_card`` to ``answers`` under ``book`` (see the module doc).
+
+    ``previous_book`` is the rulebook ``previous_card`` was scored with, when it is known;
+    None measures the previous answers with ``book``. None when they cannot be scored at all.
+    """
+    if previous_book is None or previous_book.version == book.version:
+        previous_book = book
+        fitting = {q: a for q, a in previous_answers.items() if answer_fits(book, q, a)}
+        previous_answers = prune_answers(book, fitting)
+    try:
+        split = split_change(
+            previous_book, previous_answers, book, answers, previous_card=previous_card
+        )
+    except AnswersError:
+        return None
+    same = previous_card.rulebook_hash == book.content_hash
+    before_ids = {d.id for d in previous_card.dimensions}
+    changes = {
+        d: Change(d, part if d in before_ids else None, not same)
+        for d, part in split.dimensions.items()
+    }
     return Progress(
         since=since,
         previous_version=previous_card.rulebook_version,
-        current_version=card.rulebook_version,
+        current_version=book.version,
         same_rulebook=same,
-        shared_questions=len(shared),
-        total_questions=len(index.questions),
+        overall=Change("overall", split.overall, not same),
         changes=changes,
+        carried=dict(split.migrated.changes),
     )
 
 
-def _stored_change(dimension_id: str, before: Scorecard, after: Scorecard) -> DimensionChange:
-    try:
-        old = before.dimension(dimension_id)
-    except KeyError:
-        return DimensionChange(dimension_id, comparable=False)
-    new = after.dimension(dimension_id)
-    return DimensionChange(dimension_id, True, old.score, new.score, old.level, new.level)
-
-
-def _shared_change(
-    book: Rulebook,
-    dimension: Dimension,
-    shared: Set[str],
-    before: Mapping[str, Any],
-    after: Mapping[str, Any],
-) -> DimensionChange:
-    if not any(q.id in shared for q in dimension.questions):
-        return DimensionChange(dimension.id, comparable=False)
-    old_score, old_level = shared_score(book, dimension, shared, before)
-    new_score, new_level = shared_score(book, dimension, shared, after)
-    return DimensionChange(dimension.id, True, old_score, new_score, old_level, new_level)
-
-
-def shared_score(
-    book: Rulebook, dimension: Dimension, shared: Set[str], answers: Mapping[str, Any]
-) -> tuple[float | None, int | None]:
-    """Score and level of ``dimension`` over the ``shared`` questions only."""
-    chosen = chosen_options(book, {q: v for q, v in answers.items() if q in shared})
-    points = maximum = 0
-    for question in dimension.questions:
-        if question.id not in shared or answers.get(question.id) == NA:
-            continue
-        maximum += question.max_points
-        if question.id in chosen:
-            points += question.options[chosen[question.id]].points
-    if not maximum:
-        return None, None
-    score = whole_score(100.0 * points / maximum)  # the one rounding rule (rules.rounding)
-    level = level_for(book.levels, score)
-    option_index = RulebookIndex.of(book).option_index
-    for gate in sorted(dimension.gates, key=lambda g: g.level):
-        if gate.level > level:
-            break
-        named = {atom.question for atom in condition_atoms(gate.requires)}
-        if named <= shared and not evaluate(gate.requires, chosen, option_index):
-            return score, gate.level - 1
-    return score, level
-
-
-def progress_since_previous(found: storage.StoredAssessment, card: Scorecard) -> Progress | None:
+def progress_since_previous(found: storage.StoredAssessment) -> Progress | None:
     """The progress of a submitted re-assessment since the one it started from, if any."""
     if found.previous_id is None:
         return None
     previous = storage.get_assessment(assessment_id=found.previous_id)
     if previous is None or previous.scorecard is None or previous.submitted_at is None:
         return None
+    # What the city saw then: the first result, when an upgrade re-scored it since.
+    first = previous.original if previous.original and previous.original.get("scorecard") else None
+    before = Scorecard.model_validate(first["scorecard"] if first else previous.scorecard)
+    before_answers = first["answers"] if first else previous.answers
     return compare(
         state.rulebook(),
-        card,
         found.answers,
-        Scorecard.model_validate(previous.scorecard),
-        previous.answers,
+        _book_of(before),
+        before,
+        before_answers,
         since=previous.submitted_at.date(),
     )
+
+
+def _book_of(card: Scorecard) -> Rulebook | None:
+    book = state.rulebook()
+    if card.rulebook_version == book.version:
+        return book
+    previous = state.previous_rulebook()
+    return previous if previous is not None and previous.version == card.rulebook_version else None

@@ -9,6 +9,8 @@ ORM rows. A module per group of tables::
     engine       engine, SQLite pragmas, Alembic upgrade, the per-request session
     assessments  drafts, submission (one transaction with the pool entry), re-assessments
     pool         the peer pool: records, change detection, imports, the demo seed
+    rescore      rows scored under another rulebook, and their new results (not
+                 re-exported: only ``web.rescoring`` uses it)
 """
 
 from web.storage.assessments import (

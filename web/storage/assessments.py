@@ -53,6 +53,10 @@ class StoredAssessment:
     scorecard: dict[str, Any] | None
     #: the assessment this one was started from (a re-assessment), if any
     previous_id: int | None = None
+    #: before the first re-scoring under a newer rulebook: ``rulebook_version``,
+    #: ``rulebook_hash``, ``answers``, ``notes`` and ``scorecard`` as they were; None if never
+    #: re-scored
+    original: dict[str, Any] | None = None
 
     @property
     def submitted(self) -> bool:
@@ -76,6 +80,7 @@ def _stored(row: AssessmentRow) -> StoredAssessment:
         rulebook_hash=row.rulebook_hash,
         scorecard=dict(row.scorecard) if row.scorecard is not None else None,
         previous_id=row.previous_id,
+        original=dict(row.original) if row.original is not None else None,
     )
 
 

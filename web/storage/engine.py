@@ -61,8 +61,8 @@ def create_db_engine(url: str) -> Engine:
 _MIGRATION_LOCK = 0x43495459_44495021 & 0x7FFF_FFFF_FFFF_FFFF
 
 
-def upgrade_database(engine: Engine) -> None:
-    """Bring the schema to the latest Alembic revision (a no-op when it is current).
+def upgrade_database(engine: Engine, revision: str = "head") -> None:
+    """Bring the schema to ``revision``, by default the latest (a no-op when it is current).
 
     On PostgreSQL the upgrade holds an advisory lock: gunicorn's workers, or several
     ``citydip serve`` processes, that start at once on a new database migrate one after
@@ -77,7 +77,7 @@ def upgrade_database(engine: Engine) -> None:
                 text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK}
             )
         config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+        command.upgrade(config, revision)
 
 
 def init_app(app: Flask, url: str) -> None:

@@ -61,6 +61,9 @@ class AssessmentRow(Base):
     #: id of the assessment this one was started from (a re-assessment); no foreign key,
     #: see migration 0002
     previous_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    #: the rulebook version and hash, answers and scorecard before the first re-scoring
+    #: under a newer rulebook (migration 0004); None when never re-scored
+    original: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
 
 
 class PoolRow(Base):
@@ -84,3 +87,5 @@ class PoolRow(Base):
     )
     updated_at: Mapped[datetime] = mapped_column(DateTime)
     record: Mapped[dict[str, Any]] = mapped_column(JSON)
+    #: the record before the first re-scoring under a newer rulebook (migration 0004)
+    original: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)

@@ -208,7 +208,19 @@ def _older_edition(tmp_path: Path) -> Path:
     return copy
 
 
-def test_an_older_rulebook_is_labelled_and_compared_on_shared_questions(tmp_path: Path) -> None:
+def splits(page: str) -> dict[str, tuple[int, int]]:
+    """Dimension → (points from the new rulebook, points from the answers) as shown."""
+    cells = re.findall(
+        r'data-testid="split-([a-z]+)" data-from-rulebook="(-?\d+)" data-from-answers="(-?\d+)"',
+        page,
+    )
+    return {d: (int(r), int(a)) for d, r, a in cells}
+
+
+def test_an_older_rulebook_change_is_split_from_the_answers_change(tmp_path: Path) -> None:
+    """Expert expectation: a question removed by the new rulebook moves monitoring without
+    any answer changing (all of it is the rulebook's part); a changed strategy answer under
+    identical strategy questions is all the city's part; parts add up to the change shown."""
     old_app = make_app(tmp_path)
     client = old_app.test_client()
     token = start(client)
@@ -229,21 +241,23 @@ def test_an_older_rulebook_is_labelled_and_compared_on_shared_questions(tmp_path
         submit(client, new)
         page = text(client.get(f"/a/{new}/results"))
         assert "assessed under rulebook 2.0.0" in page
-        assert "measured on the 41 questions both versions share" in page
+        assert "Each change is split in two" in page
 
         before = Scorecard.model_validate(stored(new_app, token).scorecard)
         after = Scorecard.model_validate(stored(new_app, new).scorecard)
         assert (before.rulebook_version, after.rulebook_version) == ("2.0.0", "2.1.0")
-        # Monitoring lost a question, so its stored scores differ although no answer changed;
-        # on the questions both versions share, nothing changed.
+        shown, parts = changes(page), splits(page)
+        assert set(parts) == set(shown)
+        for dimension, (rulebook_part, answers_part) in parts.items():
+            assert int(shown[dimension][0]) == rulebook_part + answers_part, dimension
         old_monitoring = before.dimension("monitoring").score
-        assert old_monitoring != after.dimension("monitoring").score
-        shown = changes(page)
-        assert shown["monitoring"][0] == "0" and "Score unchanged" in shown["monitoring"][2]
-        # Strategy has the same questions in both: the change is the stored scores' change.
-        strategy = round(after.dimension("strategy").score or 0) - round(
+        new_monitoring = after.dimension("monitoring").score
+        assert old_monitoring is not None and new_monitoring is not None
+        assert parts["monitoring"] == (int(new_monitoring) - int(old_monitoring), 0)
+        assert parts["monitoring"][0] != 0
+        strategy = int(after.dimension("strategy").score or 0) - int(
             before.dimension("strategy").score or 0
         )
-        assert strategy > 0 and shown["strategy"][0] == str(strategy)
+        assert strategy > 0 and parts["strategy"] == (0, strategy)
     finally:
         storage.dispose(new_app)
