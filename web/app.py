@@ -116,6 +116,8 @@ def _read_rulebook(path: Path) -> Rulebook:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from web.assessment.about import bp as about_bp
+    from web.assessment.forget import bp as forget_bp
     from web.assessment.pages import bp as pages_bp
     from web.assessment.results import bp as results_bp
     from web.assessment.scoring import bp as scoring_bp
@@ -123,6 +125,15 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(pages_bp)
     app.register_blueprint(results_bp)
     app.register_blueprint(scoring_bp)
+    app.register_blueprint(about_bp)
+    app.register_blueprint(forget_bp)
+
+    @app.context_processor
+    def host() -> dict[str, object]:
+        # Every page's footer names the host and how to reach it.
+        settings = state.settings()
+        return {"host_name": settings.host_name, "host_contact": settings.host_contact}
+
     # The network secretariat's pages (/network/) and re-assessment (see web/network/).
     from web.network import bp as network_bp
     from web.network import reassess_bp

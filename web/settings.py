@@ -68,6 +68,19 @@ class Settings(BaseSettings):
         "`.json`) to everyone, without signing in. Groups of fewer than 5 cities are always "
         "suppressed.",
     )
+    host_name: str = Field(
+        default="the organisation that runs this service",
+        min_length=1,
+        max_length=200,
+        description="Who hosts this instance (for example a city network's secretariat), "
+        "named on the privacy page and in every page's footer.",
+    )
+    host_contact: str | None = Field(
+        default=None,
+        max_length=200,
+        description="How to reach the host about data and accessibility: an email address or "
+        "a web address, shown in every page's footer and on the privacy page.",
+    )
     open_data_licence: str = Field(
         default="CC BY 4.0",
         min_length=1,

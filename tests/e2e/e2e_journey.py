@@ -203,5 +203,8 @@ def walk_every_page(page: Page, check: Callable[[str], None]) -> None:
     page.goto(f"/a/{token}/step/{DIMENSIONS[0]}")
     journey.answer_all_dimensions()
     journey.submit()
+    page.get_by_test_id("how-scoring-link").click()
+    expect(page.get_by_test_id("how-scoring-title")).to_be_visible()
+    check("how scoring works")
     open_not_found(page)
     check("page not found")

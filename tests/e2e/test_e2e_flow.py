@@ -65,6 +65,11 @@ def test_full_assessment_ends_on_results_with_peers_and_advice(open_tab: Any) ->
     advice = page.locator("[data-testid=advice-practices] li, [data-testid=advice-partners] li")
     expect(advice.first).to_be_visible()
 
+    page.get_by_test_id("how-scoring-link").click()
+    expect(page.get_by_test_id("how-scoring-title")).to_be_visible()
+    save_screenshot(page, "how-scoring-works")
+    page.go_back()
+
     downloads = page.get_by_test_id("downloads")
     json_url = downloads.locator("#download-json").get_attribute("href") or ""
     csv_url = downloads.locator("#download-csv").get_attribute("href") or ""

@@ -39,6 +39,7 @@ def test_no_serious_or_critical_axe_violations_on_any_page(tab: Any) -> None:
     assert not blocking, f"serious or critical accessibility violations:\n{blocking}"
     expected = {"landing", "profile", "profile with errors", "check your answers", "results"}
     expected |= {"profile with search results", "question page with errors", "page not found"}
+    expected |= {"how scoring works"}
     expected |= {f"question page {d}" for d in DIMENSIONS}
     assert expected <= set(found), f"pages not checked: {expected - set(found)}"
 

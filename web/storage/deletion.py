@@ -1,0 +1,121 @@
+"""Forgetting a city: deleting its assessments and pool record, and reading all of it first.
+
+A city deletes from its results page; the secretariat deletes a pool record from the network
+pages. Either way one transaction removes the assessment, the earlier assessments it was
+started from (a re-assessment chain: what the city has told us over time) and the pool record,
+so that the peer index, the aggregates and the exports no longer see it from the next read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import delete, select
+
+from web.storage.engine import session as _session
+from web.storage.tables import AssessmentRow, PoolRow
+
+__all__ = [
+    "Deleted",
+    "assessment_chain",
+    "delete_assessments",
+    "delete_pool_record",
+    "stored_about",
+]
+
+
+@dataclass(frozen=True)
+class Deleted:
+    """How many rows a deletion removed."""
+
+    assessments: int
+    pool_records: int
+
+
+def assessment_chain(*, assessment_id: int) -> list[int]:
+    """``assessment_id`` and every earlier assessment it was started from, newest first."""
+    session = _session()
+    chain: list[int] = []
+    current: int | None = assessment_id
+    while current is not None and current not in chain:
+        row = session.get(AssessmentRow, current)
+        if row is None:
+            break
+        chain.append(row.id)
+        current = row.previous_id
+    return chain
+
+
+def delete_assessments(*, ids: list[int]) -> Deleted:
+    """Delete the assessments ``ids`` and their pool records, in one commit."""
+    if not ids:
+        return Deleted(0, 0)
+    session = _session()
+    pool = session.execute(delete(PoolRow).where(PoolRow.assessment_id.in_(ids)))
+    done = session.execute(delete(AssessmentRow).where(AssessmentRow.id.in_(ids)))
+    session.commit()
+    return Deleted(_count(done), _count(pool))
+
+
+def delete_pool_record(*, pool_id: str) -> Deleted | None:
+    """Delete a pool record and, when it came from an assessment here, that assessment and the
+    ones it was started from; None when there is no such record."""
+    session = _session()
+    row = session.get(PoolRow, pool_id)
+    if row is None:
+        return None
+    chain = assessment_chain(assessment_id=row.assessment_id) if row.assessment_id else []
+    session.execute(delete(PoolRow).where(PoolRow.id == pool_id))
+    done = session.execute(delete(AssessmentRow).where(AssessmentRow.id.in_(chain)))
+    session.commit()
+    return Deleted(_count(done) if chain else 0, 1)
+
+
+def stored_about(*, assessment_id: int) -> dict[str, Any]:
+    """Everything stored about the city of an assessment: the chain's rows and pool record,
+    as JSON-ready dicts (the resume token itself is never stored, only its hash)."""
+    session = _session()
+    chain = assessment_chain(assessment_id=assessment_id)
+    rows = session.scalars(select(AssessmentRow).where(AssessmentRow.id.in_(chain))).all()
+    pool = session.scalars(select(PoolRow).where(PoolRow.assessment_id.in_(chain))).all()
+    by_id = {r.id: r for r in rows}
+    return {
+        "assessments": [_assessment(by_id[i]) for i in chain if i in by_id],
+        "pool_records": [_pool(p) for p in pool],
+    }
+
+
+def _assessment(row: AssessmentRow) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "status": row.status,
+        "created_at": _when(row.created_at),
+        "updated_at": _when(row.updated_at),
+        "submitted_at": _when(row.submitted_at),
+        "previous_id": row.previous_id,
+        "rulebook": {"id": row.rulebook_id, "version": row.rulebook_version},
+        "profile": row.profile,
+        "sharing": row.sharing,
+        "answers": row.answers,
+        "notes": row.notes,
+        "scorecard": row.scorecard,
+        "original": row.original,
+    }
+
+
+def _pool(row: PoolRow) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "updated_at": _when(row.updated_at),
+        "record": row.record,
+        "original": row.original,
+    }
+
+
+def _when(value: Any) -> str | None:
+    return None if value is None else value.isoformat() + "Z"
+
+
+def _count(result: Any) -> int:
+    return int(getattr(result, "rowcount", 0) or 0)
