@@ -43,7 +43,7 @@ def test_migrations_create_the_tables(app: Flask) -> None:
     tables = set(inspect(storage.app_engine(app)).get_table_names())
     [(version,)] = run_sql(app, "SELECT version_num FROM alembic_version")
     assert {"assessments", "pool_records", "alembic_version"} <= tables
-    assert version == "0004"  # the latest revision (0004: original results kept on re-scoring)
+    assert version == "0005"  # the latest revision (0005: import batches and pool history)
 
 
 @pytest.mark.sqlite_only

@@ -45,7 +45,7 @@ def demo_command(count: int, seed: int, output: Path, rulebook_path: Path) -> No
 
 
 @pool_group.command("import")
-@click.argument("file", type=EXISTING_FILE)
+@click.argument("file", type=EXISTING_FILE, required=False)
 @click.option("-o", "--output", "pool_path", type=OUTPUT_FILE, help="Pool file to add to.")
 @click.option(
     "--database",
@@ -55,19 +55,41 @@ def demo_command(count: int, seed: int, output: Path, rulebook_path: Path) -> No
     "file, as the admin import page does; FILE may also be a pool file (JSON Lines).",
 )
 @click.option("--dry-run", is_flag=True, help="Check and score every row; write nothing.")
+@click.option(
+    "--undo",
+    "undo",
+    type=int,
+    metavar="BATCH",
+    help="With --database: undo the import batch BATCH (as listed on the admin import page), "
+    "all of it or nothing.",
+)
 @RULEBOOK_OPTION
 def import_command(
-    file: Path, pool_path: Path | None, into_database: bool, dry_run: bool, rulebook_path: Path
+    file: Path | None,
+    pool_path: Path | None,
+    into_database: bool,
+    dry_run: bool,
+    undo: int | None,
+    rulebook_path: Path,
 ) -> None:
     """Score the survey responses in the CSV FILE and add them to the pool.
 
     FILE has one column per question id and the profile columns name, country, population,
     capital and consent_named (region, eu_member, team_size, id and assessed_on are optional).
     Every row is checked first: if any is bad, each problem is listed and nothing is written.
-    `citydip pool template` writes a template. Give -o POOL_FILE or --database.
+    `citydip pool template` writes a template. Give -o POOL_FILE or --database. Into the
+    database, re-importing a file changes nothing (each city is matched by its stable key),
+    and every import is a batch that --undo BATCH takes back.
     """
     if into_database == (pool_path is not None):
         raise click.UsageError("give either -o POOL_FILE or --database")
+    if undo is not None:
+        if not into_database or file is not None:
+            raise click.UsageError("--undo BATCH goes with --database and no FILE")
+        _undo_in_database(undo)
+        return
+    if file is None:
+        raise click.UsageError("give the FILE to import")
     if into_database:
         _import_into_database(file, dry_run=dry_run)
         return
@@ -111,10 +133,42 @@ def _import_into_database(file: Path, *, dry_run: bool) -> None:
         lines = "\n".join(f"  {problem}" for problem in outcome.problems)
         click.echo(f"{file}: nothing was imported:\n{lines}", err=True)
         raise SystemExit(1)
+    counts = outcome.counts
+    summary = (
+        ""
+        if counts is None
+        else (f"{counts.new} new, {counts.updated} updated, {counts.unchanged} unchanged")
+    )
     if dry_run:
-        click.echo(f"Dry run: all {len(outcome.records)} rows of {file} are valid; nothing added.")
+        click.echo(
+            f"Dry run: all {len(outcome.records)} rows of {file} are valid ({summary}); "
+            "nothing added."
+        )
     else:
-        click.echo(f"Imported {outcome.added} cities from {file} into the app's database")
+        batch = "" if counts is None or counts.batch_id is None else f" as batch {counts.batch_id}"
+        click.echo(
+            f"Imported {outcome.added} cities from {file} into the app's database{batch} "
+            f"({summary})"
+        )
+
+
+def _undo_in_database(batch_id: int) -> None:
+    from web import storage
+    from web.cli.app import app_or_exit
+    from web.storage import batches
+
+    app = app_or_exit()
+    try:
+        with app.app_context():
+            done = batches.undo_batch(batch_id=batch_id)
+    except batches.UndoRefused as exc:
+        raise click.ClickException(f"not undone: {exc}") from None
+    finally:
+        storage.dispose(app)
+    click.echo(
+        f"Batch {batch_id} undone: {done.new} cities removed, {done.updated} restored to "
+        "their earlier record"
+    )
 
 
 @pool_group.command("template")

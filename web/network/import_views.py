@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from flask import Response, current_app, redirect, render_template, request, url_for
+from flask import (
+    Response,
+    current_app,
+    flash,
+    get_flashed_messages,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask.blueprints import BlueprintSetupState
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response as BaseResponse
@@ -15,8 +24,9 @@ from web.network.auth import admin_required
 from web.network.blueprint import bp
 from web.network.importing import ImportOutcome, import_file
 from web.network.survey_template import template_csv
+from web.storage import batches
 
-__all__ = ["import_form", "import_template", "import_upload"]
+__all__ = ["import_form", "import_template", "import_upload", "undo_import"]
 
 
 def _render(
@@ -28,6 +38,9 @@ def _render(
         outcome=outcome,
         errors=errors or [],
         imported=request.args.get("imported", type=int),
+        counts=_shown_counts(),
+        undone=" ".join(str(m) for m in get_flashed_messages()),
+        batches=batches.list_batches(),
         dry_run=request.form.get("dry_run") == "1",
         max_megabytes=state.settings().max_import_size // (1024 * 1024),
     )
@@ -76,7 +89,47 @@ def import_upload() -> BaseResponse | tuple[str, int]:
         return _render(outcome, errors, status=400)
     if outcome.dry_run:
         return _render(outcome)
-    return redirect(url_for("network.import_form", imported=outcome.added), code=303)
+    counts = outcome.counts or batches.BatchCounts()
+    return redirect(
+        url_for(
+            "network.import_form",
+            imported=outcome.added,
+            new=counts.new,
+            updated=counts.updated,
+            unchanged=counts.unchanged,
+        ),
+        code=303,
+    )
+
+
+def _shown_counts() -> batches.BatchCounts:
+    args = request.args
+    return batches.BatchCounts(
+        new=args.get("new", 0, type=int),
+        updated=args.get("updated", 0, type=int),
+        unchanged=args.get("unchanged", 0, type=int),
+    )
+
+
+@bp.post("/import/batches/<int:batch_id>/undo")
+@admin_required()
+def undo_import(batch_id: int) -> BaseResponse | tuple[str, int]:
+    """Undo one import batch, all of it or nothing."""
+    try:
+        done = batches.undo_batch(batch_id=batch_id)
+    except batches.UndoRefused as exc:
+        refused = FieldError("batches", "batches", _("Not undone: %(why)s.", why=str(exc)))
+        return _render(errors=[refused], status=409)
+    flash(
+        _(
+            "Batch %(n)s undone: %(new)s cities removed, %(updated)s restored to their "
+            "earlier record.",
+            n=batch_id,
+            new=done.new,
+            updated=done.updated,
+        )
+    )
+    return redirect(url_for("network.import_form"), code=303)
 
 
 @bp.record_once

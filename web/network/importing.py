@@ -22,6 +22,7 @@ from benchmark.record import PoolRecord
 from benchmark.survey_csv import import_survey
 from rules import Rulebook
 from web import state, storage
+from web.storage import batches
 
 __all__ = ["ImportOutcome", "ImportProblem", "check_file", "import_file"]
 
@@ -63,6 +64,8 @@ class ImportOutcome:
     dry_run: bool = False
     #: records stored (0 on a dry run or when there are problems)
     added: int = 0
+    #: new, updated and unchanged cities (what was done, or on a dry run would be)
+    counts: batches.BatchCounts | None = None
 
     @property
     def bad_lines(self) -> list[int]:
@@ -123,10 +126,13 @@ def _check_pool(
         return ImportOutcome("pool", problems=problems)
     numbers = [number for number, raw in enumerate(lines, start=1) if raw.strip()]
     records = [_local_id(r) for r in parsed]
+    # An id already in the pool is the same city again (an update, or unchanged) when its key
+    # matches; another city under that id is refused.
+    keys = batches.keys_of(ids=[r.id for r in records if r.id in taken_ids])
     problems = [
         ImportProblem(number, "id", _("id %(id)s is already in the pool", id=repr(r.id)))
         for number, r in zip(numbers, records, strict=True)
-        if r.id in taken_ids
+        if r.id in keys and keys[r.id] != r.city_key
     ]
     return ImportOutcome("pool", records=[] if problems else records, problems=problems)
 
@@ -145,10 +151,9 @@ def _is_renamed(record_id: str) -> bool:
 
 
 def import_file(data: bytes, filename: str, *, dry_run: bool) -> ImportOutcome:
-    """Check ``data`` against the app's rulebook and pool; store it unless a dry run.
-
-    Runs in an app context. Nothing is stored when any row is bad.
-    """
+    """Check ``data`` against the app's rulebook and pool; store it as one batch unless a dry
+    run (which still counts new, updated and unchanged cities). Runs in an app context.
+    Nothing is stored when any row is bad."""
     checked = check_file(
         data,
         filename,
@@ -156,11 +161,12 @@ def import_file(data: bytes, filename: str, *, dry_run: bool) -> ImportOutcome:
         taken_ids=storage.pool_ids(),
         today=datetime.now(UTC).date(),
     )
-    if checked.problems or dry_run:
+    if checked.problems:
         return ImportOutcome(checked.kind, checked.records, checked.problems, dry_run=dry_run)
-    try:
-        added = storage.import_pool_records(records=checked.records)
-    except storage.PoolConflictError:
-        message = _("Another import added some of these ids meanwhile; nothing was imported.")
-        return ImportOutcome(checked.kind, problems=[ImportProblem(None, None, message)])
-    return ImportOutcome(checked.kind, checked.records, added=added)
+    counts = batches.import_batch(
+        records=checked.records, filename=filename, kind=checked.kind, dry_run=dry_run
+    )
+    added = 0 if dry_run else counts.new + counts.updated
+    return ImportOutcome(
+        checked.kind, checked.records, dry_run=dry_run, added=added, counts=counts
+    )

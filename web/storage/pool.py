@@ -44,6 +44,7 @@ def pool_row(record: PoolRecord, *, assessment_id: int | None, now: datetime) ->
         assessment_id=assessment_id,
         updated_at=now,
         record=record.model_dump(mode="json"),
+        city_key=record.city_key,
     )
 
 

@@ -23,7 +23,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-__all__ = ["AssessmentRow", "Base", "PoolRow"]
+__all__ = ["AssessmentRow", "Base", "ImportBatch", "PoolHistoryRow", "PoolRow"]
 
 
 class Base(DeclarativeBase):
@@ -89,3 +89,40 @@ class PoolRow(Base):
     record: Mapped[dict[str, Any]] = mapped_column(JSON)
     #: the record before the first re-scoring under a newer rulebook (migration 0004)
     original: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    #: the city's stable key (``PoolRecord.city_key``) and the import that last wrote the
+    #: row (migration 0005)
+    city_key: Mapped[str | None] = mapped_column(String(200), index=True, nullable=True)
+    batch_id: Mapped[int | None] = mapped_column(Integer, index=True, nullable=True)
+
+
+class ImportBatch(Base):
+    """One import of a file into the pool, with what it did (migration 0005)."""
+
+    __tablename__ = "import_batches"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    filename: Mapped[str] = mapped_column(String(255))
+    kind: Mapped[str] = mapped_column(String(16))
+    new: Mapped[int] = mapped_column(Integer)
+    updated: Mapped[int] = mapped_column(Integer)
+    unchanged: Mapped[int] = mapped_column(Integer)
+    rejected: Mapped[int] = mapped_column(Integer)
+    undone_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+class PoolHistoryRow(Base):
+    """A record an import replaced, or an older assessment it brought (migration 0005)."""
+
+    __tablename__ = "pool_history"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    pool_id: Mapped[str] = mapped_column(String(64), index=True)
+    batch_id: Mapped[int] = mapped_column(Integer, index=True)
+    #: the batch that had written the replaced record (None: not an import)
+    previous_batch_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    #: "replaced" (the current record before the batch) or "older" (an earlier assessment)
+    kind: Mapped[str] = mapped_column(String(16))
+    assessed_on: Mapped[date] = mapped_column(Date)
+    stored_at: Mapped[datetime] = mapped_column(DateTime)
+    record: Mapped[dict[str, Any]] = mapped_column(JSON)

@@ -75,7 +75,7 @@ def test_template_has_profile_and_question_columns_and_an_example_that_imports(
     assert header == [*PROFILE_COLUMNS, *order]
     assert example["name"] == EXAMPLE_NAME
     checked = upload(signed_in, response.data, "template.csv", dry_run=True)
-    assert "Dry run: all 1 rows are valid." in text(checked)
+    assert "Dry run: all 1 rows are valid: 1 new" in text(checked)
 
 
 def test_three_bad_rows_are_reported_exactly_and_nothing_is_imported(
@@ -121,7 +121,7 @@ def test_good_file_dry_run_then_import_and_the_peers_see_it(
 
     dry = upload(signed_in, data, "survey.csv", dry_run=True)
     assert dry.status_code == 200
-    assert "Dry run: all 3 rows are valid. Nothing was imported" in text(dry)
+    assert "Dry run: all 3 rows are valid: 3 new, 0 updated, 0 unchanged. Nothing was" in text(dry)
     assert pool_count(admin) == DEMO_SIZE
 
     done = upload(signed_in, data, "survey.csv")

@@ -1,0 +1,259 @@
+"""Import batches: store a file's records idempotently, list the batches, undo one.
+
+A city's stable key (``PoolRecord.city_key``) decides what a row is: a new city, an update
+of an imported city already in the pool (a newer or same-day assessment: it becomes the
+current record and the one it replaces goes to ``pool_history``), unchanged (the same record
+again: re-importing a file changes nothing), or an older assessment, kept in the history
+only. Rows of cities that took the assessment on this service are never overwritten by an
+import: the peer pool already shows each city once, with its latest assessment.
+
+Undoing a batch restores the pool exactly as it was before it: the rows it added are
+deleted, the records it replaced come back. A batch whose rows a later batch changed again
+is refused until that later batch is undone: all of a batch, or nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, select
+
+from benchmark.record import PoolRecord
+from web.storage.engine import session as _session
+from web.storage.engine import utcnow as _utcnow
+from web.storage.pool import pool_row
+from web.storage.tables import ImportBatch, PoolHistoryRow, PoolRow
+
+__all__ = [
+    "BatchCounts",
+    "StoredBatch",
+    "UndoRefused",
+    "import_batch",
+    "list_batches",
+    "undo_batch",
+]
+
+#: what a record's comparison ignores: its id, and its date (a survey row without one is
+#: dated on the day of the import, so the same file imported on another day is the same)
+_IGNORED = ("id", "assessed_on")
+
+
+@dataclass(frozen=True)
+class BatchCounts:
+    """What an import did, or would do on a dry run."""
+
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    #: of the unchanged: earlier assessments than the city's current record, kept in its
+    #: history (the current record stays)
+    older: int = 0
+    #: the batch's id; None on a dry run or when nothing changed
+    batch_id: int | None = None
+
+
+@dataclass(frozen=True)
+class StoredBatch:
+    """A batch as the imports page lists it."""
+
+    id: int
+    created_at: datetime
+    filename: str
+    kind: str
+    new: int
+    updated: int
+    unchanged: int
+    rejected: int
+    undone_at: datetime | None
+
+
+class UndoRefused(ValueError):
+    """The batch cannot be undone (as a whole); the message says why."""
+
+
+def import_batch(
+    *, records: Sequence[PoolRecord], filename: str, kind: str, dry_run: bool
+) -> BatchCounts:
+    """Store ``records`` as one batch (see the module doc), in one transaction; on a dry run,
+    count what would happen and store nothing."""
+    session = _session()
+    now = _utcnow()
+    batch = ImportBatch(
+        created_at=now,
+        filename=filename[:255],
+        kind=kind,
+        new=0,
+        updated=0,
+        unchanged=0,
+        rejected=0,
+    )
+    session.add(batch)
+    session.flush()  # the batch id, for the rows it writes
+    current = _current_by_key(session, {r.city_key for r in records})
+    counts = {"new": 0, "updated": 0, "unchanged": 0, "older": 0}
+    for record in sorted(records, key=lambda r: r.assessed_on):
+        counts[_store_one(session, current, record, batch.id, now)] += 1
+    counts["unchanged"] += counts["older"]
+    batch.new, batch.updated = counts["new"], counts["updated"]
+    batch.unchanged = counts["unchanged"]
+    if dry_run or not (counts["new"] or counts["updated"] or counts["older"]):
+        session.rollback()
+        return BatchCounts(**counts)
+    session.commit()
+    return BatchCounts(**counts, batch_id=batch.id)
+
+
+def _current_by_key(session: Any, keys: set[str]) -> dict[str, PoolRow]:
+    rows = session.scalars(select(PoolRow).where(PoolRow.city_key.in_(keys))).all() if keys else []
+    return {row.city_key: row for row in rows if row.city_key is not None}
+
+
+def _same(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    return {k: v for k, v in a.items() if k not in _IGNORED} == {
+        k: v for k, v in b.items() if k not in _IGNORED
+    }
+
+
+def _store_one(
+    session: Any, current: dict[str, PoolRow], record: PoolRecord, batch_id: int, now: datetime
+) -> str:
+    row = current.get(record.city_key)
+    if row is None:
+        added = pool_row(record, assessment_id=None, now=now)
+        added.batch_id = batch_id
+        session.add(added)
+        current[record.city_key] = added
+        return "new"
+    incoming = record.model_copy(update={"id": row.id}).model_dump(mode="json")
+    if _same(incoming, row.record) or row.assessment_id is not None:
+        return "unchanged"
+    if record.assessed_on < row.assessed_on:
+        return _keep_older(session, row, incoming, record, batch_id, now)
+    # The record before the batch is kept once as "replaced" (what an undo restores); a row
+    # this batch already wrote keeps its earlier version as an older assessment.
+    session.add(
+        PoolHistoryRow(
+            pool_id=row.id,
+            batch_id=batch_id,
+            previous_batch_id=row.batch_id,
+            kind="older" if row.batch_id == batch_id else "replaced",
+            assessed_on=row.assessed_on,
+            stored_at=now,
+            record=row.record,
+        )
+    )
+    replacement = PoolRecord.model_validate(incoming)
+    fresh = pool_row(replacement, assessment_id=None, now=now)
+    for column in ("source", "region", "country", "population", "consent_named", "assessed_on"):
+        setattr(row, column, getattr(fresh, column))
+    row.rulebook_version, row.record, row.updated_at = fresh.rulebook_version, incoming, now
+    row.batch_id = batch_id
+    return "updated"
+
+
+def _keep_older(
+    session: Any,
+    row: PoolRow,
+    incoming: dict[str, Any],
+    record: PoolRecord,
+    batch_id: int,
+    now: datetime,
+) -> str:
+    """An earlier assessment than the current record: history only, once."""
+    known = session.scalars(select(PoolHistoryRow.record).where(PoolHistoryRow.pool_id == row.id))
+    if any(_same(incoming, old) for old in known):
+        return "unchanged"
+    session.add(
+        PoolHistoryRow(
+            pool_id=row.id,
+            batch_id=batch_id,
+            previous_batch_id=None,
+            kind="older",
+            assessed_on=record.assessed_on,
+            stored_at=now,
+            record=incoming,
+        )
+    )
+    return "older"
+
+
+def keys_of(*, ids: Sequence[str]) -> dict[str, str | None]:
+    """The city key of each pool record among ``ids``."""
+    if not ids:
+        return {}
+    rows = _session().execute(select(PoolRow.id, PoolRow.city_key).where(PoolRow.id.in_(ids)))
+    return {pool_id: key for pool_id, key in rows}
+
+
+def list_batches(*, limit: int = 50) -> list[StoredBatch]:
+    """The latest batches, newest first."""
+    rows = _session().scalars(select(ImportBatch).order_by(ImportBatch.id.desc()).limit(limit))
+    return [
+        StoredBatch(
+            r.id,
+            r.created_at,
+            r.filename,
+            r.kind,
+            r.new,
+            r.updated,
+            r.unchanged,
+            r.rejected,
+            r.undone_at,
+        )
+        for r in rows
+    ]
+
+
+def undo_batch(*, batch_id: int) -> BatchCounts:
+    """Undo batch ``batch_id`` exactly, in one transaction; raises :class:`UndoRefused`."""
+    session = _session()
+    batch = session.get(ImportBatch, batch_id)
+    if batch is None:
+        raise UndoRefused(f"there is no import batch {batch_id}")
+    if batch.undone_at is not None:
+        raise UndoRefused(f"import batch {batch_id} was already undone")
+    history = session.scalars(
+        select(PoolHistoryRow).where(PoolHistoryRow.batch_id == batch_id)
+    ).all()
+    replaced = {h.pool_id: h for h in history if h.kind == "replaced"}
+    written = {
+        r.id: r for r in session.scalars(select(PoolRow).where(PoolRow.batch_id == batch_id))
+    }
+    # Rows of this batch that a later batch wrote again: their history names this batch.
+    overwritten = session.scalars(
+        select(PoolHistoryRow.pool_id).where(
+            PoolHistoryRow.previous_batch_id == batch_id, PoolHistoryRow.batch_id != batch_id
+        )
+    ).all()
+    later = (replaced.keys() - written.keys()) | set(overwritten)
+    if later:
+        raise UndoRefused(
+            f"a later import changed {len(later)} of batch {batch_id}'s cities again: "
+            "undo the later batches first"
+        )
+    now = _utcnow()
+    restored = 0
+    for pool_id, row in written.items():
+        old = replaced.get(pool_id)
+        if old is None:
+            session.delete(row)
+            continue
+        _restore(row, old, now)
+        restored += 1
+    session.execute(delete(PoolHistoryRow).where(PoolHistoryRow.batch_id == batch_id))
+    batch.undone_at = now
+    session.commit()
+    return BatchCounts(new=len(written) - restored, updated=restored, batch_id=batch_id)
+
+
+def _restore(row: PoolRow, old: PoolHistoryRow, now: datetime) -> None:
+    record = PoolRecord.model_validate(old.record)
+    fresh = pool_row(record, assessment_id=None, now=now)
+    for column in ("source", "region", "country", "population", "consent_named", "assessed_on"):
+        setattr(row, column, getattr(fresh, column))
+    row.rulebook_version, row.record, row.updated_at = fresh.rulebook_version, old.record, now
+    row.batch_id = old.previous_batch_id
