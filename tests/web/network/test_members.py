@@ -86,3 +86,16 @@ def test_a_city_is_due_after_twelve_months_not_before() -> None:
     assert late.stale
     [fictional] = member_rows([demo], today=date.fromordinal(today.toordinal() + 2))
     assert not fictional.stale  # demo cities are due nothing
+
+
+def test_admin_pages_carry_no_assessment_banner(admin: Flask) -> None:
+    client = admin.test_client()
+    assert "Your answers are saved as you go" in text(client.get("/"))
+    for url in ("/network/sign-in", "/network/"):
+        page = text(client.get(url))
+        assert "Your answers are saved as you go" not in page, url
+    sign_in(client)
+    for url in ("/network/", "/network/import", "/network/members", "/network/cities"):
+        page = text(client.get(url))
+        assert "Your answers are saved as you go" not in page, url
+        assert "These pages are for the network's secretariat." in page, url
