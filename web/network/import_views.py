@@ -23,10 +23,16 @@ from web.assessment.forms import FieldError
 from web.network.auth import admin_required
 from web.network.blueprint import bp
 from web.network.importing import ImportOutcome, import_file
-from web.network.survey_template import template_csv
+from web.network.survey_template import template_csv, template_xlsx
 from web.storage import batches
 
-__all__ = ["import_form", "import_template", "import_upload", "undo_import"]
+__all__ = [
+    "import_form",
+    "import_template",
+    "import_template_xlsx",
+    "import_upload",
+    "undo_import",
+]
 
 
 def _render(
@@ -64,6 +70,20 @@ def import_template() -> Response:
     return Response(
         body,
         mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@bp.get("/import/template.xlsx")
+@admin_required("file")
+def import_template_xlsx() -> Response:
+    """The survey template as an Excel workbook, with drop-down lists of allowed values."""
+    book = state.rulebook()
+    body = template_xlsx(book, today=datetime.now(UTC).date())
+    filename = f"citydip-survey-template-{book.version}.xlsx"
+    return Response(
+        body,
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
 

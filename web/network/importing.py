@@ -8,6 +8,9 @@ finder refits on its next use (it watches the pool's signature, see :mod:`web.pe
 
 from __future__ import annotations
 
+import csv
+import dataclasses
+import io
 import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
@@ -22,6 +25,7 @@ from benchmark.record import PoolRecord
 from benchmark.survey_csv import import_survey
 from rules import Rulebook
 from web import state, storage
+from web.network import spreadsheet
 from web.storage import batches
 
 __all__ = ["ImportOutcome", "ImportProblem", "check_file", "import_file"]
@@ -40,18 +44,29 @@ class ImportProblem:
     line: int | None
     column: str | None
     message: str
+    #: the city named on that line, when the file names one
+    city: str | None = None
 
     def __str__(self) -> str:
+        reason = _cut(self.message)
         if self.line is None:
-            return self.message
+            return reason
+        where = _("Line %(line)s", line=self.line)
+        if self.city:
+            where = _("Line %(line)s (%(city)s)", line=self.line, city=_cut(self.city, 40))
         if self.column is None:
-            return _("Line %(line)s: %(reason)s", line=self.line, reason=self.message)
+            return _("%(where)s: %(reason)s", where=where, reason=reason)
         return _(
-            "Line %(line)s, column %(column)s: %(reason)s",
-            line=self.line,
+            "%(where)s, column %(column)s: %(reason)s",
+            where=where,
             column=self.column,
-            reason=self.message,
+            reason=reason,
         )
+
+
+def _cut(text: str, limit: int = 300) -> str:
+    """Long cell text (a pasted paragraph) would stretch the page: cut with an ellipsis."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 @dataclass(frozen=True)
@@ -66,6 +81,8 @@ class ImportOutcome:
     added: int = 0
     #: new, updated and unchanged cities (what was done, or on a dry run would be)
     counts: batches.BatchCounts | None = None
+    #: how a survey file was read ("semicolon-separated CSV", "Excel workbook", ...)
+    read_as: str | None = None
 
     @property
     def bad_lines(self) -> list[int]:
@@ -74,11 +91,11 @@ class ImportOutcome:
 
 
 def file_kind(filename: str, data: bytes) -> Kind:
-    """A pool file by its suffix or a first ``{``; otherwise a survey CSV."""
+    """A pool file by its suffix or a first ``{``; otherwise a survey (CSV or XLSX)."""
     name = filename.lower()
     if name.endswith(_POOL_SUFFIXES):
         return "pool"
-    if name.endswith(".csv"):
+    if name.endswith(".csv") or spreadsheet.is_xlsx(filename, data):
         return "survey"
     return "pool" if data.lstrip().startswith(b"{") else "survey"
 
@@ -88,15 +105,20 @@ def check_file(
 ) -> ImportOutcome:
     """Check and score every row of ``data``; nothing is stored."""
     kind = file_kind(filename, data)
+    if not data.strip():
+        return ImportOutcome(kind, problems=[ImportProblem(None, None, _("The file is empty."))])
+    if kind == "survey":
+        try:
+            survey = spreadsheet.survey_text(data, filename)
+        except spreadsheet.SpreadsheetError as exc:
+            return ImportOutcome(kind, problems=[ImportProblem(None, None, str(exc))])
+        checked = _check_survey(survey.text, book, taken_ids, today)
+        return dataclasses.replace(checked, read_as=survey.read_as)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         reason = _("The file is not UTF-8 text (byte %(at)s); save it as UTF-8.", at=exc.start)
         return ImportOutcome(kind, problems=[ImportProblem(None, None, reason)])
-    if not text.strip():
-        return ImportOutcome(kind, problems=[ImportProblem(None, None, _("The file is empty."))])
-    if kind == "survey":
-        return _check_survey(text, book, taken_ids, today)
     return _check_pool(text, filename, book, taken_ids)
 
 
@@ -110,9 +132,22 @@ def _check_survey(
             text, book, assessed_on=today, taken_ids=taken, previous=state.previous_rulebook()
         )
     except SurveyImportError as exc:
-        problems = [ImportProblem(p.line, p.column, p.message) for p in exc.problems]
+        names = _names_by_line(text)
+        problems = [
+            ImportProblem(p.line, p.column, p.message, names.get(p.line or 0))
+            for p in exc.problems
+        ]
         return ImportOutcome("survey", problems=problems)
     return ImportOutcome("survey", records=[_local_id(r) for r in records])
+
+
+def _names_by_line(text: str) -> dict[int, str]:
+    """Line number → the city named in that row (what a secretariat looks for first)."""
+    rows = list(csv.reader(io.StringIO(text)))
+    if not rows or "name" not in rows[0]:
+        return {}
+    column = rows[0].index("name")
+    return {n: row[column] for n, row in enumerate(rows[1:], 2) if len(row) > column}
 
 
 def _check_pool(
@@ -162,11 +197,9 @@ def import_file(data: bytes, filename: str, *, dry_run: bool) -> ImportOutcome:
         today=datetime.now(UTC).date(),
     )
     if checked.problems:
-        return ImportOutcome(checked.kind, checked.records, checked.problems, dry_run=dry_run)
+        return dataclasses.replace(checked, dry_run=dry_run)
     counts = batches.import_batch(
         records=checked.records, filename=filename, kind=checked.kind, dry_run=dry_run
     )
     added = 0 if dry_run else counts.new + counts.updated
-    return ImportOutcome(
-        checked.kind, checked.records, dry_run=dry_run, added=added, counts=counts
-    )
+    return dataclasses.replace(checked, dry_run=dry_run, added=added, counts=counts)

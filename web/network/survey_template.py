@@ -11,12 +11,20 @@ from __future__ import annotations
 import csv
 import io
 from datetime import date
+from typing import Any
 
-from rules import Question, Rulebook
+from rules import Question, Rulebook, text_in
 from rules.index import RulebookIndex
 from web.assessment.flow import applicable_questions, prune_answers
 
-__all__ = ["EXAMPLE_NAME", "PROFILE_COLUMNS", "example_answers", "template_csv"]
+__all__ = [
+    "EXAMPLE_NAME",
+    "PROFILE_COLUMNS",
+    "allowed_values",
+    "example_answers",
+    "template_csv",
+    "template_xlsx",
+]
 
 #: Profile columns of the template: the required ones, then team size and date.
 PROFILE_COLUMNS = (
@@ -78,3 +86,83 @@ def template_csv(book: Rulebook, *, today: date) -> str:
         [*(profile[c] for c in PROFILE_COLUMNS), *(_cell(answers.get(q, "")) for q in index.order)]
     )
     return out.getvalue()
+
+
+def allowed_values(question: Question) -> list[str]:
+    """What a cell of ``question`` may hold: its option values, then "na" and "unknown"
+    where allowed (a number question: a number, or "unknown")."""
+    values = [] if question.kind == "number" else [o.value for o in question.options]
+    if question.allow_na:
+        values.append("na")
+    if question.allow_unknown:
+        values.append("unknown")
+    return values
+
+
+_README = (
+    "City Diplomacy Capacity Toolkit: survey template, rulebook {version}.",
+    "One row per city on the sheet 'Cities'. Replace or delete the example row.",
+    "Profile columns: name; country (two letters, e.g. DE); population (a whole number);",
+    "capital (yes/no); team_size (FTE, optional); consent_named (yes/no: may other cities see",
+    "the name?); assessed_on (YYYY-MM-DD, optional: the import date when empty).",
+    "Question columns: choose from the drop-down list; 'na' = not applicable, 'unknown' =",
+    "don't know. Leave a cell empty where the question does not apply. The sheet 'Questions'",
+    "gives each question's text, help and options.",
+    "Upload the file as it is (.xlsx), or save it as CSV (comma or semicolon).",
+)
+
+
+def template_xlsx(book: Rulebook, *, today: date) -> bytes:
+    """The template as an Excel workbook: 'Cities' (header, example row, a drop-down list of
+    allowed values on every question column), 'Questions' and 'Read me'."""
+    from openpyxl import Workbook
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    index = RulebookIndex.of(book)
+    header, example = list(csv.reader(io.StringIO(template_csv(book, today=today))))
+    workbook = Workbook()
+    cities = workbook.active
+    cities.title = "Cities"
+    cities.append(header)
+    cities.append(example)
+    lists = workbook.create_sheet("Lists")
+    lists.sheet_state = "hidden"
+    for n, qid in enumerate(index.order, start=1):
+        values = allowed_values(index.questions[qid])
+        if not values or index.questions[qid].kind == "number":
+            continue
+        letter = get_column_letter(n)
+        for row, value in enumerate(values, start=1):
+            lists[f"{letter}{row}"] = value
+        rule = DataValidation(
+            type="list", formula1=f"=Lists!${letter}$1:${letter}${len(values)}", allow_blank=True
+        )
+        cities.add_data_validation(rule)
+        column = get_column_letter(len(PROFILE_COLUMNS) + n)
+        rule.add(f"{column}2:{column}5000")
+    _questions_sheet(workbook.create_sheet("Questions"), book)
+    readme = workbook.create_sheet("Read me")
+    for line in _README:
+        readme.append([line.format(version=book.version)])
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def _questions_sheet(sheet: Any, book: Rulebook) -> None:
+    sheet.append(["id", "dimension", "question", "help", "allowed values"])
+    for dimension in book.dimensions:
+        for question in dimension.questions:
+            options = "; ".join(f"{o.value} = {text_in(o.label)}" for o in question.options)
+            extra = [v for v in allowed_values(question) if v in ("na", "unknown")]
+            allowed = options + ("; " + "; ".join(extra) if extra else "")
+            sheet.append(
+                [
+                    question.id,
+                    text_in(dimension.title),
+                    text_in(question.text),
+                    text_in(question.help),
+                    allowed,
+                ]
+            )

@@ -91,9 +91,13 @@ def test_three_bad_rows_are_reported_exactly_and_nothing_is_imported(
     cells = re.findall(r'data-line="(\d+)" data-column="([^"]*)"', table)
     found = [(int(line), column) for line, column in cells]
     assert found == [(3, "strategy.priorities"), (4, "stakeholders.residents"), (5, "population")]
-    assert "Line 3, column strategy.priorities: 'bogus' is not an option of this question" in page
-    assert "Line 4, column stakeholders.residents: an answer is required" in page
-    assert "Line 5, column population: 'lots' is not a whole number" in page
+    # Each problem names the city of its row beside the line and the column.
+    assert (
+        "Line 3 (Bad option), column strategy.priorities: 'bogus' is not an option of this "
+        "question" in page
+    )
+    assert "Line 4 (Missing answer), column stakeholders.residents: an answer is required" in page
+    assert "Line 5 (Bad population), column population: 'lots' is not a whole number" in page
     assert "Nothing was imported." in page
     assert pool_count(admin) == before
 
@@ -214,7 +218,10 @@ def test_cli_pool_import_into_the_database_checks_like_the_admin_page(tmp_path: 
     runner = CliRunner()
     refused = runner.invoke(cli, ["pool", "import", str(bad), "--database"], env=env)
     assert refused.exit_code == 1
-    assert "Line 4, column stakeholders.residents: an answer is required" in refused.stderr
+    assert (
+        "Line 4 (Missing answer), column stakeholders.residents: an answer is required"
+        in refused.stderr
+    )
     good = tmp_path / "good.csv"
     good.write_bytes(_csv(header, [{**example, "name": f"City {n}"} for n in (1, 2)]))
     done = runner.invoke(cli, ["pool", "import", str(good), "--database"], env=env)
@@ -238,4 +245,4 @@ def test_ids_of_this_services_own_form_are_renamed_and_still_checked(
     with admin.app_context():
         assert "import-submitted-7" in storage.pool_ids()
     again = upload(signed_in, data, "survey.csv")
-    assert "Line 2, column id: id 'submitted-7' is already in the pool" in text(again)
+    assert "column id: id 'submitted-7' is already in the pool" in text(again)
