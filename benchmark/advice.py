@@ -2,7 +2,8 @@
 
 Three parts (DESIGN §4):
 
-(a) the rulebook's next-level steps, from the scorecard;
+(a) the rulebook's next-level steps that fit the city (``benchmark.steps``: EU link, effort,
+    stretch steps at the top level);
 (b) practices most of the city's comparable peers have and the city lacks, with counts
     ("7 of your 10 peers ...") — only for a peer group of at least
     :data:`~benchmark.privacy.MIN_GROUP_SIZE` cities, never an aggregate over fewer;
@@ -20,6 +21,7 @@ from benchmark.explain import PeerGroup
 from benchmark.privacy import MIN_GROUP_SIZE, suppressed
 from benchmark.profile import CityProfile
 from benchmark.record import PoolRecord
+from benchmark.steps import next_steps
 from rules import Answers, AnswersError, NextStep, Rulebook, Scorecard, text_in, validate_answers
 from rules.index import RulebookIndex
 
@@ -45,6 +47,9 @@ class CommonPractice(_Out):
     your_label: str
     peers_with: int = Field(description="peers at this option or better")
     group_size: int
+    demo_included: bool = Field(
+        default=False, description="fewer than 5 real peers: fictional demo cities counted too"
+    )
     text: str
 
 
@@ -80,7 +85,7 @@ def advise(
     peers = [finder.record(p.id) for p in comparable.peers]
     practices, note = common_practices(rulebook, card, peers)
     return Advice(
-        next_steps=list(card.next_steps),
+        next_steps=next_steps(rulebook, card, profile),
         practices=practices,
         practices_note=note,
         learning=learning,
@@ -94,11 +99,17 @@ def common_practices(
 
     For each question the city answered (or answered "don't know"), the best option that more
     than half of the peers reach, when it is above the city's. Peers whose answers do not fit
-    ``rulebook`` (another version) are left out of the group. Returns the practices and a note
-    when none can be shown.
+    ``rulebook`` (another version) are left out of the group. Only real (non-demo) peers are
+    counted when there are at least :data:`MIN_GROUP_SIZE` of them, and only questions the
+    rulebook marks as practices (not perceptions). Returns the practices and a note when none
+    can be shown.
     """
     index = RulebookIndex.of(rulebook)
-    chosen = [c for c in (_peer_options(rulebook, r) for r in peers) if c is not None]
+    # Real cities only, once there are enough of them: fictional demo answers are no advice.
+    real = [r for r in peers if not r.is_demo]
+    counted = real if len(real) >= MIN_GROUP_SIZE else list(peers)
+    demo_included = len(counted) > len(real)
+    chosen = [c for c in (_peer_options(rulebook, r) for r in counted) if c is not None]
     if suppressed(len(chosen)):
         return [], (
             f"fewer than {MIN_GROUP_SIZE} comparable cities with answers to this rulebook: "
@@ -106,10 +117,11 @@ def common_practices(
         )
     practices = []
     for line in (t for d in card.dimensions for t in d.trace):
-        if line.status in ("na", "skipped"):
-            continue  # not relevant to the city, or its parent question says it all
+        if line.status in ("na", "skipped") or not index.questions[line.question].practice:
+            continue  # not relevant, its parent says it all, or a perception: not a practice
         yours = -1 if line.option is None else index.option_index[line.question][line.option]
-        practice = _practice(index, line.question, yours, [c.get(line.question) for c in chosen])
+        theirs = [c.get(line.question) for c in chosen]
+        practice = _practice(index, line.question, yours, theirs, demo_included)
         if practice is not None:
             practices.append(practice)
     order = {qid: n for n, qid in enumerate(index.order)}
@@ -126,7 +138,7 @@ def _peer_options(rulebook: Rulebook, record: PoolRecord) -> dict[str, int] | No
 
 
 def _practice(
-    index: RulebookIndex, qid: str, yours: int, theirs: list[int | None]
+    index: RulebookIndex, qid: str, yours: int, theirs: list[int | None], demo_included: bool
 ) -> CommonPractice | None:
     question = index.questions[qid]
     group = len(theirs)
@@ -144,9 +156,10 @@ def _practice(
     label = text_in(option.label)
     your_label = "don't know" if yours < 0 else text_in(question.options[yours].label)
     better = "" if target == len(question.options) - 1 else " or better"
+    peers = "peers, demo cities included," if demo_included else "peer cities"
     text = (
-        f"{count} of your {group} peers answer “{label}”{better} to “{text_in(question.text)}” "
-        f"(you: “{your_label}”)"
+        f"{count} of your {group} {peers} answer “{label}”{better} to "
+        f"“{text_in(question.text)}” (you: “{your_label}”)"
     )
     return CommonPractice(
         question=qid,
@@ -158,5 +171,6 @@ def _practice(
         your_label=your_label,
         peers_with=count,
         group_size=group,
+        demo_included=demo_included,
         text=text,
     )

@@ -7,12 +7,23 @@ loader report every problem of every file in one go.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from rules.claims import allowed_options, guaranteed_facts
 from rules.conditions import AllOf, Condition, IsAtLeast, IsIn, IsOption, condition_atoms
-from rules.model import NA, UNKNOWN, Citation, Dimension, Question, RulebookManifest, SourcesFile
+from rules.model import (
+    NA,
+    UNKNOWN,
+    Citation,
+    Dimension,
+    Option,
+    Question,
+    RulebookManifest,
+    SourcesFile,
+    text_in,
+)
 from rules.yamlsource import FieldPath, YamlSource
 
 __all__ = ["ALL_CHECKS", "Finding", "ParsedDimension", "ParsedRulebook", "run_checks"]
@@ -183,6 +194,13 @@ def check_options(book: ParsedRulebook) -> Iterator[Finding]:
         yield from _check_bands(dim, qi, question)
 
 
+#: Wording that makes a step EU-only: a city with no EU link must not be told about it.
+EU_WORDING = re.compile(
+    r"\bEU\b|Brussels|European Union|European Commission|URBACT|Interreg|Covenant of Mayors"
+    r"|Committee of the Regions|Horizon Europe"
+)
+
+
 def _check_next_steps(dim: ParsedDimension, qi: int, question: Question) -> Iterator[Finding]:
     for oi, option in enumerate(question.options[:-1]):
         if not option.next_step:
@@ -192,6 +210,52 @@ def _check_next_steps(dim: ParsedDimension, qi: int, question: Question) -> Iter
                 f"option '{option.value}' of '{question.id}' has no next_step advice",
                 "add next_step: what moving to the next option means in practice",
             )
+
+
+def check_step_wording(book: ParsedRulebook) -> Iterator[Finding]:
+    """No step that speaks of the EU reaches a city with no EU link: an EU-worded next step
+    needs ``step_outside_eu`` (worded without the EU) or an ``eu_link_only`` question. Run on
+    the version shipped, not on a previous one kept only to read old answers."""
+    for dim in book.dimensions:
+        for qi, question in enumerate(dim.model.questions):
+            for oi, option in enumerate(question.options[:-1]):
+                if option.next_step:
+                    yield from _eu_wording(dim, qi, oi, question, option)
+        for si, stretch in enumerate(dim.model.stretch):
+            found = EU_WORDING.search(text_in(stretch))
+            if found:
+                yield Finding(
+                    dim.source,
+                    ("stretch", si),
+                    f"stretch step {si + 1} of '{dim.model.id}' speaks of '{found.group()}', "
+                    "but every city at the top level is shown it",
+                    "word stretch steps for every city, with or without an EU link",
+                )
+
+
+def _eu_wording(
+    dim: ParsedDimension, qi: int, oi: int, question: Question, option: Option
+) -> Iterator[Finding]:
+    assert option.next_step is not None
+    eu_worded = EU_WORDING.search(text_in(option.next_step))
+    if eu_worded and not question.eu_link_only and not option.step_outside_eu:
+        yield Finding(
+            dim.source,
+            ("questions", qi, "options", oi, "next_step"),
+            f"the next step of option '{option.value}' of '{question.id}' speaks of "
+            f"'{eu_worded.group()}' but would be shown to cities with no EU link",
+            "add step_outside_eu: the same step without EU wording, or mark the question "
+            "eu_link_only: true",
+        )
+    outside = option.step_outside_eu and EU_WORDING.search(text_in(option.step_outside_eu))
+    if outside:
+        yield Finding(
+            dim.source,
+            ("questions", qi, "options", oi, "step_outside_eu"),
+            f"step_outside_eu of option '{option.value}' of '{question.id}' speaks of "
+            f"'{outside.group()}'",
+            "word step_outside_eu for a city with no EU link",
+        )
 
 
 def _check_bands(dim: ParsedDimension, qi: int, question: Question) -> Iterator[Finding]:

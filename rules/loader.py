@@ -56,8 +56,9 @@ _FIXES = {
 def load_rulebook(path: Path | str = DEFAULT_RULEBOOK, *, scale_checks: bool = True) -> Rulebook:
     """Load and check the rulebook in folder ``path``.
 
-    ``scale_checks=False`` skips the checks of the scale (reachable levels, level gaps) and of
-    the migration: for a previous version kept only so that old answers can be read.
+    ``scale_checks=False`` skips the checks of the scale (reachable levels, level gaps), of
+    the steps' wording (no EU step for a city with no EU link) and of the migration: for a
+    previous version kept only so that old answers can be read.
 
     Raises :class:`~rules.errors.RulebookError` listing every problem found, each with
     file:line, field path, what was expected and how to fix it.
@@ -92,10 +93,11 @@ def load_rulebook(path: Path | str = DEFAULT_RULEBOOK, *, scale_checks: bool = T
     rulebook = _assemble(manifest, [d.model for d in dimensions], sources, migration)
     if scale_checks:
         # Imported here: the scale checks score answers, which needs the engine.
+        from rules.checks import check_step_wording
         from rules.migration import check_migration
         from rules.scale import run_scale_checks
 
-        findings = run_scale_checks(rulebook, book)
+        findings = [*run_scale_checks(rulebook, book), *check_step_wording(book)]
         if migration is not None and migration_source is not None:
             try:
                 previous: Rulebook | RulebookError = load_previous(root, migration)

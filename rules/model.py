@@ -122,6 +122,11 @@ class Option(_Strict):
     min: float | None = None
     #: What moving from this option to the next one means in practice.
     next_step: Text | None = None
+    #: How much that step takes: the advice orders steps by points gained per unit of effort.
+    step_effort: Literal["low", "medium", "high"] = "medium"
+    #: The same step worded for a city with no EU link (no EU, Brussels or EU-programme
+    #: wording); ``rules check`` requires it where ``next_step`` speaks of the EU.
+    step_outside_eu: Text | None = None
 
 
 class Question(_Strict):
@@ -139,6 +144,11 @@ class Question(_Strict):
     allow_unknown: bool = True
     #: Why N/A may apply, shown beside the N/A choice.
     na_help: Text | None = None
+    #: Its next steps fit only a city with an EU link (member, EEA or candidate country).
+    eu_link_only: bool = False
+    #: False for a perception (e.g. "the workload is adequate"): never advised as a practice
+    #: that peers have.
+    practice: bool = True
 
     @property
     def max_points(self) -> int:
@@ -178,6 +188,8 @@ class Dimension(_Strict):
     gates: list[Gate] = Field(default_factory=list)
     #: the meaning of each level in this dimension (all levels, or none)
     levels: list[DimensionLevel] = Field(default_factory=list)
+    #: steps for a city already at the top level (mentoring peers, leading a working group...)
+    stretch: list[Text] = Field(default_factory=list)
 
 
 class Level(_Strict):

@@ -67,6 +67,10 @@ class NextStep(_Result):
     gain: int = Field(description="points gained in the dimension")
     lifts_gate: bool = Field(description="True when this step meets a gate for the next level")
     advice: str
+    effort: str = Field(default="medium", description="low, medium or high")
+    stretch: bool = Field(
+        default=False, description="a step beyond the top level (mentoring, leading, publishing)"
+    )
 
 
 class Scorecard(_Result):

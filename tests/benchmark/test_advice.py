@@ -8,6 +8,7 @@ from pools import planted_pool
 from benchmark.advice import Advice, advise, common_practices
 from benchmark.peers import PeerFinder
 from benchmark.privacy import MIN_GROUP_SIZE
+from benchmark.steps import next_steps
 from rules import Rulebook, load_rulebook, score_assessment, text_in, validate_answers
 from rules.answers import Answers
 from rules.index import RulebookIndex
@@ -37,7 +38,7 @@ def test_advice_brings_the_three_parts(book, planted, finder):
     record = planted[7]
     card = _card(book, record)
     advice = advise(book, card, finder, record.profile, city_id=record.id)
-    assert advice.next_steps == card.next_steps
+    assert advice.next_steps == next_steps(book, card, record.profile)  # fitted to the city
     assert [g.target for g in advice.learning] == [
         g.target for g in finder.learn_from(record.profile, card, city_id=record.id)
     ]
@@ -62,7 +63,8 @@ def test_practice_counts_are_those_of_the_peers(book, planted, finder):
             assert practice.peers_with == count and 2 * count > len(peers)
             assert practice.group_size == len(peers) == 10
             assert mine.get(practice.question, -1) < target
-            assert practice.text.startswith(f"{count} of your 10 peers answer “")
+            counted = "peers, demo cities included," if practice.demo_included else "peer cities"
+            assert practice.text.startswith(f"{count} of your 10 {counted} answer “")
             checked += 1
         counts = [p.peers_with for p in practices]
         assert counts == sorted(counts, reverse=True)

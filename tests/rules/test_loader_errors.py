@@ -387,6 +387,57 @@ CASES: list[tuple[str, list[Edit], list[tuple[str, int | None, str, str]]]] = [
         ],
     ),
     (
+        "eu-step-for-every-city",
+        [
+            Edit(
+                PLAN,
+                "        next_step: Adopt it.\n",
+                "        next_step: Adopt it and tell Brussels.\n",
+            )
+        ],
+        [
+            (
+                P,
+                19,
+                "questions[0].options[1].next_step",
+                "the next step of option 'draft' of 'plan.strategy' speaks of 'Brussels' but "
+                "would be shown to cities with no EU link",
+            )
+        ],
+    ),
+    (
+        "eu-step-worded-for-the-eu-outside-it",
+        [
+            Edit(
+                PLAN,
+                "        next_step: Adopt it.\n",
+                "        next_step: Adopt it and tell Brussels.\n"
+                "        step_outside_eu: Adopt it and tell the EU.\n",
+            )
+        ],
+        [
+            (
+                P,
+                20,
+                "questions[0].options[1].step_outside_eu",
+                "step_outside_eu of option 'draft' of 'plan.strategy' speaks of 'EU'",
+            )
+        ],
+    ),
+    (
+        "eu-stretch-step",
+        [Edit(PLAN, "weight: 1.0\n", "weight: 1.0\nstretch:\n  - Lead the EU's city agenda.\n")],
+        [
+            (
+                P,
+                7,
+                "stretch[0]",
+                "stretch step 1 of 'plan' speaks of 'EU', but every city at the top level is "
+                "shown it",
+            )
+        ],
+    ),
+    (
         "number-band-without-min",
         [Edit(TEAM, "        min: 2\n", "")],
         [

@@ -18,6 +18,7 @@ from werkzeug.exceptions import NotFound
 from benchmark.advice import Advice, advise
 from benchmark.explain import PeerGroup
 from benchmark.profile import CityProfile
+from benchmark.steps import next_steps
 from rules import Answers, AnswersError, Rulebook, Scorecard, score_assessment, text_in
 from rules.index import RulebookIndex
 from rules.model import NA, UNKNOWN, Question
@@ -223,7 +224,7 @@ def create_assessment(book: Rulebook, body: CreateAssessmentRequest) -> CreatedA
         sharing=body.sharing,
         scorecard=card,
         peers=_peer_summary(results),
-        advice=results.advice or _advice_without_peers(card),
+        advice=results.advice or _advice_without_peers(card, profile),
     )
 
 
@@ -244,10 +245,9 @@ def _peer_summary(results: PeerResults) -> PeerSummary:
     )
 
 
-def _advice_without_peers(card: Scorecard) -> Advice:
-    return Advice(
-        next_steps=list(card.next_steps), practices=[], practices_note=EMPTY_POOL_NOTE, learning=[]
-    )
+def _advice_without_peers(card: Scorecard, profile: CityProfile) -> Advice:
+    steps = next_steps(state.rulebook(), card, profile)
+    return Advice(next_steps=steps, practices=[], practices_note=EMPTY_POOL_NOTE, learning=[])
 
 
 def _links(token: str) -> AssessmentLinks:
@@ -344,7 +344,7 @@ def advice_for(token: str, *, k: int | None) -> Advice:
     found, card, profile = submitted(token)
     finder = peer_finder()
     if finder is None:
-        return _advice_without_peers(card)
+        return _advice_without_peers(card, profile)
     book = state.rulebook()
     k = k or state.settings().k
     return advise(book, card, finder, profile, k=k, city_id=pool_id(found.id))

@@ -12,6 +12,7 @@ from flask import Blueprint, Response, redirect, render_template, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
 from benchmark.profile import CityProfile
+from benchmark.steps import next_steps
 from rules import NextStep, Rulebook, Scorecard, text_in
 from rules.index import RulebookIndex
 from rules.rounding import shown_score
@@ -106,7 +107,7 @@ def results(token: str) -> BaseResponse | str:
         traces=_trace(book, card),
         question_texts=_question_texts(book),
         dimension_titles={d.id: d.title for d in card.dimensions},
-        steps=split_steps(card.next_steps),
+        steps=split_steps(next_steps(book, card, profile)),
         indicators=[(indicator_labels.get(k, k), v) for k, v in card.indicators.items()],
         levels=book.levels,
         floor_margin=book.floor_margin,
