@@ -302,6 +302,12 @@ class PeerFinder(BaseEstimator):  # type: ignore[misc]
             found = core._rank_rows(query.point, query.categories, np.flatnonzero(mask))[0][:k]
         return found, factor
 
+    def others(self, profile: CityProfile, city_id: str | None) -> int:
+        """How many cities of the pool are not the city asking (its record ``city_id`` and
+        whichever assessment represents the same city), the count its peers come from."""
+        check_is_fitted(self)
+        return int(self.n_samples_fit_) - len(self._left_out(profile, city_id))
+
     def record(self, record_id: str) -> PoolRecord:
         """The pool record with id ``record_id``; KeyError when the pool has none."""
         check_is_fitted(self)

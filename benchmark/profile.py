@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Mapping
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from benchmark.names import normalise
 
-__all__ = ["SIZE_BANDS", "CityProfile", "city_key", "size_band"]
+__all__ = ["SIZE_BANDS", "TEAM_QUESTION", "CityProfile", "city_key", "size_band", "team_answer"]
 
 CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
 
@@ -76,3 +77,15 @@ def size_band(population: int) -> str:
         if population >= lower:
             label = name
     return label
+
+
+#: The one question that asks for the international team's size. A profile's team size, used
+#: to compare cities, is this answer (asked once: never two figures that disagree).
+TEAM_QUESTION = "staff.team_size"
+
+
+def team_answer(answers: Mapping[str, Any]) -> float | None:
+    """The team size (FTE) answered to :data:`TEAM_QUESTION`; None for "don't know", "not
+    applicable" or no answer."""
+    raw = answers.get(TEAM_QUESTION)
+    return float(raw) if isinstance(raw, int | float) and not isinstance(raw, bool) else None

@@ -21,8 +21,9 @@ from typing import Any
 from pydantic import ValidationError
 
 from benchmark.countries import country as lookup_country
+from benchmark.countries import country_code
 from benchmark.errors import CellProblem, SurveyImportError
-from benchmark.profile import CityProfile
+from benchmark.profile import TEAM_QUESTION, CityProfile, team_answer
 from benchmark.record import PoolRecord, ScoreSummary
 from rules import Answers, AnswersError, Question, Rulebook, score_assessment
 from rules.migration import migrate_answers
@@ -205,19 +206,38 @@ def _parse_row(
         except _Bad as exc:
             problems.append(CellProblem(line, column, str(exc)))
     _derive_from_country(fields)
+    answers = {q: _answer(questions[q], row[q]) for q in questions if row.get(q)}
+    problems += _team_from_answer(fields, answers, line)
     profile_fields = {k: fields[k] for k in (*PROFILE_ORDER, "geonameid") if k in fields}
     if not problems:
         try:
             fields["profile"] = CityProfile(**profile_fields)
         except ValidationError as exc:
             problems += [CellProblem(line, str(e["loc"][0]), e["msg"]) for e in exc.errors()]
-    answers = {q: _answer(questions[q], row[q]) for q in questions if row.get(q)}
     try:
         fields["card"] = score_assessment(rulebook, Answers(answers=answers))
     except AnswersError as exc:
         problems += [CellProblem(line, p.question, p.message) for p in exc.problems]
     fields["answers"] = answers
     return fields, problems
+
+
+def _team_from_answer(
+    fields: dict[str, Any], answers: dict[str, Any], line: int
+) -> list[CellProblem]:
+    """The team size is asked once: where :data:`TEAM_QUESTION` is answered with a number,
+    the profile takes it, and a filled ``team_size`` column must say the same."""
+    asked = team_answer(answers)
+    if asked is None:
+        return []  # answered with a band, "unknown" or not at all: the column may say more
+    given = fields.get("team_size")
+    if given is not None and given != asked:
+        reason = (
+            f"differs from {TEAM_QUESTION} ({asked:g}): leave team_size empty or give the same"
+        )
+        return [CellProblem(line, "team_size", reason)]
+    fields["team_size"] = asked
+    return []
 
 
 def _derive_from_country(fields: dict[str, Any]) -> None:
@@ -282,9 +302,13 @@ def _text(text: str) -> str:
 
 
 def _country(text: str) -> str:
-    info = lookup_country(text)
+    code = country_code(text)
+    info = lookup_country(code) if code else None
     if info is None:
-        raise _Bad(f"unknown country code {text!r}: use an ISO 3166 alpha-2 code such as DE")
+        raise _Bad(
+            f"unknown country {text!r}: use an ISO 3166 alpha-2 code such as DE "
+            "(UK and EL are understood too) or the English name"
+        )
     return info.code
 
 

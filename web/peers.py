@@ -187,13 +187,10 @@ def _columnwise(
     return dataclasses.replace(first, **arrays)
 
 
-def others_in_pool(finder: PeerFinder, city_id: str) -> int:
-    """How many cities of the finder's pool are not the city ``city_id`` itself."""
-    try:
-        finder.record(city_id)
-    except KeyError:
-        return int(finder.n_samples_fit_)
-    return int(finder.n_samples_fit_) - 1
+def others_in_pool(finder: PeerFinder, profile: CityProfile, city_id: str) -> int:
+    """How many cities of the finder's pool are not the city itself (its record ``city_id``,
+    or the later assessment of the same city that represents it)."""
+    return finder.others(profile, city_id)
 
 
 def peer_finder() -> PeerFinder | None:
@@ -251,7 +248,7 @@ def find_peers(profile: CityProfile, card: Scorecard, *, city_id: str) -> PeerRe
     comparable = finder.comparable(profile, card, city_id=city_id)
     learn_from = finder.learn_from(profile, card, city_id=city_id)
     return PeerResults(
-        pool_size=others_in_pool(finder, city_id),
+        pool_size=others_in_pool(finder, profile, city_id),
         comparable=comparable,
         same_stage=finder.same_stage(profile, card, city_id=city_id),
         learn_from=learn_from,

@@ -115,8 +115,8 @@ def test_import_reports_exactly_the_bad_rows_and_writes_nothing(
         "line 4, column population: 'lots' is not a whole number",
         "line 6, column strategy.document: 'bogus' is not an option of this question; "
         "choose one of: none, informal, in_preparation, adopted_dated, adopted_current",
-        "line 8, column country: unknown country code 'XX': "
-        "use an ISO 3166 alpha-2 code such as DE",
+        "line 8, column country: unknown country 'XX': use an ISO 3166 alpha-2 code such as "
+        "DE (UK and EL are understood too) or the English name",
     ]
     assert "problems on 3 lines; nothing was imported" in result.stderr
     assert pool.read_bytes() == before

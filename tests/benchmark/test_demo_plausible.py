@@ -154,6 +154,23 @@ def test_headline_indicators_stay_within_three_points(n: int, seed: int) -> None
         assert share == pytest.approx(target, abs=TOLERANCE), indicator
 
 
+#: Capacity mix beside the headline figures (targets and sources: benchmark/data/README.md,
+#: "Capacity mix of the demo pool"). Each is our reading of a statement the sources make in
+#: words, not a share they publish.
+SEVERAL_NETWORKS = ("several", "several_scales")
+TEN_PLUS_FTE = "10_plus_fte"
+
+
+@pytest.mark.parametrize(("n", "seed"), CASES)
+def test_the_capacity_mix_follows_the_published_picture(n: int, seed: int) -> None:
+    m = matrix(n, seed)
+    answered = [v for v in _option(m, "networks.memberships") if v is not None]
+    several = sum(v in SEVERAL_NETWORKS for v in answered) / len(answered)
+    assert several > 0.5  # "joining multiple international networks"
+    teams = [v for v in _option(m, TEAM_SIZE_QUESTION) if v is not None]
+    assert sum(v == TEN_PLUS_FTE for v in teams) / len(teams) < 0.5  # "not enough staff"
+
+
 def test_the_table_of_real_names_is_up_to_date() -> None:
     table = REAL_NAMES.read_text("utf-8").split()
     assert table == real_names_like_demo()

@@ -125,3 +125,15 @@ def test_columns_without_keys_keep_every_row(book):
     assert PeerFinder().fit(pool, columns=bare).n_samples_fit_ == 20
     unkeyed = PoolColumns(**{**vars(both), "city_keys": None, "assessed_on": None})
     assert PeerFinder().fit(twice, columns=unkeyed).n_samples_fit_ == 40
+
+
+def test_the_pool_size_shown_counts_the_city_itself_never(book):
+    """ "Compared with N other cities": an earlier assessment of Porto is not in the finder,
+    but Porto's later one is, and it is not another city."""
+    pool = _twice_assessed_pool(book)
+    finder = PeerFinder().fit(pool)
+    older, latest, stranger = pool[0], pool[2], _city("Somewhere else")
+    assert finder.others(older.profile, older.id) == 11
+    assert finder.others(latest.profile, latest.id) == 11
+    assert finder.others(stranger, "not-in-the-pool") == 12
+    assert finder.others(stranger, None) == 12

@@ -35,7 +35,7 @@ def _api_body() -> dict[str, object]:
     return {
         "rulebook": data["rulebook"],
         "answers": data["answers"],
-        "profile": {"name": "Kolding", "country": "DK", "population": 60000, "team_size": 2},
+        "profile": {"name": "Kolding", "country": "DK", "population": 60000},
         "sharing": "anonymous",
     }
 

@@ -74,7 +74,6 @@ PROFILE = {
     "country": "DE",
     "population": "900000",
     "capital": "no",
-    "team_size": "5",
     "sharing": "anonymous",
 }
 

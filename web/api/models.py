@@ -152,7 +152,11 @@ class ProfileIn(_Request):
     population: Population
     capital: bool = Field(default=False, description="The city is its country's capital.")
     team_size: float | None = Field(
-        default=None, ge=0, le=10_000, description="Full-time staff on international work."
+        default=None,
+        ge=0,
+        le=10_000,
+        description="Full-time staff on international work. Taken from the answer to "
+        "`staff.team_size` (asked once); when given it must be the same number.",
     )
     geonameid: GeonameId | None = Field(default=None, description="GeoNames id, when known.")
     region: str | None = Field(

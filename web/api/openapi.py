@@ -41,7 +41,6 @@ EXAMPLE_PROFILE = {
     "country": "DK",
     "population": 900000,
     "capital": False,
-    "team_size": 5,
 }
 
 

@@ -43,7 +43,7 @@ from web.assessment.cities import country_facts
 from web.assessment.flow import prune_answers
 from web.assessment.pages import load_assessment
 from web.assessment.results import submitted_result
-from web.assessment.submit import pool_id, record_new_submission
+from web.assessment.submit import TEAM_QUESTION, pool_id, record_new_submission, team_from_answers
 from web.peers import PeerResults, find_peers, others_in_pool, peer_finder
 from web.tokens import hash_token, new_token
 
@@ -207,6 +207,18 @@ def create_assessment(book: Rulebook, body: CreateAssessmentRequest) -> CreatedA
     card, answer_details = _score(book, body)
     if profile is None or card is None:
         raise _problems(details + answer_details)
+    asked = team_from_answers(profile, _as_stored(body.answers))
+    if body.profile.team_size is not None and body.profile.team_size != asked.team_size:
+        raise _problems(
+            [
+                ErrorDetail(
+                    path="profile.team_size",
+                    message=f"the team size is asked once, in answers.{TEAM_QUESTION} "
+                    f"({asked.team_size}): leave profile.team_size out or give the same number",
+                )
+            ]
+        )
+    profile = asked
     token = new_token()
     found = record_new_submission(
         token_hash=hash_token(token),
@@ -336,7 +348,9 @@ def peers_for(token: str, *, mode: QueryMode, k: int | None) -> PeersOut:
         groups = [finder.same_stage(profile, card, k, city_id=city_id)]
     else:
         groups = finder.learn_from(profile, card, k, city_id=city_id)
-    return PeersOut(mode=mode, k=k, pool_size=others_in_pool(finder, city_id), groups=groups)
+    return PeersOut(
+        mode=mode, k=k, pool_size=others_in_pool(finder, profile, city_id), groups=groups
+    )
 
 
 def advice_for(token: str, *, k: int | None) -> Advice:

@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter, ValidationError
 from werkzeug.datastructures import MultiDict
 
+from benchmark.countries import country_code
 from rules import Question, text_in
 from rules.model import NA, UNKNOWN
 from web.assessment.cities import country_facts
@@ -72,7 +73,6 @@ class ProfileForm(BaseModel):
     country: Annotated[str, StringConstraints(to_upper=True, pattern=r"^[A-Z]{2}$")]
     population: int = Field(gt=0, le=50_000_000)
     capital: Literal["yes", "no"]
-    team_size: float | None = Field(default=None, ge=0, le=10_000, allow_inf_nan=False)
     sharing: Sharing
     geonameid: int | None = Field(default=None, gt=0)
 
@@ -85,8 +85,8 @@ def _profile_messages() -> dict[str, dict[str, str]]:
             "range": _("City name must be 120 characters or fewer"),
         },
         "country": {
-            "missing": _("Enter the country as a two-letter code, like DE or BR"),
-            "invalid": _("Enter the country as a two-letter code, like DE or BR"),
+            "missing": _("Enter the country as a two-letter code, like DE or BR, or its name"),
+            "invalid": _("Enter the country as a two-letter code, like DE or BR, or its name"),
         },
         "unknown_country": {"missing": _("Enter a country code we know, like DE or BR")},
         "population": {
@@ -95,10 +95,6 @@ def _profile_messages() -> dict[str, dict[str, str]]:
             "range": _("Population must be between 1 and 50,000,000"),
         },
         "capital": {"missing": _("Select yes if your city is the capital of its country")},
-        "team_size": {
-            "invalid": _("Enter the staff as a number, like 2.5, or leave it empty"),
-            "range": _("Staff must be a number between 0 and 10,000"),
-        },
         "sharing": {"missing": _("Select whether other cities may see your results")},
     }
 
@@ -150,6 +146,9 @@ def parse_profile(
     if not (geonameid.isdigit() and len(geonameid) < 12 and int(geonameid) > 0):
         raw["geonameid"] = None
     data = {k: v for k, v in raw.items() if v is not None}
+    # People type "de", "uk" (for GB), "el" (for GR) or "Germany": all mean one ISO code.
+    if raw.get("country"):
+        data["country"] = country_code(raw["country"] or "") or data["country"]
     messages = _profile_messages()
     errors: dict[str, FieldError] = {}
     try:
@@ -163,7 +162,7 @@ def parse_profile(
             text = options.get(kind) or options.get("invalid") or options.get("missing", "")
             target = field_id(name) + ("-0" if name in _RADIO_FIELDS else "")
             errors.setdefault(name, FieldError(name, target, text))
-    code = raw.get("country")
+    code = data.get("country")
     if code is not None and "country" not in errors and country_facts(code) is None:
         text = messages["unknown_country"]["missing"]
         errors["country"] = FieldError("country", field_id("country"), text)

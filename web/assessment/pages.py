@@ -131,8 +131,8 @@ def _profile_values(found: storage.StoredAssessment) -> dict[str, str]:
     picked = city_profile(int(chosen)) if chosen.isdigit() and len(chosen) < 12 else None
     source: dict[str, Any] = dict(found.profile or {})
     if picked is not None:
-        source = {**source, **picked.model_dump(exclude={"team_size"})}
-    for key in ("name", "country", "population", "team_size", "geonameid"):
+        source = {**source, **picked.model_dump()}
+    for key in ("name", "country", "population", "geonameid"):
         if source.get(key) is not None:
             values[key] = str(source[key])
     if "capital" in source:
@@ -189,7 +189,7 @@ def _profile_record(form: ProfileForm) -> dict[str, Any]:
         population=form.population,
         capital=form.capital == "yes",
         eu_member=facts.eu_member,
-        team_size=form.team_size,
+        team_size=None,  # asked once, in the staff question: filled in at submission
         geonameid=form.geonameid,
     )
     return profile.model_dump(mode="json")

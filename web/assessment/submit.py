@@ -9,7 +9,7 @@ from typing import Any
 from flask_babel import gettext as _
 from pydantic import ValidationError
 
-from benchmark.profile import CityProfile
+from benchmark.profile import TEAM_QUESTION, CityProfile, team_answer
 from benchmark.record import PoolRecord, ScoreSummary
 from rules import Answers, AnswersError, Rulebook, Scorecard, score_assessment, text_in
 from rules.errors import AnswerProblem
@@ -17,7 +17,15 @@ from rules.index import RulebookIndex
 from web import state, storage
 from web.assessment.forms import FieldError, field_id
 
-__all__ = ["pool_id", "pool_record", "record_new_submission", "record_submission", "submit"]
+__all__ = [
+    "TEAM_QUESTION",
+    "pool_id",
+    "pool_record",
+    "record_new_submission",
+    "record_submission",
+    "submit",
+    "team_from_answers",
+]
 
 #: Builds a link to a step: (step key, "#anchor") → URL.
 StepLink = Callable[[str, str], str]
@@ -34,8 +42,13 @@ def submit(found: storage.StoredAssessment, *, link: StepLink) -> list[FieldErro
         card = score_assessment(book, answers)
     except AnswersError as exc:
         return [_problem(book, p, link) for p in exc.problems]
-    record_submission(found, profile, card)
+    record_submission(found, team_from_answers(profile, found.answers), card)
     return []
+
+
+def team_from_answers(profile: CityProfile, answers: dict[str, Any]) -> CityProfile:
+    """``profile`` with its team size from the answer to :data:`TEAM_QUESTION` (asked once)."""
+    return profile.model_copy(update={"team_size": team_answer(answers)})
 
 
 def record_submission(

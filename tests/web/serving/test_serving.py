@@ -42,14 +42,13 @@ def create_body(n: int) -> dict[str, Any]:
     data = example_answers()
     return {
         "rulebook": data["rulebook"],
-        "answers": data["answers"],
+        "answers": {**data["answers"], "staff.team_size": 1 + n % 7},
         "notes": data.get("notes", {}),
         "profile": {
             "name": f"Served City {n}",
             "country": "DK",
             "population": 50_000 + 1_000 * n,
             "capital": False,
-            "team_size": 1 + n % 7,
         },
         "sharing": SHARING[n % len(SHARING)],
     }
