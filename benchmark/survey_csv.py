@@ -84,8 +84,8 @@ def import_survey(
     parsed: list[tuple[int, dict[str, Any]]] = []
     first_line: dict[str, int] = {}
     for line, cells in rows[1:]:
-        if not any(cell.strip() for cell in cells):
-            continue  # blank lines, often at the end of a file
+        if not any(cell.strip() for cell in cells) or cells[0].lstrip().startswith("#"):
+            continue  # blank lines, often at the end of a file; comment rows (the template's)
         if len(cells) != len(header):
             message = f"has {len(cells)} cells but the header has {len(header)}"
             problems.append(CellProblem(line, None, message))

@@ -26,16 +26,19 @@ __all__ = [
     "template_xlsx",
 ]
 
-#: Profile columns of the template: the required ones, then team size and date.
-PROFILE_COLUMNS = (
-    "name",
-    "country",
-    "population",
-    "capital",
-    "team_size",
-    "consent_named",
-    "assessed_on",
-)
+#: Profile columns of the template: the required ones, then the date. The team size is not
+#: one: it is asked once, as the question staff.team_size.
+PROFILE_COLUMNS = ("name", "country", "population", "capital", "consent_named", "assessed_on")
+#: What each profile column takes, for the template's allowed-values row.
+PROFILE_ALLOWED = {
+    "name": "# allowed values (delete this row or leave it: rows starting with # are skipped)",
+    "country": "two letters, e.g. DE (UK, EL and English names work too)",
+    "population": "a whole number",
+    "capital": "yes | no",
+    "consent_named": "yes | no",
+    "assessed_on": "YYYY-MM-DD, or empty for the import date",
+}
+COMMENT = "#"
 EXAMPLE_NAME = "Example city (replace or delete this row)"
 
 
@@ -69,13 +72,11 @@ def template_csv(book: Rulebook, *, today: date) -> str:
     """The template as CSV text: header row and one example row."""
     index = RulebookIndex.of(book)
     answers = example_answers(book)
-    team = answers.get("staff.team_size", 3.0)
     profile = {
         "name": EXAMPLE_NAME,
         "country": "DE",
         "population": "500000",
         "capital": "no",
-        "team_size": _cell(team) if isinstance(team, float) else "3",
         "consent_named": "no",
         "assessed_on": today.isoformat(),
     }
@@ -83,9 +84,19 @@ def template_csv(book: Rulebook, *, today: date) -> str:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([*PROFILE_COLUMNS, *index.order])
     writer.writerow(
+        [*PROFILE_ALLOWED.values(), *(_allowed_text(index.questions[q]) for q in index.order)]
+    )
+    writer.writerow(
         [*(profile[c] for c in PROFILE_COLUMNS), *(_cell(answers.get(q, "")) for q in index.order)]
     )
     return out.getvalue()
+
+
+def _allowed_text(question: Question) -> str:
+    if question.kind == "number":
+        unit = " or ".join(["a number", *allowed_values(question)])
+        return unit
+    return " | ".join(allowed_values(question))
 
 
 def allowed_values(question: Question) -> list[str]:
@@ -103,8 +114,9 @@ _README = (
     "City Diplomacy Capacity Toolkit: survey template, rulebook {version}.",
     "One row per city on the sheet 'Cities'. Replace or delete the example row.",
     "Profile columns: name; country (two letters, e.g. DE); population (a whole number);",
-    "capital (yes/no); team_size (FTE, optional); consent_named (yes/no: may other cities see",
-    "the name?); assessed_on (YYYY-MM-DD, optional: the import date when empty).",
+    "capital (yes/no); consent_named (yes/no: may other cities see the name?); assessed_on",
+    "(YYYY-MM-DD, optional: the import date when empty). The team size is the question",
+    "staff.team_size (FTE).",
     "Question columns: choose from the drop-down list; 'na' = not applicable, 'unknown' =",
     "don't know. Leave a cell empty where the question does not apply. The sheet 'Questions'",
     "gives each question's text, help and options.",
@@ -120,7 +132,7 @@ def template_xlsx(book: Rulebook, *, today: date) -> bytes:
     from openpyxl.worksheet.datavalidation import DataValidation
 
     index = RulebookIndex.of(book)
-    header, example = list(csv.reader(io.StringIO(template_csv(book, today=today))))
+    header, _allowed, example = list(csv.reader(io.StringIO(template_csv(book, today=today))))
     workbook = Workbook()
     cities = workbook.active
     cities.title = "Cities"

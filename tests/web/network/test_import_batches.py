@@ -44,7 +44,7 @@ def client(admin: Flask) -> FlaskClient:
 def _survey(client: FlaskClient, changes: dict[str, dict[str, str]]) -> bytes:
     """Three cities from the template's example row, with per-city cell ``changes``."""
     template = client.get("/network/import/template.csv").data.decode("utf-8")
-    header, example = list(csv.reader(io.StringIO(template)))
+    header, _allowed, example = list(csv.reader(io.StringIO(template)))
     row = dict(zip(header, example, strict=True))
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=header, lineterminator="\r\n")

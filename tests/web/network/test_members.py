@@ -29,7 +29,7 @@ def admin(tmp_path: Path) -> Iterator[Flask]:
 
 def _old_survey(client: FlaskClient) -> bytes:
     template = client.get("/network/import/template.csv").data.decode("utf-8")
-    header, example = list(csv.reader(io.StringIO(template)))
+    header, _allowed, example = list(csv.reader(io.StringIO(template)))
     row = dict(zip(header, example, strict=True))
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=header, lineterminator="\r\n")

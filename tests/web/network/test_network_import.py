@@ -41,7 +41,8 @@ def signed_in(admin: Flask) -> FlaskClient:
 
 
 def _rows(template: bytes) -> tuple[list[str], dict[str, str]]:
-    header, example = list(csv.reader(io.StringIO(template.decode("utf-8"))))
+    rows = list(csv.reader(io.StringIO(template.decode("utf-8"))))
+    header, example = [r for r in rows if not r[0].startswith("#")]  # skip allowed values
     return header, dict(zip(header, example, strict=True))
 
 
@@ -246,3 +247,21 @@ def test_ids_of_this_services_own_form_are_renamed_and_still_checked(
         assert "import-submitted-7" in storage.pool_ids()
     again = upload(signed_in, data, "survey.csv")
     assert "column id: id 'submitted-7' is already in the pool" in text(again)
+
+
+def test_the_csv_template_names_the_allowed_values(signed_in: FlaskClient, admin: Flask) -> None:
+    """Nobody can fill the template without knowing what a cell may hold (issue 13)."""
+    rows = list(
+        csv.reader(io.StringIO(signed_in.get("/network/import/template.csv").data.decode()))
+    )
+    header, allowed = rows[0], dict(zip(rows[0], rows[1], strict=True))
+    with admin.app_context():
+        book = state.rulebook()
+    question = next(q for d in book.dimensions for q in d.questions if q.kind != "number")
+    assert allowed[question.id] == " | ".join(
+        [o.value for o in question.options]
+        + ["na"] * question.allow_na
+        + ["unknown"] * question.allow_unknown
+    )
+    assert allowed["capital"] == "yes | no" and "staff.team_size" in header
+    assert "team_size" not in header  # asked once, as the question staff.team_size
