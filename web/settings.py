@@ -7,6 +7,7 @@ environment, and that :func:`configuration_markdown` turns into ``docs/configura
 
 from __future__ import annotations
 
+import math
 import secrets
 from collections.abc import Mapping
 from pathlib import Path
@@ -20,12 +21,14 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from rules import DEFAULT_RULEBOOK
 
 __all__ = [
+    "ADMIN_TOKEN_BITS",
     "ENV_PREFIX",
     "Settings",
     "configuration_markdown",
     "load_secret_key",
     "settings_table",
     "split_overrides",
+    "token_weakness",
 ]
 
 ENV_PREFIX = "CITYDIP_"
@@ -60,7 +63,30 @@ class Settings(BaseSettings):
     )
     admin_token: SecretStr | None = Field(
         default=None,
-        description="Token for the admin pages; admin pages are off while it is unset.",
+        description="Token for the admin pages; admin pages are off while it is unset. It must "
+        "carry at least 128 bits (the app refuses to start otherwise); make one with "
+        "`python -c 'import secrets; print(secrets.token_urlsafe(32))'`.",
+    )
+    admin_failure_limit: str = Field(
+        default="10 per 15 minutes",
+        description="Wrong admin tokens (sign-in form or `Authorization: Bearer`) allowed per "
+        "client address, in Flask-Limiter notation; over it, every admin sign-in and bearer "
+        "request from that address gets a 429 with `Retry-After` until the window has passed.",
+    )
+    admin_session_hours: int = Field(
+        default=12,
+        ge=1,
+        le=24 * 30,
+        description="Hours an admin sign-in lasts. Signing out ends it on the server at once: "
+        "a copy of the cookie no longer works.",
+    )
+    public_url: str | None = Field(
+        default=None,
+        pattern=r"^https?://[^/?#\s]+(/[^?#\s]*)?$",
+        description="The address people reach the app at, e.g. `https://citydip.example.org`. "
+        "Absolute links (the API's `Location` and `links`, links to share) are built on it "
+        "instead of the request's `Host` header. Default: the request's own address, which is "
+        "fine on 127.0.0.1 and behind a proxy that sets `Host` itself.",
     )
     publish_aggregates: bool = Field(
         default=False,
@@ -165,7 +191,20 @@ class Settings(BaseSettings):
         "processes and machines.",
     )
 
-    @field_validator("api_write_rate_limit", "api_score_rate_limit")
+    @field_validator("admin_token")
+    @classmethod
+    def _check_admin_token(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and value.get_secret_value():
+            problem = token_weakness(value.get_secret_value())
+            if problem:
+                raise ValueError(
+                    f"the admin token is too weak ({problem}): it needs at least "
+                    f"{ADMIN_TOKEN_BITS} bits. Make one with: python -c 'import secrets; "
+                    "print(secrets.token_urlsafe(32))'"
+                )
+        return value
+
+    @field_validator("api_write_rate_limit", "api_score_rate_limit", "admin_failure_limit")
     @classmethod
     def _check_rate_limit(cls, value: str) -> str:
         try:
@@ -186,6 +225,37 @@ class Settings(BaseSettings):
             known = ", ".join(f"{s}://" for s in schemes)
             raise ValueError(f"{value!r} is not a storage URI; use one of {known}")
         return value
+
+
+#: The least strength an admin token may have, in bits (as a 128-bit key).
+ADMIN_TOKEN_BITS = 128
+#: A token of fewer different characters is a word or a pattern, however long.
+_DISTINCT_AT_LEAST = 10
+_CHARACTER_CLASSES = (
+    (str.islower, 26),
+    (str.isupper, 26),
+    (str.isdigit, 10),
+)
+
+
+def token_weakness(token: str) -> str | None:
+    """Why ``token`` is weaker than :data:`ADMIN_TOKEN_BITS`, or None when it is not.
+
+    A string's entropy cannot be read off it; this is the usual upper estimate (length ×
+    log2 of the alphabet its character classes span: lower case, upper case, digits, others
+    counted as 33), with a floor on distinct characters, so "aaaa…" and repeated words fail
+    however long they are, and a generated token (``secrets.token_urlsafe(32)``: 43
+    characters, ~256 bits; ``token_hex(16)``: 32 characters, 128 bits) passes.
+    """
+    alphabet = sum(size for test, size in _CHARACTER_CLASSES if any(test(c) for c in token))
+    if any(not (c.islower() or c.isupper() or c.isdigit()) for c in token):
+        alphabet += 33
+    bits = len(token) * math.log2(max(alphabet, 2))
+    if len(set(token)) < _DISTINCT_AT_LEAST:
+        return f"only {len(set(token))} different characters"
+    if bits < ADMIN_TOKEN_BITS:
+        return f"about {bits:.0f} bits"
+    return None
 
 
 def split_overrides(config: Mapping[str, Any] | None) -> tuple[dict[str, Any], dict[str, Any]]:

@@ -86,7 +86,7 @@ def test_refits_read_only_the_records_that_changed(
         draft = storage.create_assessment(
             token_hash="a" * 64, rulebook_id="r", rulebook_version="1", rulebook_hash="h"
         )
-        submitted = f"submitted-{draft.id}"
+        submitted = draft.pool_id
         for population in (200_000, 3_000_000):
             record = copy(demo[5], submitted, population=population)
             storage.submit_assessment(

@@ -228,7 +228,7 @@ def create_assessment(book: Rulebook, body: CreateAssessmentRequest) -> CreatedA
         notes=dict(body.notes),
         card=card,
     )
-    results = find_peers(profile, card, city_id=pool_id(found.id))
+    results = find_peers(profile, card, city_id=pool_id(found))
     return CreatedAssessment(
         token=token,
         links=_links(token),
@@ -340,7 +340,7 @@ def peers_for(token: str, *, mode: QueryMode, k: int | None) -> PeersOut:
     finder = peer_finder()
     if finder is None:
         return PeersOut(mode=mode, k=k, pool_size=0, groups=[])
-    city_id = pool_id(found.id)
+    city_id = pool_id(found)
     groups: list[PeerGroup]
     if mode == "comparable":
         groups = [finder.comparable(profile, card, k, city_id=city_id)]
@@ -361,7 +361,7 @@ def advice_for(token: str, *, k: int | None) -> Advice:
         return _advice_without_peers(card, profile)
     book = state.rulebook()
     k = k or state.settings().k
-    return advise(book, card, finder, profile, k=k, city_id=pool_id(found.id))
+    return advise(book, card, finder, profile, k=k, city_id=pool_id(found))
 
 
 def example_answers(book: Rulebook) -> dict[str, Any] | None:

@@ -96,7 +96,7 @@ def results(token: str) -> BaseResponse | str:
         return redirect(url_for("pages.check", token=token))
     found, card, profile = loaded
     book = state.rulebook()
-    peers = find_peers(profile, card, city_id=f"submitted-{found.id}")
+    peers = find_peers(profile, card, city_id=found.pool_id)
     indicator_labels = {i.id: text_in(i.label) for i in book.indicators}
     return render_template(
         "results.html",

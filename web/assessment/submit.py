@@ -87,9 +87,10 @@ def record_new_submission(
     )
 
 
-def pool_id(assessment_id: int) -> str:
-    """The peer-pool id of a submitted assessment (left out of its own peer queries)."""
-    return f"submitted-{assessment_id}"
+def pool_id(found: storage.StoredAssessment) -> str:
+    """The peer-pool id of an assessment (left out of its own peer queries): random, given
+    when the assessment is created, so that it tells no one when or how many came before."""
+    return found.pool_id
 
 
 def _profile(found: storage.StoredAssessment) -> CityProfile | None:
@@ -106,7 +107,7 @@ def pool_record(
 ) -> PoolRecord:
     """The peer-pool entry of a submitted assessment whose city agreed to share."""
     return PoolRecord(
-        id=pool_id(found.id),
+        id=pool_id(found),
         profile=profile,
         answers=dict(found.answers),
         scores=ScoreSummary.of(card),

@@ -9,7 +9,13 @@ What a request without access gets:
 
 * no token configured: **403**, with a page saying how to set one;
 * not signed in, or a wrong token: **401** (``WWW-Authenticate: Bearer``); HTML pages link to
-  the sign-in page, downloads answer in plain text.
+  the sign-in page, downloads answer in plain text;
+* too many wrong tokens from one address (sign-in form and bearer alike,
+  ``CITYDIP_ADMIN_FAILURE_LIMIT``): **429** with ``Retry-After``, the right token included,
+  until the window has passed, so that guessing costs time.
+
+A sign-in is also kept on the server (``web.storage.admin_sessions``): the cookie names a
+random session id, and signing out deletes it, so a copy of the cookie stops working at once.
 """
 
 from __future__ import annotations
@@ -19,14 +25,20 @@ import functools
 import hashlib
 import hmac
 import logging
+import time
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any, Literal
 
 from flask import Response, current_app, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from limits import RateLimitItem, parse
+from limits.storage import storage_from_string
+from limits.strategies import MovingWindowRateLimiter
 from werkzeug.wrappers import Response as BaseResponse
 
-from web import state
+from web import state, storage
 from web.assessment.forms import FieldError
 from web.network.blueprint import bp
 
@@ -35,6 +47,9 @@ __all__ = ["Access", "access", "admin_required", "signed_in"]
 log = logging.getLogger(__name__)
 
 SESSION_KEY = "citydip_admin"
+#: the session cookie's key for the server-side sign-in id
+SESSION_ID_KEY = "citydip_admin_session"
+_FAILURES = "citydip_admin_failures"
 _REALM = 'Bearer realm="citydip admin"'
 
 #: a Flask view function
@@ -49,6 +64,48 @@ class Access(enum.Enum):
     OFF = "off"
     #: not signed in, or a wrong token
     DENIED = "denied"
+    #: too many wrong tokens from this address lately
+    LOCKED = "locked"
+
+
+@dataclass(frozen=True)
+class _Failures:
+    limiter: MovingWindowRateLimiter
+    limit: RateLimitItem
+
+
+def _failures() -> _Failures:
+    """The app's counter of wrong admin tokens per client address (in the rate-limit store)."""
+    found: _Failures | None = current_app.extensions.get(_FAILURES)
+    if found is None:
+        settings = state.settings()
+        limiter = MovingWindowRateLimiter(storage_from_string(settings.ratelimit_storage_uri))
+        found = _Failures(limiter, parse(settings.admin_failure_limit))
+        current_app.extensions[_FAILURES] = found
+    return found
+
+
+def _client() -> str:
+    return request.remote_addr or "unknown"
+
+
+def locked_out_for() -> int | None:
+    """Seconds until this client may try a token again, or None when it may now."""
+    failures = _failures()
+    if failures.limiter.test(failures.limit, "admin-token", _client()):
+        return None
+    reset, _remaining = failures.limiter.get_window_stats(failures.limit, "admin-token", _client())
+    return max(1, int(reset - time.time()) + 1)
+
+
+def _note_failure() -> None:
+    failures = _failures()
+    failures.limiter.hit(failures.limit, "admin-token", _client())
+    log.warning("admin access with a wrong token from %s", _client())
+
+
+def _lifetime() -> timedelta:
+    return timedelta(hours=state.settings().admin_session_hours)
 
 
 def _configured_token() -> bytes | None:
@@ -72,13 +129,17 @@ def _bearer() -> str | None:
 
 
 def signed_in() -> bool:
-    """True when this browser signed in with the current admin token."""
+    """True when this browser signed in with the current admin token, and the sign-in has
+    neither ended (signed out) nor expired on the server."""
     token = _configured_token()
     mark = session.get(SESSION_KEY)
+    session_id = session.get(SESSION_ID_KEY)
     return (
         token is not None
         and isinstance(mark, str)
         and hmac.compare_digest(mark, _session_mark(token))
+        and isinstance(session_id, str)
+        and storage.admin_session_valid(session_id, lifetime=_lifetime())
     )
 
 
@@ -89,12 +150,20 @@ def access() -> Access:
         return Access.OFF
     given = _bearer()
     if given is not None:
-        return Access.GRANTED if _token_matches(given, token) else Access.DENIED
+        if locked_out_for() is not None:
+            return Access.LOCKED
+        if _token_matches(given, token):
+            return Access.GRANTED
+        _note_failure()
+        return Access.DENIED
     return Access.GRANTED if signed_in() else Access.DENIED
 
 
 def refusal(found: Access, kind: Literal["page", "file"]) -> BaseResponse | tuple[str, int]:
-    """The 403 (admin off) or 401 (not signed in) answer for a page or a download."""
+    """The 403 (admin off), 401 (not signed in) or 429 (locked out) answer for a page or a
+    download."""
+    if found is Access.LOCKED:
+        return _locked_out(locked_out_for() or 1)
     if kind == "file":
         if found is Access.OFF:
             message = _("Admin access is off: set CITYDIP_ADMIN_TOKEN and restart the app.")
@@ -131,6 +200,14 @@ def admin_required(
     return decorate
 
 
+def _locked_out(seconds: int) -> Response:
+    minutes = max(1, -(-seconds // 60))
+    message = _(
+        "Too many wrong admin tokens from your address. Try again in %(n)d minutes.", n=minutes
+    )
+    return Response(message + "\n", 429, {"Retry-After": str(seconds)}, mimetype="text/plain")
+
+
 def _safe_next(target: str | None) -> str:
     """Where to go after signing in: a page of this blueprint only (no open redirect)."""
     if target and target.startswith("/network/") and "//" not in target and "\\" not in target:
@@ -149,14 +226,20 @@ def sign_in() -> BaseResponse | tuple[str, int]:
         if signed_in():
             return redirect(target)
         return _sign_in_page(target, [], signed_out=request.args.get("signed_out") == "1")
+    wait = locked_out_for()
+    if wait is not None:
+        message = _locked_out(wait).get_data(as_text=True).strip()
+        page, status = _sign_in_page(target, [_token_error(message)], 429)
+        return Response(page, status, {"Retry-After": str(wait)})
     given = request.form.get("token", "").strip()
     if not given:
         return _sign_in_page(target, [_token_error(_("Enter the admin token"))], status=400)
     if not _token_matches(given, token):
-        log.warning("admin sign-in with a wrong token from %s", request.remote_addr)
+        _note_failure()
         return _sign_in_page(target, [_token_error(_("The admin token is not correct"))], 401)
     session.clear()  # a fresh session at a change of privilege
     session[SESSION_KEY] = _session_mark(token)
+    session[SESSION_ID_KEY] = storage.start_admin_session(lifetime=_lifetime())
     return redirect(target, code=303)
 
 
@@ -175,6 +258,10 @@ def _sign_in_page(
 
 @bp.post("/sign-out")
 def sign_out() -> BaseResponse:
-    """Forget this browser's admin sign-in."""
+    """End this browser's admin sign-in, on the server too (a copied cookie stops working)."""
+    session_id = session.get(SESSION_ID_KEY)
+    if isinstance(session_id, str):
+        storage.end_admin_session(session_id)
     session.pop(SESSION_KEY, None)
+    session.pop(SESSION_ID_KEY, None)
     return redirect(url_for("network.sign_in", signed_out="1"), code=303)

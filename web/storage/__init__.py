@@ -9,10 +9,16 @@ ORM rows. A module per group of tables::
     engine       engine, SQLite pragmas, Alembic upgrade, the per-request session
     assessments  drafts, submission (one transaction with the pool entry), re-assessments
     pool         the peer pool: records, change detection, imports, the demo seed
+    admin_sessions  admin sign-ins kept on the server (sign-out ends one at once)
     rescore      rows scored under another rulebook, and their new results (not
                  re-exported: only ``web.rescoring`` uses it)
 """
 
+from web.storage.admin_sessions import (
+    admin_session_valid,
+    end_admin_session,
+    start_admin_session,
+)
 from web.storage.assessments import (
     AssessmentCounts,
     StoredAssessment,
@@ -55,6 +61,7 @@ __all__ = [
     "PoolEntry",
     "StoredAssessment",
     "add_pool_records",
+    "admin_session_valid",
     "app_engine",
     "assessment_counts",
     "create_assessment",
@@ -62,6 +69,7 @@ __all__ = [
     "create_reassessment",
     "create_submitted_assessment",
     "dispose",
+    "end_admin_session",
     "find_assessment",
     "get_assessment",
     "import_pool_records",
@@ -75,6 +83,7 @@ __all__ = [
     "save_answers",
     "save_profile",
     "seed_pool",
+    "start_admin_session",
     "submit_assessment",
     "upgrade_database",
 ]

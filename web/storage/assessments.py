@@ -51,6 +51,8 @@ class StoredAssessment:
     rulebook_version: str
     rulebook_hash: str
     scorecard: dict[str, Any] | None
+    #: its id in the peer pool (random; the pool record's id when the city shares)
+    pool_id: str = ""
     #: the assessment this one was started from (a re-assessment), if any
     previous_id: int | None = None
     #: before the first re-scoring under a newer rulebook: ``rulebook_version``,
@@ -79,6 +81,7 @@ def _stored(row: AssessmentRow) -> StoredAssessment:
         rulebook_version=row.rulebook_version,
         rulebook_hash=row.rulebook_hash,
         scorecard=dict(row.scorecard) if row.scorecard is not None else None,
+        pool_id=row.pool_id,
         previous_id=row.previous_id,
         original=dict(row.original) if row.original is not None else None,
     )

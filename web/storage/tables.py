@@ -7,6 +7,7 @@ Only constructs that work on SQLite and PostgreSQL are used: JSON columns throug
 
 from __future__ import annotations
 
+import secrets
 from datetime import date, datetime
 from typing import Any
 
@@ -23,7 +24,20 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-__all__ = ["AssessmentRow", "Base", "ImportBatch", "PoolHistoryRow", "PoolRow"]
+__all__ = [
+    "AdminSessionRow",
+    "AssessmentRow",
+    "Base",
+    "ImportBatch",
+    "PoolHistoryRow",
+    "PoolRow",
+    "new_pool_id",
+]
+
+
+def new_pool_id() -> str:
+    """A random peer-pool id for a city's assessment, e.g. ``city-3f9a0c…`` (80 bits)."""
+    return f"city-{secrets.token_hex(10)}"
 
 
 class Base(DeclarativeBase):
@@ -61,6 +75,8 @@ class AssessmentRow(Base):
     #: id of the assessment this one was started from (a re-assessment); no foreign key,
     #: see migration 0002
     previous_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    #: its id in the peer pool: random, so that it tells nothing of when it came (0006)
+    pool_id: Mapped[str] = mapped_column(String(64), default=new_pool_id)
     #: the rulebook version and hash, answers and scorecard before the first re-scoring
     #: under a newer rulebook (migration 0004); None when never re-scored
     original: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
@@ -93,6 +109,16 @@ class PoolRow(Base):
     #: row (migration 0005)
     city_key: Mapped[str | None] = mapped_column(String(200), index=True, nullable=True)
     batch_id: Mapped[int | None] = mapped_column(Integer, index=True, nullable=True)
+
+
+class AdminSessionRow(Base):
+    """One admin sign-in, kept so that signing out ends it on the server (migration 0006)."""
+
+    __tablename__ = "admin_sessions"
+
+    #: SHA-256 (hex) of the random session id the browser's cookie carries
+    id_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
 
 
 class ImportBatch(Base):

@@ -234,7 +234,7 @@ def test_peers_in_one_mode(api: FlaskClient, api_app: Flask, token: str, mode: s
     assert len(group["peers"]) == 3
     for peer in group["peers"]:
         assert peer["reasons"] and peer["contributions"]
-        assert peer["id"] != f"submitted-{found.id}"  # never its own peer
+        assert peer["id"] != found.pool_id  # never its own peer
 
 
 def test_cities_to_learn_from(api: FlaskClient, token: str) -> None:

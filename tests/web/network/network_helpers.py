@@ -12,7 +12,7 @@ from web_helpers import PROFILE, csrf_token, fill_everything, make_app, post_for
 
 from web import storage
 
-ADMIN_TOKEN = "test-admin-token-4f9c2b7e1d"
+ADMIN_TOKEN = "kV3q-tests-only-Xw8PbN2mZr6LhT1yFd0sJc5uGe9"  # 43 characters, as token_urlsafe(32)
 BEARER = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 
 

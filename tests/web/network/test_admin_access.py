@@ -152,7 +152,7 @@ def test_changing_the_token_signs_every_browser_out(tmp_path: Path) -> None:
     cookie = client.get_cookie("session")
     assert cookie is not None
     storage.dispose(first)
-    second = make_app(tmp_path, admin_token="another-token-entirely-0001")
+    second = make_app(tmp_path, admin_token="another-Token-entirely-7Q2w9R4t8Y1u")
     try:
         other = second.test_client()
         other.set_cookie("session", cookie.value)

@@ -142,8 +142,8 @@ def test_the_pool_keeps_each_citys_latest_assessment(client: FlaskClient, app: F
     submit(client, new)
     with app.app_context():
         ids = {r.id for r in storage.load_pool()}
-    assert f"submitted-{stored(app, new).id}" in ids
-    assert f"submitted-{stored(app, token).id}" not in ids
+    assert stored(app, new).pool_id in ids
+    assert stored(app, token).pool_id not in ids
     assert pool_count(app) == DEMO_SIZE + 1
 
 
@@ -156,7 +156,7 @@ def test_the_next_peer_query_sees_the_new_entry_and_not_the_replaced_one(
     assert "Nordhaven" in text(client.get(f"/a/{other}/results")).split('id="peers"')[1]
     new = reassess(client, token)
     submit(client, new)
-    old_id, new_id = (f"submitted-{stored(app, t).id}" for t in (token, new))
+    old_id, new_id = (stored(app, t).pool_id for t in (token, new))
     read: list[set[str] | None] = []
     load = storage.load_pool_entries
     monkeypatch.setattr(
@@ -175,7 +175,7 @@ def test_the_next_peer_query_sees_the_new_entry_and_not_the_replaced_one(
         found = finder.comparable(
             CityProfile.model_validate(asking.profile),
             Scorecard.model_validate(asking.scorecard),
-            city_id=f"submitted-{asking.id}",
+            city_id=asking.pool_id,
         )
     peers = [p.id for p in found.peers]
     assert new_id in peers and old_id not in peers  # the same city and profile: a near peer
