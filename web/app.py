@@ -13,7 +13,7 @@ from pydantic import ValidationError
 
 from rules import Rulebook, RulebookError, load_rulebook
 from rules.rounding import shown_score
-from web import peers, rescoring, state, storage
+from web import log_redaction, peers, rescoring, state, storage
 from web.demo_pool import seed_demo_pool
 from web.errors import StartupError
 from web.security import init_app as init_security
@@ -47,6 +47,7 @@ def create_app(
     runs them with a progress bar).
     Raises :class:`StartupError` with the loader's full report when the rulebook is broken.
     """
+    log_redaction.install()  # before anything can log a secret link
     overrides, flask_config = split_overrides(test_config)
     settings = _read_settings(overrides)
     app = Flask(

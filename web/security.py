@@ -159,7 +159,10 @@ def _csrf_error(_error: CSRFError) -> tuple[str, int]:
     )
 
 
-def _http_error(error: HTTPException) -> tuple[str, int]:
+def _http_error(error: HTTPException) -> tuple[str, int, list[tuple[str, str]]]:
     status = error.code or 500
     title, message = _messages(status)
-    return _render_error(status, title, message)
+    page, status = _render_error(status, title, message)
+    # The error's own headers stay: Allow on a 405 (RFC 9110 requires it), Retry-After...
+    headers = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
+    return page, status, headers

@@ -21,7 +21,7 @@ import pytest
 from database import database_url, dialect
 from flask import Flask
 from served import server_env, tool
-from sqlalchemy import JSON, Boolean, Date, DateTime, Table, create_engine, insert, text
+from sqlalchemy import JSON, Boolean, Date, DateTime, MetaData, Table, create_engine, insert, text
 from web_helpers import csrf_token, make_app
 
 from rules import Answers, Scorecard, migrate_answers, score_assessment
@@ -69,7 +69,9 @@ def _old_database(folder: Path) -> str:
     storage.upgrade_database(engine, "0003")
     with engine.begin() as connection:
         for table in (AssessmentRow.__table__, PoolRow.__table__):
-            connection.execute(insert(table), _old_rows(table))  # type: ignore[arg-type]
+            # The table as revision 0003 made it: today's columns (and their defaults) aren't.
+            old = Table(table.name, MetaData(), autoload_with=connection)
+            connection.execute(insert(old), _old_rows(table))  # type: ignore[arg-type]
         connection.execute(
             text(
                 "SELECT setval(pg_get_serial_sequence('assessments', 'id'), max(id)) "

@@ -11,8 +11,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from flask import request
 from markupsafe import Markup, escape
+
+from web.urls import public_root
 
 __all__ = ["docs_context", "inline_markdown"]
 
@@ -104,7 +105,7 @@ def _example_value(schema: dict[str, Any]) -> str:
 
 
 def _curl(method: str, path: str, has_body: bool, query: list[str]) -> str:
-    base = request.url_root.rstrip("/")
+    base = public_root()
     target = path.replace("{token}", "$TOKEN")
     if query:
         target += "?" + "&".join(query)

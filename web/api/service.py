@@ -11,7 +11,6 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import url_for
 from pydantic import ValidationError
 from werkzeug.exceptions import NotFound
 
@@ -46,6 +45,7 @@ from web.assessment.results import submitted_result
 from web.assessment.submit import TEAM_QUESTION, pool_id, record_new_submission, team_from_answers
 from web.peers import PeerResults, find_peers, others_in_pool, peer_finder
 from web.tokens import hash_token, new_token
+from web.urls import external_url
 
 __all__ = [
     "advice_for",
@@ -264,11 +264,11 @@ def _advice_without_peers(card: Scorecard, profile: CityProfile) -> Advice:
 
 def _links(token: str) -> AssessmentLinks:
     return AssessmentLinks(
-        self=url_for("api.get_assessment", token=token, _external=True),
-        peers=url_for("api.get_peers", token=token, _external=True),
-        advice=url_for("api.get_advice", token=token, _external=True),
-        resume=url_for("pages.resume", token=token, _external=True),
-        results=url_for("results.results", token=token, _external=True),
+        self=external_url("api.get_assessment", token=token),
+        peers=external_url("api.get_peers", token=token),
+        advice=external_url("api.get_advice", token=token),
+        resume=external_url("pages.resume", token=token),
+        results=external_url("results.results", token=token),
     )
 
 

@@ -36,6 +36,7 @@ from web.assessment.forms import (
 from web.assessment.submit import submit
 from web.assessment.views import error_map, question_views, stored_values, summary_sections
 from web.tokens import hash_token, looks_like_token, new_token
+from web.urls import external_url
 
 __all__ = ["bp", "load_assessment", "render_check"]
 
@@ -62,7 +63,7 @@ def _step_context(token: str, key: str) -> dict[str, Any]:
         "token": token,
         "step": step,
         "total_steps": len(all_steps),
-        "resume_url": url_for("pages.resume", token=token, _external=True),
+        "resume_url": external_url("pages.resume", token=token),
     }
 
 

@@ -22,6 +22,7 @@ from web.assessment.flow import answer_label
 from web.assessment.pages import load_assessment
 from web.network.progress import progress_since_previous
 from web.peers import find_peers
+from web.urls import external_url
 
 __all__ = ["bp", "submitted_result"]
 
@@ -113,7 +114,7 @@ def results(token: str) -> BaseResponse | str:
         floor_margin=book.floor_margin,
         text_in=text_in,
         peers=peers,
-        resume_url=url_for("pages.resume", token=token, _external=True),
+        resume_url=external_url("pages.resume", token=token),
         sharing=found.sharing,
         progress=progress_since_previous(found),
     )
