@@ -8,11 +8,11 @@ as it is; it is named so that nobody mistakes it for a real city.
 
 from __future__ import annotations
 
-import csv
 import io
 from datetime import date
 from typing import Any
 
+from benchmark.spreadsheet_safe import SafeCsvWriter, xlsx_row
 from rules import Question, Rulebook, text_in
 from rules.index import RulebookIndex
 from web.assessment.flow import applicable_questions, prune_answers
@@ -65,8 +65,8 @@ def _cell(value: str | float) -> str:
     return f"{value:g}" if isinstance(value, float) else value
 
 
-def template_csv(book: Rulebook, *, today: date) -> str:
-    """The template as CSV text: header row and one example row."""
+def _template_rows(book: Rulebook, *, today: date) -> tuple[list[str], list[str]]:
+    """The header and the example row of the template, as the cells' text."""
     index = RulebookIndex.of(book)
     answers = example_answers(book)
     team = answers.get("staff.team_size", 3.0)
@@ -79,12 +79,19 @@ def template_csv(book: Rulebook, *, today: date) -> str:
         "consent_named": "no",
         "assessed_on": today.isoformat(),
     }
+    header = [*PROFILE_COLUMNS, *index.order]
+    example = [
+        *(profile[c] for c in PROFILE_COLUMNS),
+        *(_cell(answers.get(q, "")) for q in index.order),
+    ]
+    return header, example
+
+
+def template_csv(book: Rulebook, *, today: date) -> str:
+    """The template as CSV text: header row and one example row."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([*PROFILE_COLUMNS, *index.order])
-    writer.writerow(
-        [*(profile[c] for c in PROFILE_COLUMNS), *(_cell(answers.get(q, "")) for q in index.order)]
-    )
+    writer = SafeCsvWriter(out, lineterminator="\r\n")
+    writer.writerows(_template_rows(book, today=today))
     return out.getvalue()
 
 
@@ -120,12 +127,12 @@ def template_xlsx(book: Rulebook, *, today: date) -> bytes:
     from openpyxl.worksheet.datavalidation import DataValidation
 
     index = RulebookIndex.of(book)
-    header, example = list(csv.reader(io.StringIO(template_csv(book, today=today))))
+    header, example = _template_rows(book, today=today)
     workbook = Workbook()
     cities = workbook.active
     cities.title = "Cities"
-    cities.append(header)
-    cities.append(example)
+    cities.append(xlsx_row(cities, header))
+    cities.append(xlsx_row(cities, example))
     lists = workbook.create_sheet("Lists")
     lists.sheet_state = "hidden"
     for n, qid in enumerate(index.order, start=1):
@@ -157,12 +164,11 @@ def _questions_sheet(sheet: Any, book: Rulebook) -> None:
             options = "; ".join(f"{o.value} = {text_in(o.label)}" for o in question.options)
             extra = [v for v in allowed_values(question) if v in ("na", "unknown")]
             allowed = options + ("; " + "; ".join(extra) if extra else "")
-            sheet.append(
-                [
-                    question.id,
-                    text_in(dimension.title),
-                    text_in(question.text),
-                    text_in(question.help),
-                    allowed,
-                ]
-            )
+            cells = [
+                question.id,
+                text_in(dimension.title),
+                text_in(question.text),
+                text_in(question.help),
+                allowed,
+            ]
+            sheet.append(xlsx_row(sheet, cells))
