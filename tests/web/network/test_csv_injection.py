@@ -184,3 +184,26 @@ def test_the_cli_pool_export_of_a_hostile_pool_has_no_live_formula(
     reimported = {r.id: r.profile.name for r in load_pool(again)}
     # the quote is taken off again on import: an exported file imports as it was
     assert reimported == {r.id: r.profile.name for r in records}
+
+
+def test_the_import_page_refuses_a_region_that_contradicts_the_country(admin: Flask) -> None:
+    client = admin.test_client()
+    sign_in(client)
+    header, example = _template_rows(client)
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=[*header, "region"], lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerow({**example, "name": "Grenzstadt", "country": "DE", "region": "Asia"})
+    before = len(_pool_names(admin))
+    response = upload(client, out.getvalue().encode("utf-8"), "survey.csv")
+    assert response.status_code == 400
+    assert (
+        "Line 2 (Grenzstadt), column region: DE is in 'Western Europe', not 'Asia'; "
+        "leave region empty and it is filled from the country"
+    ) in text(response)
+    assert len(_pool_names(admin)) == before  # nothing imported
+
+
+def _pool_names(app: Flask) -> list[str]:
+    with app.app_context():
+        return [r.profile.name for r in storage.load_pool()]
