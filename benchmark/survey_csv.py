@@ -25,6 +25,7 @@ from benchmark.countries import country_code
 from benchmark.errors import CellProblem, SurveyImportError
 from benchmark.profile import TEAM_QUESTION, CityProfile, team_answer
 from benchmark.record import PoolRecord, ScoreSummary
+from benchmark.spreadsheet_safe import unquote_cell
 from rules import Answers, AnswersError, Question, Rulebook, score_assessment
 from rules.migration import migrate_answers
 
@@ -90,7 +91,7 @@ def import_survey(
             message = f"has {len(cells)} cells but the header has {len(header)}"
             problems.append(CellProblem(line, None, message))
             continue
-        row = {name: cell.strip() for name, cell in zip(header, cells, strict=True)}
+        row = {name: _cell(cell) for name, cell in zip(header, cells, strict=True)}
         fields, row_problems = _parse_row(row, line, questions, rulebook, assessed_on)
         row_problems += _check_id(fields.get("id"), line, taken_ids, first_line)
         problems += [p for p in row_problems if p.column is None or p.column in row]
@@ -205,7 +206,7 @@ def _parse_row(
             fields[column] = parse(text)
         except _Bad as exc:
             problems.append(CellProblem(line, column, str(exc)))
-    _derive_from_country(fields)
+    problems += _derive_from_country(fields, line)
     answers = {q: _answer(questions[q], row[q]) for q in questions if row.get(q)}
     problems += _team_from_answer(fields, answers, line)
     profile_fields = {k: fields[k] for k in (*PROFILE_ORDER, "geonameid") if k in fields}
@@ -240,11 +241,39 @@ def _team_from_answer(
     return []
 
 
-def _derive_from_country(fields: dict[str, Any]) -> None:
+def _derive_from_country(fields: dict[str, Any], line: int) -> list[CellProblem]:
+    """Region and EU membership follow from the country: an empty cell takes the country's,
+    a filled one must say the same (as the API asks), else the row would join the wrong
+    peer group and aggregate."""
     info = lookup_country(fields["country"]) if "country" in fields else None
-    if info is not None:
-        fields.setdefault("region", info.sub_region)
-        fields.setdefault("eu_member", info.eu_member)
+    if info is None:
+        return []  # an unknown country is reported on its own
+    problems = []
+    region = fields.get("region")
+    known = info.sub_region  # empty for Antarctica: then a given region stands
+    if known and region is not None and region.casefold() != known.casefold():
+        reason = (
+            f"{info.code} is in {info.sub_region!r}, not {region!r}; "
+            "leave region empty and it is filled from the country"
+        )
+        problems.append(CellProblem(line, "region", reason))
+    member = fields.get("eu_member")
+    if member is not None and member != info.eu_member:
+        verb = "is" if info.eu_member else "is not"
+        reason = (
+            f"{info.code} {verb} an EU member; leave eu_member empty and it is filled "
+            "from the country"
+        )
+        problems.append(CellProblem(line, "eu_member", reason))
+    fields["region"] = known or region or ""
+    fields["eu_member"] = info.eu_member
+    return problems
+
+
+def _cell(text: str) -> str:
+    """A cell's value: without surrounding spaces, and without the quote an export put
+    before formula-like text (:mod:`benchmark.spreadsheet_safe`)."""
+    return unquote_cell(text.strip())
 
 
 def _answer(question: Question, text: str) -> str | float:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from dataclasses import dataclass
@@ -12,6 +11,7 @@ from flask import Blueprint, Response, redirect, render_template, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
 from benchmark.profile import CityProfile
+from benchmark.spreadsheet_safe import SafeCsvWriter
 from benchmark.steps import next_steps
 from rules import NextStep, Rulebook, Scorecard, text_in
 from rules.index import RulebookIndex
@@ -171,7 +171,7 @@ def results_csv(token: str) -> BaseResponse:
         return redirect(url_for("pages.check", token=token))
     _found, card, profile = loaded
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = SafeCsvWriter(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for dim in card.dimensions:
         writer.writerow(

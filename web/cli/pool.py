@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import sys
 from datetime import date
@@ -15,6 +14,7 @@ from benchmark.demo import generate_demo_pool
 from benchmark.errors import PoolFileError, SurveyImportError
 from benchmark.pool import load_pool, save_pool
 from benchmark.record import PoolRecord
+from benchmark.spreadsheet_safe import SafeCsvWriter
 from benchmark.survey_csv import export_rows, import_survey
 from rules import Rulebook, RulebookError, load_previous, text_in
 from web.cli.rules import RULEBOOK_OPTION, load_rulebook_or_exit
@@ -97,7 +97,9 @@ def import_command(
     book = load_rulebook_or_exit(rulebook_path)
     pool = _load_or_exit(pool_path) if pool_path.exists() else []
     try:
-        text = file.read_text("utf-8")
+        # as bytes: universal newlines would turn a carriage return inside a quoted cell into
+        # a line feed, and the CSV reader handles line ends itself
+        text = file.read_bytes().decode("utf-8")
     except UnicodeDecodeError as exc:
         raise click.ClickException(f"{file} is not UTF-8 text: {exc.reason}") from None
     try:
@@ -204,7 +206,7 @@ def export_command(pool_path: Path, output: Path, fmt: str, rulebook_path: Path)
         extra = sorted({q for r in records for q in r.answers} - set(order))
         header, rows = export_rows(records, [*order, *extra])
         with output.open("w", encoding="utf-8", newline="") as out:
-            writer = csv.writer(out)
+            writer = SafeCsvWriter(out)
             writer.writerow(header)
             writer.writerows(rows)
     click.echo(f"Exported {len(records)} cities to {output} ({fmt})")

@@ -7,7 +7,6 @@ fewer than 5 cities) applies to every number published. They follow the dashboar
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from collections.abc import Iterator
@@ -19,6 +18,7 @@ from flask_babel import gettext as _
 
 from benchmark.privacy import MIN_GROUP_SIZE
 from benchmark.record import PoolRecord
+from benchmark.spreadsheet_safe import SafeCsvWriter
 from rules import Rulebook
 from web import state, storage
 from web.network.auth import admin_required
@@ -143,7 +143,7 @@ def aggregates_csv() -> Response:
     if picture is None:
         return _bad_filters()
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = SafeCsvWriter(out, lineterminator="\r\n")
     writer.writerow(AGGREGATE_COLUMNS)
     writer.writerows(aggregates_rows(picture, licence=state.settings().open_data_licence))
     return Response(

@@ -6,7 +6,6 @@ so a page costs a filter and a sort, not a read of the whole pool. Exports as CS
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -15,6 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 from flask import Response, render_template, request
 
 from benchmark.record import PoolRecord
+from benchmark.spreadsheet_safe import SafeCsvWriter, xlsx_row
 from web.network.auth import admin_required
 from web.network.blueprint import bp
 from web.peers import peer_finder
@@ -103,7 +103,7 @@ def _cells(member: Member) -> list[str]:
 
 def _csv_lines(rows: list[Member]) -> Iterator[str]:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = SafeCsvWriter(out, lineterminator="\r\n")
     writer.writerow(COLUMNS)
     for member in rows:
         writer.writerow(_cells(member))
@@ -134,7 +134,8 @@ def members_xlsx() -> Response:
     sheet.append(list(COLUMNS))
     for member in rows:
         name, country, source, _on, _level, due = _cells(member)
-        sheet.append([name, country, source, member.assessed_on, member.overall_level, due])
+        cells = [name, country, source, member.assessed_on, member.overall_level, due]
+        sheet.append(xlsx_row(sheet, cells))
     out = io.BytesIO()
     book.save(out)
     mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

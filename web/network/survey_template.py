@@ -8,11 +8,11 @@ as it is; it is named so that nobody mistakes it for a real city.
 
 from __future__ import annotations
 
-import csv
 import io
 from datetime import date
 from typing import Any
 
+from benchmark.spreadsheet_safe import SafeCsvWriter, xlsx_row
 from rules import Question, Rulebook, text_in
 from rules.index import RulebookIndex
 from web.assessment.flow import applicable_questions, prune_answers
@@ -68,8 +68,8 @@ def _cell(value: str | float) -> str:
     return f"{value:g}" if isinstance(value, float) else value
 
 
-def template_csv(book: Rulebook, *, today: date) -> str:
-    """The template as CSV text: header row and one example row."""
+def _template_rows(book: Rulebook, *, today: date) -> tuple[list[str], list[str]]:
+    """The header and the example row of the template, as the cells' text."""
     index = RulebookIndex.of(book)
     answers = example_answers(book)
     profile = {
@@ -80,15 +80,26 @@ def template_csv(book: Rulebook, *, today: date) -> str:
         "consent_named": "no",
         "assessed_on": today.isoformat(),
     }
+    header = [*PROFILE_COLUMNS, *index.order]
+    example = [
+        *(profile[c] for c in PROFILE_COLUMNS),
+        *(_cell(answers.get(q, "")) for q in index.order),
+    ]
+    return header, example
+
+
+def template_csv(book: Rulebook, *, today: date) -> str:
+    """The template as CSV text: header row, a row of allowed values (a ``#`` comment row,
+    skipped on import) and one example row."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([*PROFILE_COLUMNS, *index.order])
-    writer.writerow(
-        [*PROFILE_ALLOWED.values(), *(_allowed_text(index.questions[q]) for q in index.order)]
-    )
-    writer.writerow(
-        [*(profile[c] for c in PROFILE_COLUMNS), *(_cell(answers.get(q, "")) for q in index.order)]
-    )
+    header, example = _template_rows(book, today=today)
+    index = RulebookIndex.of(book)
+    allowed = [
+        *PROFILE_ALLOWED.values(),
+        *(_allowed_text(index.questions[q]) for q in index.order),
+    ]
+    writer = SafeCsvWriter(out, lineterminator="\r\n")
+    writer.writerows([header, allowed, example])
     return out.getvalue()
 
 
@@ -132,12 +143,12 @@ def template_xlsx(book: Rulebook, *, today: date) -> bytes:
     from openpyxl.worksheet.datavalidation import DataValidation
 
     index = RulebookIndex.of(book)
-    header, _allowed, example = list(csv.reader(io.StringIO(template_csv(book, today=today))))
+    header, example = _template_rows(book, today=today)
     workbook = Workbook()
     cities = workbook.active
     cities.title = "Cities"
-    cities.append(header)
-    cities.append(example)
+    cities.append(xlsx_row(cities, header))
+    cities.append(xlsx_row(cities, example))
     lists = workbook.create_sheet("Lists")
     lists.sheet_state = "hidden"
     for n, qid in enumerate(index.order, start=1):
@@ -169,12 +180,11 @@ def _questions_sheet(sheet: Any, book: Rulebook) -> None:
             options = "; ".join(f"{o.value} = {text_in(o.label)}" for o in question.options)
             extra = [v for v in allowed_values(question) if v in ("na", "unknown")]
             allowed = options + ("; " + "; ".join(extra) if extra else "")
-            sheet.append(
-                [
-                    question.id,
-                    text_in(dimension.title),
-                    text_in(question.text),
-                    text_in(question.help),
-                    allowed,
-                ]
-            )
+            cells = [
+                question.id,
+                text_in(dimension.title),
+                text_in(question.text),
+                text_in(question.help),
+                allowed,
+            ]
+            sheet.append(xlsx_row(sheet, cells))
