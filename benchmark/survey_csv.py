@@ -23,6 +23,7 @@ from pydantic import ValidationError
 from benchmark.countries import country as lookup_country
 from benchmark.countries import country_code
 from benchmark.errors import CellProblem, SurveyImportError
+from benchmark.names import clean_name
 from benchmark.profile import TEAM_QUESTION, CityProfile, team_answer
 from benchmark.record import PoolRecord, ScoreSummary
 from benchmark.spreadsheet_safe import unquote_cell
@@ -330,6 +331,13 @@ def _text(text: str) -> str:
     return text
 
 
+def _name(text: str) -> str:
+    name = clean_name(text)
+    if not name:
+        raise _Bad("the name has no visible characters")
+    return name
+
+
 def _country(text: str) -> str:
     code = country_code(text)
     info = lookup_country(code) if code else None
@@ -343,7 +351,7 @@ def _country(text: str) -> str:
 
 def _whole(text: str) -> int:
     cleaned = re.sub(r"[\s,_']", "", text)  # thousands separators: 1,234,567 or 1 234 567
-    if not cleaned.isdigit():
+    if not (cleaned.isascii() and cleaned.isdigit()):  # "²".isdigit(), but int("²") fails
         raise _Bad(f"{text!r} is not a whole number")
     return int(cleaned)
 
@@ -379,7 +387,7 @@ def _iso_date(text: str) -> date:
 _PARSERS: dict[str, Callable[[str], Any]] = {
     "id": _text,
     "assessed_on": _iso_date,
-    "name": _text,
+    "name": _name,
     "country": _country,
     "region": _text,
     "population": _whole,

@@ -15,6 +15,7 @@ import math
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -25,6 +26,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from benchmark.names import clean_name
 from web.assessment.forms import NOTE_MAX, NUMBER_MAX
 
 __all__ = [
@@ -61,6 +63,15 @@ def _integral(value: Any) -> Any:
 
 # Integers that also take integral floats such as 2.0, never booleans or strings. The
 # constraints sit inside the validator so that they reach the JSON Schema.
+def _clean_name(value: str) -> str:
+    # After the documented pattern (which refuses control characters): what it lets through
+    # invisibly (bidi overrides, zero-width spaces) is dropped, and the rest must show.
+    cleaned = clean_name(value)
+    if not cleaned:
+        raise PydanticCustomError("blank_name", "the name has no visible characters")
+    return cleaned
+
+
 Population = Annotated[int, Field(gt=0, le=50_000_000), BeforeValidator(_integral)]
 GeonameId = Annotated[int, Field(gt=0, le=2_147_483_647), BeforeValidator(_integral)]
 
@@ -145,7 +156,13 @@ class ScoreRequest(_Request):
 class ProfileIn(_Request):
     """The city's context. Region and EU membership follow from the country."""
 
-    name: str = Field(min_length=1, max_length=120, pattern=NAME)
+    name: Annotated[str, AfterValidator(_clean_name)] = Field(
+        min_length=1,
+        max_length=120,
+        pattern=NAME,
+        description="The city's name; stored in NFC without invisible or control characters "
+        "(bidi overrides, zero-width spaces); blank after that is refused.",
+    )
     country: str = Field(
         pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2 code in capitals, e.g. `DE`."
     )

@@ -13,10 +13,19 @@ from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal
 
 from flask_babel import gettext as _
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter, ValidationError
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    TypeAdapter,
+    ValidationError,
+)
 from werkzeug.datastructures import MultiDict
 
 from benchmark.countries import country_code
+from benchmark.names import clean_name
 from rules import Question, text_in
 from rules.model import NA, UNKNOWN
 from web.assessment.cities import country_facts
@@ -69,7 +78,8 @@ class ProfileForm(BaseModel):
 
     model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
 
-    name: str = Field(min_length=1, max_length=120)
+    #: cleaned first (NFC, no invisible or control characters), so a blank name is refused
+    name: Annotated[str, BeforeValidator(clean_name)] = Field(min_length=1, max_length=120)
     country: Annotated[str, StringConstraints(to_upper=True, pattern=r"^[A-Z]{2}$")]
     population: int = Field(gt=0, le=50_000_000)
     capital: Literal["yes", "no"]
@@ -82,6 +92,7 @@ def _profile_messages() -> dict[str, dict[str, str]]:
     return {
         "name": {
             "missing": _("Enter the name of your city"),
+            "short": _("Enter the name of your city"),
             "range": _("City name must be 120 characters or fewer"),
         },
         "country": {
@@ -115,6 +126,8 @@ _RANGE_ERRORS = {
 def _kind(error_type: str, value: Any) -> str:
     if error_type == "missing" or value in (None, ""):
         return "missing"
+    if error_type == "string_too_short":
+        return "short"  # e.g. a name with nothing visible once cleaned
     if error_type in _RANGE_ERRORS:
         return "range"
     return "invalid"
@@ -143,7 +156,9 @@ def parse_profile(
     # The GeoNames id is a hidden field the user cannot fix: one that is not a plain id is
     # dropped, and the profile is kept as typed.
     geonameid = raw.get("geonameid") or ""
-    if not (geonameid.isdigit() and len(geonameid) < 12 and int(geonameid) > 0):
+    if not (
+        geonameid.isascii() and geonameid.isdigit() and len(geonameid) < 12 and int(geonameid) > 0
+    ):
         raw["geonameid"] = None
     data = {k: v for k, v in raw.items() if v is not None}
     # People type "de", "uk" (for GB), "el" (for GR) or "Germany": all mean one ISO code.

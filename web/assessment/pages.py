@@ -126,10 +126,15 @@ def resume(token: str) -> Response:
     return redirect(_step_url(token, key))
 
 
+def _plain_id(text: str) -> bool:
+    # ASCII digits only: "²" and "⑦" are str.isdigit() but not int(), a 500 before.
+    return text.isascii() and text.isdigit() and len(text) < 12
+
+
 def _profile_values(found: storage.StoredAssessment) -> dict[str, str]:
     values: dict[str, str] = {}
     chosen = request.args.get("city", "")
-    picked = city_profile(int(chosen)) if chosen.isdigit() and len(chosen) < 12 else None
+    picked = city_profile(int(chosen)) if _plain_id(chosen) else None
     source: dict[str, Any] = dict(found.profile or {})
     if picked is not None:
         source = {**source, **picked.model_dump()}
