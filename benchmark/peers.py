@@ -244,7 +244,8 @@ class PeerFinder(BaseEstimator):  # type: ignore[misc]
 
         In each group, the ``k`` most comparable cities (nearest by context) that are at least
         one level ahead of the city in the dimension **and** of a similar size: between
-        1/:data:`LEARN_SIZE_RANGE` and :data:`LEARN_SIZE_RANGE` times its population. Only when
+        1/:data:`LEARN_SIZE_RANGE` and :data:`LEARN_SIZE_RANGE` times its population (a peer
+        that is not named counts with its size band's midpoint). Only when
         the pool holds fewer than ``k`` such cities does the range widen, step by step
         (:data:`LEARN_SIZE_STEPS`), and the group's note says so. The weak dimensions are those
         at the city's lowest level, unless that is already the top level reached in the pool.
