@@ -33,7 +33,8 @@ SIZE_BANDS: tuple[tuple[int, str], ...] = (
 )
 
 #: International team bands, in FTE: (lower bound, label). The options of the rulebook's
-#: ``staff.team_size`` question, so that a band says no more than the staff level already does.
+#: ``staff.team_size`` question: the coarsest figure a city that is not named is seen by is the
+#: band its own answer scores in.
 TEAM_BANDS: tuple[tuple[float, str], ...] = (
     (0.0, "under 0.5 FTE"),
     (0.5, "0.5–1 FTE"),

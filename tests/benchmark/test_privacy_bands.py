@@ -29,7 +29,7 @@ def book() -> Rulebook:
 
 
 def test_team_bands_are_the_options_of_the_team_question(book):
-    # A team band then says no more than the staff level a peer's scores show already.
+    # The bands a city that is not named is seen by are those its answer is scored by.
     question = RulebookIndex.of(book).questions[TEAM_QUESTION]
     assert [lower for lower, _ in TEAM_BANDS] == [o.min for o in question.options]
 
