@@ -3,7 +3,9 @@
 The models are pydantic, so the web layer renders them and dumps them to JSON as they are.
 Privacy (DESIGN §4) is applied here: a peer that did not consent is described by its size band
 and region only, and no aggregate (the peer median) is shown over fewer than
-:data:`~benchmark.privacy.MIN_GROUP_SIZE` cities.
+:data:`~benchmark.privacy.MIN_GROUP_SIZE` cities. Its figures (distance, contributions, reasons)
+are worked out from its bands (:func:`~benchmark.privacy.shown_profile`), never from its exact
+population or team size.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from benchmark.countries import continent_of
 from benchmark.privacy import MIN_GROUP_SIZE, suppressed
-from benchmark.profile import CityProfile
+from benchmark.profile import SIZE_BANDS, CityProfile, team_band
 
 __all__ = [
     "AT_MEDIAN_MARGIN",
@@ -38,6 +40,9 @@ AT_MEDIAN_MARGIN = 5.0
 #: Two populations (or team sizes) count as similar when the larger is at most this × the other.
 SIMILAR_RATIO = 1.5
 
+#: Position of each size band, smallest first.
+_SIZE_ORDER = {label: i for i, (_, label) in enumerate(SIZE_BANDS)}
+
 QueryMode = Literal["comparable", "same_stage", "learn_from"]
 Position = Literal["above", "at", "below", "not assessed", "too few peers"]
 
@@ -47,7 +52,11 @@ class _Out(BaseModel):
 
 
 class Contribution(_Out):
-    """One feature's term of the squared distance between the city and a peer."""
+    """One feature's term of the squared distance between the city and a peer.
+
+    For a peer that is not named, population and team size terms are those of its bands'
+    midpoints, not of its exact figures.
+    """
 
     feature: str
     label: str = Field(description="human name of the feature")
@@ -70,7 +79,10 @@ class Peer(_Out):
     name: str = Field(description="the name if the city consented, else an anonymous label")
     named: bool = Field(description="True when the city consented to be named")
     demo: bool = Field(description="True for fictional demo cities")
-    distance: float = Field(description="sqrt(squared_distance)")
+    distance: float = Field(
+        description="sqrt(squared_distance); for a city not named, from its size and team "
+        "bands' midpoints, not its exact population and team size"
+    )
     squared_distance: float = Field(description="sum of the contributions")
     contributions: list[Contribution]
     reasons: list[str]
@@ -114,7 +126,9 @@ def population_text(population: float) -> str:
 def context_reasons(city: CityProfile, peer: CityProfile, named: bool) -> list[str]:
     """Plain-language likenesses and differences of context.
 
-    An anonymous peer's population is given as its size band, not as a number.
+    A peer that is not named is compared by its bands only: its size band and team band
+    against the city's, never its figures, so that no reason changes within a band (``peer``
+    may be its exact profile or :func:`~benchmark.privacy.shown_profile`'s: the same bands).
     """
     reasons = [_region(city, peer), _size(city, peer, named)]
     if city.eu_member == peer.eu_member:
@@ -245,19 +259,26 @@ def _similar(a: float, b: float) -> bool:
 
 
 def _size(city: CityProfile, peer: CityProfile, named: bool) -> str:
-    theirs = population_text(peer.population) if named else peer.size_band
     yours = population_text(city.population)
-    if _similar(city.population, peer.population):
-        return f"similar size {theirs} vs {yours}"
-    bigger = "larger" if peer.population > city.population else "smaller"
-    return f"{bigger}: {theirs} vs {yours}"
+    if named:
+        theirs = population_text(peer.population)
+        if _similar(city.population, peer.population):
+            return f"similar size {theirs} vs {yours}"
+        bigger = "larger" if peer.population > city.population else "smaller"
+        return f"{bigger}: {theirs} vs {yours}"
+    # By band, so that where the reason changes tells no more than the band.
+    band, step = peer.size_band, _SIZE_ORDER[peer.size_band] - _SIZE_ORDER[city.size_band]
+    if step == 0:
+        return f"similar size {band} vs {yours}"
+    return f"{'larger' if step > 0 else 'smaller'}: {band} vs {yours}"
 
 
 def _team(city: float | None, peer: float | None, named: bool) -> str | None:
     if city is None or peer is None:
         return None
+    if not named:  # by band, as the size
+        band = team_band(peer)
+        return f"similar international team size ({band})" if band == team_band(city) else None
     if not (_similar(city + 1, peer + 1)):  # +1: half an FTE and one FTE are alike
         return None
-    if named:
-        return f"similar international team ({peer:g} vs {city:g} FTE)"
-    return "similar international team size"
+    return f"similar international team ({peer:g} vs {city:g} FTE)"

@@ -35,6 +35,7 @@ from numpy.typing import NDArray
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from benchmark.countries import continent_of
+from benchmark.privacy import shown_profile
 from benchmark.profile import CityProfile
 from benchmark.record import PoolRecord, ScoreSummary
 from rules import Scorecard
@@ -159,7 +160,11 @@ def _load_presets(path: Path) -> PresetBook:
 
 @dataclass(frozen=True)
 class PoolColumns:
-    """The pool as arrays, one row per city: what peer matching needs, without records."""
+    """The pool as arrays, one row per city: what peer matching needs, without records.
+
+    Built by :meth:`from_records`, population and team size are the figures other cities may
+    see: the bands' midpoints for a city that is not named (:mod:`benchmark.privacy`).
+    """
 
     ids: NDArray[np.object_]  # (n,) str
     population: NDArray[np.float64]  # (n,)
@@ -193,11 +198,17 @@ class PoolColumns:
     def from_records(
         cls, records: Sequence[PoolRecord], dimension_ids: Sequence[str] | None = None
     ) -> PoolColumns:
-        """Columns of ``records``; dimensions default to the first record's, in its order."""
+        """Columns of ``records``; dimensions default to the first record's, in its order.
+
+        Each city's context is as other cities may see it (:func:`~benchmark.privacy.
+        shown_profile`): a city that is not named has its size band's and its team band's
+        midpoints for population and team size, so that nothing matched on these columns
+        (distances, ranking, size ranges, the team fill value) depends on its exact figures.
+        """
         if dimension_ids is None:
             dimension_ids = list(records[0].scores.dimensions) if len(records) else []
         dims = tuple(dimension_ids)
-        profiles = [r.profile for r in records]
+        profiles = [shown_profile(r) for r in records]
         scores, levels = zip(*(score_arrays(r.scores, dims) for r in records), strict=True)
         return cls(
             ids=np.array([r.id for r in records], dtype=object),

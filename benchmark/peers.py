@@ -37,7 +37,7 @@ from benchmark.features import (
     score_arrays,
 )
 from benchmark.neighbors import Algorithm, WeightedNeighbors
-from benchmark.privacy import display_name
+from benchmark.privacy import display_name, shown_profile
 from benchmark.profile import CityProfile
 from benchmark.record import PoolRecord, ScoreSummary
 from rules import Scorecard
@@ -75,6 +75,10 @@ class _Query:
 class PeerFinder(BaseEstimator):  # type: ignore[misc]
     """Find peer cities in a pool of scored assessments.
 
+    A city that is not named is matched and explained by its size and team bands' midpoints
+    (:func:`~benchmark.privacy.shown_profile`): its distance, contributions, reasons, rank and
+    place in a learn-from size range are the same for every city of those bands.
+
     Parameters
     ----------
     preset : str or Preset, default="default"
@@ -109,7 +113,8 @@ class PeerFinder(BaseEstimator):  # type: ignore[misc]
         Score per dimension, NaN when not assessed, in ``ids_`` order; float64 like the
         city's own scores, so that peer medians compare and print without float32 artefacts.
     population_ : ndarray of shape (n_samples_fit_,), float64
-        Population of each city, in ``ids_`` order.
+        Population of each city as other cities may see it (its size band's midpoint when it
+        is not named, :func:`~benchmark.privacy.shown_profile`), in ``ids_`` order.
     keys_ : ndarray of object or None
         The cities' keys, sorted (None when the pool gave none); ``key_order_[j]`` is the
         index row of ``keys_[j]``.
@@ -155,7 +160,9 @@ class PeerFinder(BaseEstimator):  # type: ignore[misc]
             Not used, present for API consistency.
         columns : PoolColumns, default=None
             The pool as arrays, in the order of ``pool``; built from ``pool`` when not given.
-            Large pools pass it to avoid reading every record.
+            Large pools pass it to avoid reading every record. Built by
+            :meth:`PoolColumns.from_records`, it holds the band midpoints of cities that are
+            not named, and so every peer figure of theirs depends on their bands only.
         dimension_titles : mapping of str to str, default=None
             Human names of the dimensions for explanations (defaults to their ids).
 
@@ -237,7 +244,8 @@ class PeerFinder(BaseEstimator):  # type: ignore[misc]
 
         In each group, the ``k`` most comparable cities (nearest by context) that are at least
         one level ahead of the city in the dimension **and** of a similar size: between
-        1/:data:`LEARN_SIZE_RANGE` and :data:`LEARN_SIZE_RANGE` times its population. Only when
+        1/:data:`LEARN_SIZE_RANGE` and :data:`LEARN_SIZE_RANGE` times its population (a peer
+        that is not named counts with its size band's midpoint). Only when
         the pool holds fewer than ``k`` such cities does the range widen, step by step
         (:data:`LEARN_SIZE_STEPS`), and the group's note says so. The weak dimensions are those
         at the city's lowest level, unless that is already the top level reached in the pool.
@@ -458,6 +466,8 @@ class PeerFinder(BaseEstimator):  # type: ignore[misc]
     ) -> Peer:
         """Peer ``i`` (an index row), named from its record, with the reasons of the match."""
         record = self.records_[int(self.order_[i])]
+        # Explained as it was matched: a city not named by its bands (benchmark.privacy).
+        shown = shown_profile(record)
         dims = self.space_.dimension_ids
         levels = self.levels_[i].tolist()
         return Peer(
@@ -468,7 +478,7 @@ class PeerFinder(BaseEstimator):  # type: ignore[misc]
             distance=distance,
             squared_distance=squared,
             contributions=contributions,  # validated into Contribution models in one call
-            reasons=stage + context_reasons(query.profile, record.profile, record.consent_named),
+            reasons=stage + context_reasons(query.profile, shown, record.consent_named),
             levels={d: (v or None) for d, v in zip(dims, levels, strict=True)},
         )
 

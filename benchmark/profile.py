@@ -9,7 +9,16 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from benchmark.names import normalise
 
-__all__ = ["SIZE_BANDS", "TEAM_QUESTION", "CityProfile", "city_key", "size_band", "team_answer"]
+__all__ = [
+    "SIZE_BANDS",
+    "TEAM_BANDS",
+    "TEAM_QUESTION",
+    "CityProfile",
+    "city_key",
+    "size_band",
+    "team_answer",
+    "team_band",
+]
 
 CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
 
@@ -21,6 +30,17 @@ SIZE_BANDS: tuple[tuple[int, str], ...] = (
     (500_000, "0.5–1M"),
     (1_000_000, "1–5M"),
     (5_000_000, "over 5M"),
+)
+
+#: International team bands, in FTE: (lower bound, label). The options of the rulebook's
+#: ``staff.team_size`` question: the coarsest figure a city that is not named is seen by is the
+#: band its own answer scores in.
+TEAM_BANDS: tuple[tuple[float, str], ...] = (
+    (0.0, "under 0.5 FTE"),
+    (0.5, "0.5–1 FTE"),
+    (1.0, "1–3 FTE"),
+    (3.0, "3–10 FTE"),
+    (10.0, "10 FTE or more"),
 )
 
 
@@ -70,11 +90,24 @@ def city_key(name: str, country: str, geonameid: int | None = None) -> str:
     return f"{country.strip().upper()}:{normalise(name)}"
 
 
-def size_band(population: int) -> str:
+def size_band(population: float) -> str:
     """The label of the population band ``population`` falls in."""
-    label = SIZE_BANDS[0][1]
-    for lower, name in SIZE_BANDS:
-        if population >= lower:
+    return _band(SIZE_BANDS, population)
+
+
+def team_band(team_size: float) -> str:
+    """The label of the team band (FTE) ``team_size`` falls in.
+
+    >>> team_band(2.5)
+    '1–3 FTE'
+    """
+    return _band(TEAM_BANDS, team_size)
+
+
+def _band(bands: tuple[tuple[float, str], ...], value: float) -> str:
+    label = bands[0][1]
+    for lower, name in bands:
+        if value >= lower:
             label = name
     return label
 

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from pools import random_pool, records_for
 
 from benchmark.peers import LEARN_SIZE_RANGE, LEARN_SIZE_STEPS, PeerFinder
+from benchmark.privacy import shown_profile
 from benchmark.profile import CityProfile
 from benchmark.record import PoolRecord
 from rules import CompiledRulebook, Rulebook, load_rulebook
@@ -36,14 +37,15 @@ def _level(record: PoolRecord, dimension: str) -> int:
 def _qualifying(
     pool: list[PoolRecord], city: PoolRecord, dimension: str, factor: float
 ) -> list[PoolRecord]:
-    """Brute force: the other cities ahead in ``dimension`` within ``factor`` of its size."""
+    """Brute force: the other cities ahead in ``dimension`` within ``factor`` of its size
+    (a city not named is of the size it is shown with, its band's midpoint)."""
     population = city.profile.population
     return [
         r
         for r in pool
         if r.id != city.id
         and _level(r, dimension) >= _level(city, dimension) + 1
-        and population / factor <= r.profile.population <= population * factor
+        and population / factor <= shown_profile(r).population <= population * factor
     ]
 
 
@@ -114,8 +116,12 @@ def test_learn_pool_factor_changes_the_time_never_the_answer(mixed):
         assert [[p.id for p in g.peers] for g in a] == [[p.id for p in g.peers] for g in b]
 
 
-def _pool_ahead_of(book: Rulebook, profiles: list[CityProfile]):
-    """A pool of ``profiles`` all at level 4+ in strategy, and scores of a city at level 1."""
+def _pool_ahead_of(book: Rulebook, profiles: list[CityProfile], consent: list[bool] | None = None):
+    """A pool of ``profiles`` all at level 4+ in strategy, and scores of a city at level 1.
+
+    The cities are named unless ``consent`` says otherwise: sizes are then their own.
+    """
+    consent = [True] * len(profiles) if consent is None else consent
     compiled = CompiledRulebook.compile(book)
     rng = np.random.default_rng(0)
     codes = compiled.random_codes(len(profiles) * 40, rng)
@@ -123,7 +129,7 @@ def _pool_ahead_of(book: Rulebook, profiles: list[CityProfile]):
     high = codes[levels >= 4][: len(profiles)]
     low = codes[levels == 1][:1]
     assert len(high) == len(profiles) and len(low) == 1
-    records = records_for(book, profiles, high)
+    records = records_for(book, profiles, high, consent=consent)
     here = records_for(book, [profiles[0]], low, prefix="here")[0]
     return PeerFinder().fit(records), records, here.scores
 
