@@ -118,23 +118,31 @@ def plan_publication(records: Iterable[PoolRecord]) -> Publication:
     The plan must see the whole pool, never a filtered part: the attack it prevents sets
     the figures of one filter against those of another.
     """
+    # Count kinds of record first: most records carry the same indicators and dimensions,
+    # so the per-figure counts are built from a few hundred kinds, not from every record.
+    kinds: Counter[tuple[Atom, tuple[str, ...], tuple[str, ...]]] = Counter(
+        (_atom_of(r), tuple(r.scores.indicators), _assessed(r)) for r in records
+    )
     cities: Counter[Atom] = Counter()
     by_indicator: dict[str, Counter[Atom]] = {}
     by_dimension: dict[str, Counter[Atom]] = {}
-    for record in records:
-        atom = _atom_of(record)
-        cities[atom] += 1
-        for indicator in record.scores.indicators:
-            by_indicator.setdefault(indicator, Counter())[atom] += 1
-        for dimension, summary in record.scores.dimensions.items():
-            if summary.level is not None:
-                by_dimension.setdefault(dimension, Counter())[atom] += 1
+    for (atom, indicators, dimensions), count in kinds.items():
+        cities[atom] += count
+        for indicator in indicators:
+            by_indicator.setdefault(indicator, Counter())[atom] += count
+        for dimension in dimensions:
+            by_dimension.setdefault(dimension, Counter())[atom] += count
     planner = _Planner(sorted({atom[0] for atom in cities}))
     return Publication(
         groups=planner.plan(cities),
         indicators={i: planner.plan(counts) for i, counts in by_indicator.items()},
         dimensions={d: planner.plan(counts) for d, counts in by_dimension.items()},
     )
+
+
+def _assessed(record: PoolRecord) -> tuple[str, ...]:
+    """The dimensions in which ``record`` has a level (those a level distribution counts)."""
+    return tuple(d for d, summary in record.scores.dimensions.items() if summary.level is not None)
 
 
 def _atom_of(record: PoolRecord) -> Atom:
