@@ -35,6 +35,10 @@ __all__ = [
 
 Grouping = Literal["overall", "region", "size_band", "eu_member"]
 
+#: Why a figure is suppressed: its group has too few cities, or showing it would let someone
+#: subtract it from other published figures to read off too few (:mod:`benchmark.differencing`).
+Reason = Literal["too_few_cities", "differencing"]
+
 EU_LABELS = {True: "EU member", False: "not an EU member"}
 
 #: The attribute a grouping's rows fix (None: the overall row fixes nothing).
@@ -66,6 +70,8 @@ class IndicatorCell(_Frozen):
     met: int | None
     n: int | None
     share: float | None
+    #: why it is suppressed; None when shown
+    reason: Reason | None = None
 
 
 class GroupRow(_Frozen):
@@ -76,6 +82,8 @@ class GroupRow(_Frozen):
     suppressed: bool
     n: int | None
     indicators: list[IndicatorCell]
+    #: why it is suppressed; None when shown
+    reason: Reason | None = None
 
 
 class PoolAggregates(_Frozen):
@@ -165,24 +173,38 @@ def _row(
     plan: Publication,
     key: GroupKey,
 ) -> GroupRow:
-    hidden = suppressed(len(members)) or not plan.shows(key)
+    reason = _reason(len(members), plan.shows(key))
     return GroupRow(
         grouping=grouping,
         group=group,
-        suppressed=hidden,
-        n=None if hidden else len(members),
-        indicators=[_cell(i, members, hidden or not plan.shows_indicator(key, i)) for i in ids],
+        suppressed=reason is not None,
+        n=None if reason else len(members),
+        indicators=[_cell(i, members, reason, plan.shows_indicator(key, i)) for i in ids],
+        reason=reason,
     )
 
 
-def _cell(indicator: str, members: list[PoolRecord], hidden: bool) -> IndicatorCell:
+def _cell(
+    indicator: str, members: list[PoolRecord], row_reason: Reason | None, planned: bool
+) -> IndicatorCell:
     values = [r.scores.indicators[indicator] for r in members if indicator in r.scores.indicators]
-    if hidden or suppressed(len(values)):
-        return IndicatorCell(indicator=indicator, suppressed=True, met=None, n=None, share=None)
+    reason = row_reason or _reason(len(values), planned)
+    if reason is not None:
+        return IndicatorCell(
+            indicator=indicator, suppressed=True, met=None, n=None, share=None, reason=reason
+        )
     met = sum(values)
     return IndicatorCell(
         indicator=indicator, suppressed=False, met=met, n=len(values), share=met / len(values)
     )
+
+
+def _reason(count: int, planned: bool) -> Reason | None:
+    """Why a figure over ``count`` cities is suppressed (None: it is shown); ``planned`` says
+    whether the publication plan lets its group be shown."""
+    if suppressed(count):
+        return "too_few_cities"
+    return None if planned else "differencing"
 
 
 def _ordered(grouping: Grouping, groups: dict[str, list[PoolRecord]]) -> list[str]:
@@ -226,6 +248,8 @@ class DimensionLevels(_Frozen):
     n: int | None
     #: level → number of cities, for every level asked for, in order
     counts: dict[int, int] | None
+    #: why it is suppressed; None when shown
+    reason: Reason | None = None
 
 
 def level_distribution(
@@ -259,8 +283,13 @@ def level_distribution(
             if (summary := r.scores.dimensions.get(dimension)) is not None
             and summary.level is not None
         ]
-        if suppressed(len(reached)) or not plan.shows_levels(within, dimension):
-            rows.append(DimensionLevels(dimension=dimension, suppressed=True, n=None, counts=None))
+        reason = _reason(len(reached), plan.shows_levels(within, dimension))
+        if reason is not None:
+            rows.append(
+                DimensionLevels(
+                    dimension=dimension, suppressed=True, n=None, counts=None, reason=reason
+                )
+            )
             continue
         counts = {level: reached.count(level) for level in levels}
         rows.append(

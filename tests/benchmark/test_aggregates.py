@@ -73,8 +73,10 @@ def test_a_row_is_suppressed_when_the_total_minus_it_leaves_too_few_cities() -> 
     pool = [city(i, region="Western Europe") for i in range(5)]
     pool += [city(10 + i, region="Northern Europe", office=False) for i in range(4)]
     aggregates = aggregate_pool(pool, IDS)
-    assert aggregates.row("region", "Western Europe").suppressed
-    assert aggregates.row("region", "Northern Europe").suppressed
+    west = aggregates.row("region", "Western Europe")
+    assert (west.suppressed, west.n, west.reason) == (True, None, "differencing")
+    assert {cell.reason for cell in west.indicators} == {"differencing"}
+    assert aggregates.row("region", "Northern Europe").reason == "too_few_cities"
     assert aggregates.row("overall", "all cities").indicators[0].met == 5
 
 
@@ -150,4 +152,5 @@ def test_aggregates_serialise_to_json_with_suppression_explicit() -> None:
         "met": None,
         "n": None,
         "share": None,
+        "reason": "too_few_cities",
     }

@@ -315,3 +315,21 @@ def test_no_combination_of_shown_figures_isolates_fewer_than_five_cities(
             (measure, sorted(block)) for block in blocks.values() if len(block) < MIN_GROUP_SIZE
         ]
     assert not small_blocks, f"{len(small_blocks)} blocks of 1–4 cities: {small_blocks[:3]}"
+
+
+def test_a_figure_withheld_against_differencing_says_so(attack_app: Flask) -> None:
+    """Southern Europe (6 cities) minus its EU members (5) would be one city: the EU
+    members' row is withheld, and the page and the JSON say why."""
+    client = attack_app.test_client()
+    sign_in(client)
+    query = {"region": "Southern Europe"}
+    page = html.unescape(client.get("/network/", query_string=query).get_data(as_text=True))
+    table = page.split('data-testid="groups-eu_member"')[1].split("</table>")[0]
+    row = table.split('<th scope="row">EU member</th>')[1].split("</tr>")[0]
+    assert 'data-reason="differencing"' in row
+    assert "withheld: it could be subtracted from another figure" in row
+    document = json.loads(client.get("/network/export/aggregates.json", query_string=query).data)
+    eu_row = next(g for g in document["groups"] if g["group"] == "EU member")
+    assert (eu_row["suppressed"], eu_row["n"], eu_row["reason"]) == (True, None, "differencing")
+    assert "subtracted" in document["suppression"]
+    assert document["groups"][0]["n"] == 6  # the region itself is shown
