@@ -21,9 +21,10 @@ that would split off a smaller block is suppressed. The guarantee that follows:
     published groups H ⊂ G, G minus H holds no city or at least 5 cities.
 
 Groups are tried from coarse to fine (all cities; one filter; two; three), regions before
-size bands before EU membership, demo cities counted before left out, so that the headline
-figures win over narrow ones. The plan counts cities per (region, size band, EU membership,
-demo) only, never their answers: what is suppressed says nothing about what cities answered.
+size bands before EU membership, larger groups of a kind before smaller ones, so that the
+headline figures win over narrow ones. The plan counts cities per (region, size band, EU
+membership, demo) only, never their answers: what is suppressed says nothing about what
+cities answered.
 
 Each figure is planned over the cities it counts: a headline indicator over the cities
 scored with it, a level distribution over the cities with a level in that dimension. A
@@ -174,10 +175,8 @@ class _Planner:
         blocks: Counter[int] = Counter({0: sum(counts.values())})
         members_of = _members_of(counts)
         published: list[GroupKey] = []
-        for key in self._candidates():
-            members = members_of.get(key)
-            if not members:
-                continue  # no city: nothing to show
+        for key in self._candidates(members_of, counts):
+            members = members_of[key]
             bit = 1 << len(published)
             moved = _moves(members, counts, signature, bit)
             if _blocks_stay_large(moved, blocks):
@@ -187,13 +186,25 @@ class _Planner:
                 published.append(key)
         return frozenset(published)
 
-    def _candidates(self) -> Iterable[GroupKey]:
-        """Every group anyone can ask for, coarse to fine (see the module docstring)."""
-        for size in range(len(ATTRIBUTES) + 1):
-            for fixed in combinations(ATTRIBUTES, size):
-                for values in product(*(self._values[a] for a in fixed)):
-                    for include_demo in (True, False):
-                        yield _key(fixed, values, include_demo)
+    def _candidates(
+        self, members_of: Mapping[GroupKey, list[Atom]], counts: Mapping[Atom, int]
+    ) -> Iterable[GroupKey]:
+        """Every group with cities that anyone can ask for, coarse to fine (see the module
+        docstring). Within the rows of one kind, larger groups go first, so that when one of
+        them must be held back (a total minus all other rows), it is the smallest."""
+
+        def size(key: GroupKey) -> int:
+            return sum(counts[atom] for atom in members_of[key])
+
+        for fixed_count in range(len(ATTRIBUTES) + 1):
+            for fixed in combinations(ATTRIBUTES, fixed_count):
+                keys = [
+                    key
+                    for values in product(*(self._values[a] for a in fixed))
+                    for include_demo in (True, False)
+                    if (key := _key(fixed, values, include_demo)) in members_of
+                ]
+                yield from sorted(keys, key=lambda key: -size(key))  # stable: ties keep order
 
 
 def _key(fixed: Iterable[str], values: Iterable[str | bool], include_demo: bool) -> GroupKey:
