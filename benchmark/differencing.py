@@ -20,9 +20,9 @@ that would split off a smaller block is suppressed. The guarantee that follows:
     No combination of published figures is a figure over 1 to 4 cities. In particular, for
     published groups H ⊂ G, G minus H holds no city or at least 5 cities.
 
-Groups are tried from coarse to fine (all cities; one filter; two; three), regions before
-size bands before EU membership, larger groups of a kind before smaller ones, so that the
-headline figures win over narrow ones. The plan counts cities per (region, size band, EU
+Groups are tried from coarse to fine (all cities; one filter; two; three), larger groups of a
+kind before smaller ones, so that the headline figures win over narrow ones; which grouping
+goes first is chosen per pool (:data:`ORDERS`). The plan counts cities per (region, size band, EU
 membership, demo) only, never their answers: what is suppressed says nothing about what
 cities answered.
 
@@ -32,16 +32,19 @@ figure is shown only when its group is published both for the cities and for tha
 (leaving groups out only merges blocks, so this keeps the guarantee).
 
 Demo cities are counted like real ones, as the minimum group size always counted them: the
-figures a page shows include them, and so do its groups. Groups with and without demo cities
-are planned together, so one cannot be set against the other either.
+figures a page shows include them, and so do its groups. But their answers are no secret
+(the demo pool is generated from a seed, and demo peers are shown), so they never shield a
+real city: every block must also hold no real city or at least :data:`MIN_GROUP_SIZE` real
+cities. Groups with and without demo cities are planned together, so one cannot be set
+against the other either.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
-from itertools import combinations, product
+from itertools import combinations, permutations, product
 
 from benchmark.privacy import MIN_GROUP_SIZE
 from benchmark.profile import SIZE_BANDS
@@ -49,8 +52,15 @@ from benchmark.record import PoolRecord
 
 __all__ = ["GroupKey", "Publication", "plan_publication"]
 
-#: The attributes a group may fix, in the order groups are tried.
+#: The attributes a group may fix, in the order rows are reported.
 ATTRIBUTES = ("region", "size_band", "eu_member")
+
+#: The orders in which the attributes' groups may be tried. Cross-cutting groupings compete:
+#: once the regions are shown, EU membership splits off the few EU members of a non-European
+#: region and cannot be; once EU membership is shown, the same region cannot be. Which order
+#: shows more depends on the pool, so every order is tried over the cities and the one that
+#: shows the most rows of the unfiltered table (then the most groups; then the first) is kept.
+ORDERS: tuple[tuple[str, ...], ...] = tuple(permutations(ATTRIBUTES))
 
 #: The finest split of the pool: (region, size band, EU member, demo).
 Atom = tuple[str, str, bool, bool]
@@ -133,12 +143,20 @@ def plan_publication(records: Iterable[PoolRecord]) -> Publication:
             by_indicator.setdefault(indicator, Counter())[atom] += count
         for dimension in dimensions:
             by_dimension.setdefault(dimension, Counter())[atom] += count
-    planner = _Planner(sorted({atom[0] for atom in cities}))
+    planner = _Planner(sorted({atom[0] for atom in cities}), members_of=_members_of(cities))
+    order = max(ORDERS, key=lambda order: _coverage(planner.plan(cities, order)))
     return Publication(
-        groups=planner.plan(cities),
-        indicators={i: planner.plan(counts) for i, counts in by_indicator.items()},
-        dimensions={d: planner.plan(counts) for d, counts in by_dimension.items()},
+        groups=planner.plan(cities, order),
+        indicators={i: planner.plan(counts, order) for i, counts in by_indicator.items()},
+        dimensions={d: planner.plan(counts, order) for d, counts in by_dimension.items()},
     )
+
+
+def _coverage(groups: frozenset[GroupKey]) -> tuple[int, int]:
+    """How much a plan shows: rows of the unfiltered table (one attribute fixed at most),
+    then groups in all."""
+    rows = sum(1 for g in groups if (g.region, g.size_band, g.eu_member).count(None) >= 2)
+    return rows, len(groups)
 
 
 def _assessed(record: PoolRecord) -> tuple[str, ...]:
@@ -152,66 +170,71 @@ def _atom_of(record: PoolRecord) -> Atom:
 
 
 class _Planner:
-    """Plans the groups of one set of cities; remembers plans of identical counts, since
-    most records carry every indicator and dimension and so share one plan."""
+    """Plans the groups of one pool, figure by figure; remembers plans of identical counts,
+    since most records carry every indicator and dimension and so share one plan."""
 
-    def __init__(self, regions: list[str]) -> None:
+    def __init__(self, regions: list[str], *, members_of: Mapping[GroupKey, list[Atom]]) -> None:
         self._values: dict[str, list[str | bool]] = {
             "region": list(regions),
             "size_band": [label for _, label in SIZE_BANDS],
             "eu_member": [True, False],
         }
-        self._plans: dict[frozenset[tuple[Atom, int]], frozenset[GroupKey]] = {}
+        #: every group with cities → its atoms (a figure's cities are a part of the pool's)
+        self._members_of = members_of
+        self._plans: dict[tuple[frozenset[tuple[Atom, int]], tuple[str, ...]], frozenset[GroupKey]]
+        self._plans = {}
 
-    def plan(self, counts: Mapping[Atom, int]) -> frozenset[GroupKey]:
-        """The published groups over cities counted per atom."""
-        memo = frozenset(counts.items())
+    def plan(self, counts: Mapping[Atom, int], order: tuple[str, ...]) -> frozenset[GroupKey]:
+        """The published groups over cities counted per atom, trying groups in ``order``."""
+        memo = (frozenset(counts.items()), order)
         if memo not in self._plans:
-            self._plans[memo] = self._greedy(counts)
+            self._plans[memo] = self._greedy(counts, order)
         return self._plans[memo]
 
-    def _greedy(self, counts: Mapping[Atom, int]) -> frozenset[GroupKey]:
+    def _greedy(self, counts: Mapping[Atom, int], order: tuple[str, ...]) -> frozenset[GroupKey]:
         signature = dict.fromkeys(counts, 0)  # atom → bit set of the published groups it is in
-        blocks: Counter[int] = Counter({0: sum(counts.values())})
-        members_of = _members_of(counts)
+        blocks: Counter[int] = Counter()  # signature → cities (block 0 is never checked)
+        real_blocks: Counter[int] = Counter()  # signature → real cities
         published: list[GroupKey] = []
-        for key in self._candidates(members_of, counts):
-            members = members_of[key]
+        for key, members in self._candidates(counts, order):
             bit = 1 << len(published)
-            moved = _moves(members, counts, signature, bit)
-            if _blocks_stay_large(moved, blocks):
+            moved, moved_real = _moves(members, counts, signature, bit)
+            if _blocks_stay_large(moved, blocks) and _blocks_stay_large(moved_real, real_blocks):
                 for atom in members:
                     signature[atom] |= bit
                 blocks.update(moved)
+                real_blocks.update(moved_real)
                 published.append(key)
         return frozenset(published)
 
     def _candidates(
-        self, members_of: Mapping[GroupKey, list[Atom]], counts: Mapping[Atom, int]
-    ) -> Iterable[GroupKey]:
-        """Every group with cities that anyone can ask for, coarse to fine (see the module
-        docstring). Within the rows of one kind, larger groups go first, so that when one of
-        them must be held back (a total minus all other rows), it is the smallest."""
-
-        def size(key: GroupKey) -> int:
-            return sum(counts[atom] for atom in members_of[key])
-
-        for fixed_count in range(len(ATTRIBUTES) + 1):
-            for fixed in combinations(ATTRIBUTES, fixed_count):
-                keys = [
-                    key
-                    for values in product(*(self._values[a] for a in fixed))
-                    for include_demo in (True, False)
-                    if (key := _key(fixed, values, include_demo)) in members_of
-                ]
-                yield from sorted(keys, key=lambda key: -size(key))  # stable: ties keep order
+        self, counts: Mapping[Atom, int], order: tuple[str, ...]
+    ) -> Iterator[tuple[GroupKey, list[Atom]]]:
+        """Every group with cities that anyone can ask for, and its atoms with cities: coarse
+        to fine (see the module docstring). Within the groups of one kind, larger go first,
+        so that when one must be held back (a total minus all other rows) it is the smallest."""
+        for fixed_count in range(len(order) + 1):
+            for fixed in combinations(order, fixed_count):
+                found = []
+                for values in product(*(self._values[a] for a in fixed)):
+                    for include_demo in (True, False):
+                        key = _key(dict(zip(fixed, values, strict=True)), include_demo)
+                        members = [a for a in self._members_of.get(key, []) if counts.get(a)]
+                        if members:
+                            found.append((key, members))
+                # sorted() is stable: groups of one size keep the order rows are reported in
+                yield from sorted(found, key=lambda item: -sum(counts[a] for a in item[1]))
 
 
-def _key(fixed: Iterable[str], values: Iterable[str | bool], include_demo: bool) -> GroupKey:
-    key = GroupKey(include_demo=include_demo)
-    for attribute, value in zip(fixed, values, strict=True):
-        key = key.narrowed(attribute, value)
-    return key
+def _key(fixed: Mapping[str, str | bool], include_demo: bool) -> GroupKey:
+    """The group fixing the attributes ``fixed`` (others: any)."""
+    region, band, eu = (fixed.get(a) for a in ATTRIBUTES)
+    return GroupKey(
+        region=region if isinstance(region, str) else None,
+        size_band=band if isinstance(band, str) else None,
+        eu_member=eu if isinstance(eu, bool) else None,
+        include_demo=include_demo,
+    )
 
 
 def _members_of(counts: Mapping[Atom, int]) -> dict[GroupKey, list[Atom]]:
@@ -224,21 +247,27 @@ def _members_of(counts: Mapping[Atom, int]) -> dict[GroupKey, list[Atom]]:
         value_of: dict[str, str | bool] = {"region": region, "size_band": band, "eu_member": eu}
         for size in range(len(ATTRIBUTES) + 1):
             for fixed in combinations(ATTRIBUTES, size):
-                values = [value_of[a] for a in fixed]
                 for include_demo in (True,) if demo else (True, False):
-                    members.setdefault(_key(fixed, values, include_demo), []).append(atom)
+                    key = _key({a: value_of[a] for a in fixed}, include_demo)
+                    members.setdefault(key, []).append(atom)
     return members
 
 
 def _moves(
     members: list[Atom], counts: Mapping[Atom, int], signature: Mapping[Atom, int], bit: int
-) -> Counter[int]:
-    """How block sizes change when the atoms ``members`` join the group of ``bit``."""
+) -> tuple[Counter[int], Counter[int]]:
+    """How block sizes change when the atoms ``members`` join the group of ``bit``: in all
+    cities, and in real (not demo) cities."""
     moved: Counter[int] = Counter()
+    moved_real: Counter[int] = Counter()
     for atom in members:
-        moved[signature[atom]] -= counts[atom]
-        moved[signature[atom] | bit] += counts[atom]
-    return moved
+        old, new, count = signature[atom], signature[atom] | bit, counts[atom]
+        moved[old] -= count
+        moved[new] += count
+        if not atom[3]:  # a real city
+            moved_real[old] -= count
+            moved_real[new] += count
+    return moved, moved_real
 
 
 def _blocks_stay_large(moved: Counter[int], blocks: Counter[int]) -> bool:

@@ -102,6 +102,16 @@ def test_demo_cities_left_out_cannot_be_set_against_demo_cities_counted() -> Non
     assert shown(plan, include_demo=True) and shown(plan, include_demo=False)
 
 
+def test_demo_cities_never_shield_a_real_city() -> None:
+    # demo answers are no secret: 6 demo cities and 2 real ones would show the 2 real ones
+    plan = plan_publication(cities(0, 2) + cities(10, 6, demo=True))
+    assert not shown(plan, include_demo=True) and not shown(plan, include_demo=False)
+    # a demo-only pool is shown as before, and so are 5 real cities beside demo ones
+    assert shown(plan_publication(cities(10, 6, demo=True)))
+    plan = plan_publication(cities(0, 5) + cities(10, 10, demo=True))
+    assert shown(plan, include_demo=True) and shown(plan, include_demo=False)
+
+
 def test_each_figure_is_planned_over_the_cities_it_counts() -> None:
     # 8 cities, 7 of them scored with the indicator and the dimension: all are shown over
     # the whole pool; Western Europe is not, since 8 minus its 6 would be Northern Europe's 2
@@ -164,10 +174,14 @@ def test_random_pools_leave_no_block_of_fewer_than_five_cities(seed: int) -> Non
     for name, shows, counts in measures:
         published = [g for g in groups if shows(g)]
         blocks: dict[tuple[GroupKey, ...], int] = defaultdict(int)
+        real: dict[tuple[GroupKey, ...], int] = defaultdict(int)
         for record in pool:
             if counts(record):
                 signature = tuple(g for g in published if g.contains(record))
                 if signature:
                     blocks[signature] += 1
+                    real[signature] += not record.is_demo
         assert all(size >= MIN_GROUP_SIZE for size in blocks.values()), (seed, name)
+        # even for someone who knows every demo city's answers
+        assert all(n == 0 or n >= MIN_GROUP_SIZE for n in real.values()), (seed, name)
     assert shown(plan) == (len(pool) >= MIN_GROUP_SIZE)

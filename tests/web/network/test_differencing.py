@@ -117,6 +117,7 @@ BOOK = load_rulebook()
 INDICATORS = [i.id for i in BOOK.indicators]
 DIMENSION_OF_TITLE = {text_in(d.title): d.id for d in BOOK.dimensions}
 EU_OF_LABEL = {label: eu for eu, label in EU_LABELS.items()}
+DEMO_IDS = frozenset(r.id for r in POOL if r.is_demo)
 
 
 # --- which cities a figure covers, from the pool built above -------------------------------
@@ -302,7 +303,8 @@ def test_no_combination_of_shown_figures_isolates_fewer_than_five_cities(
     """The stronger guarantee: cities that lie in exactly the same shown figures form blocks,
     and every shown figure is a sum of whole blocks; so no sum or difference of any number of
     figures (a total minus all its other rows, two values of one filter...) can separate a
-    group smaller than a block. Every block must hold at least :data:`MIN_GROUP_SIZE` cities.
+    group smaller than a block. Every block must hold at least :data:`MIN_GROUP_SIZE` cities,
+    and no real city or at least that many real ones.
     """
     small_blocks = []
     for measure, sets in _by_measure(shown).items():
@@ -311,25 +313,30 @@ def test_no_combination_of_shown_figures_isolates_fewer_than_five_cities(
             signature = frozenset(s for s in sets if record.id in s)
             if signature:
                 blocks[signature].add(record.id)
-        small_blocks += [
-            (measure, sorted(block)) for block in blocks.values() if len(block) < MIN_GROUP_SIZE
-        ]
+        for block in blocks.values():
+            # demo answers are no secret: the real cities of a block must not be 1 to 4 either
+            real = {c for c in block if c not in DEMO_IDS}
+            if len(block) < MIN_GROUP_SIZE or 0 < len(real) < MIN_GROUP_SIZE:
+                small_blocks.append((measure, sorted(block)))
     assert not small_blocks, f"{len(small_blocks)} blocks of 1–4 cities: {small_blocks[:3]}"
 
 
 def test_a_figure_withheld_against_differencing_says_so(attack_app: Flask) -> None:
-    """Southern Europe (6 cities) minus its EU members (5) would be one city: the EU
-    members' row is withheld, and the page and the JSON say why."""
+    """Southern Europe (6 cities) minus its EU members (5, shown) would be one city: the
+    region's own figures are withheld, and the page and the JSON say why."""
     client = attack_app.test_client()
     sign_in(client)
     query = {"region": "Southern Europe"}
     page = html.unescape(client.get("/network/", query_string=query).get_data(as_text=True))
+    headline = page.split('data-testid="headline-table"')[1].split("</table>")[0]
+    assert headline.count('data-reason="differencing"') == len(INDICATORS)
+    assert "withheld: it could be subtracted from another figure" in headline
     table = page.split('data-testid="groups-eu_member"')[1].split("</table>")[0]
     row = table.split('<th scope="row">EU member</th>')[1].split("</tr>")[0]
-    assert 'data-reason="differencing"' in row
-    assert "withheld: it could be subtracted from another figure" in row
+    assert '<td class="table__cell--numeric">5</td>' in row
     document = json.loads(client.get("/network/export/aggregates.json", query_string=query).data)
+    region = document["groups"][0]
+    assert (region["suppressed"], region["n"], region["reason"]) == (True, None, "differencing")
     eu_row = next(g for g in document["groups"] if g["group"] == "EU member")
-    assert (eu_row["suppressed"], eu_row["n"], eu_row["reason"]) == (True, None, "differencing")
+    assert (eu_row["suppressed"], eu_row["n"]) == (False, 5)
     assert "subtracted" in document["suppression"]
-    assert document["groups"][0]["n"] == 6  # the region itself is shown
