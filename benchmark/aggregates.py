@@ -229,7 +229,11 @@ def filter_pool(
     size_band: str | None = None,
     eu_member: bool | None = None,
 ) -> list[PoolRecord]:
-    """The records in ``region``, ``size_band`` and EU membership (None: any)."""
+    """The records in ``region``, ``size_band`` and EU membership (None: any).
+
+    For counting only: :func:`aggregate_pool` and :func:`level_distribution` take the whole
+    pool and these filters, since what they may show is planned over the whole pool.
+    """
     return [
         r
         for r in records
