@@ -66,7 +66,7 @@ ORDERS: tuple[tuple[str, ...], ...] = tuple(permutations(ATTRIBUTES))
 Atom = tuple[str, str, bool, bool]
 
 
-@dataclass(frozen=True, order=False)
+@dataclass(frozen=True)
 class GroupKey:
     """A group of cities: each attribute fixed, or None for any; demo cities counted or not."""
 
