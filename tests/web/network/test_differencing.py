@@ -52,7 +52,8 @@ LAYOUT: tuple[tuple[str, int, bool, int, bool], ...] = (
     ("Northern Europe", 150_000, True, 2, True),
 )
 
-#: Measures: an indicator id, or ("levels", dimension id) for the level distribution.
+#: Measures: "cities" (a row's count), an indicator id, or ("levels", dimension id) for the
+#: level distribution.
 Measure = str | tuple[str, str]
 
 
@@ -153,6 +154,8 @@ def _cities(query: dict[str, str], grouping: str, group: str, measure: Measure) 
 
 
 def _counts_for(record: PoolRecord, measure: Measure) -> bool:
+    if measure == "cities":
+        return True
     if isinstance(measure, tuple):
         summary = record.scores.dimensions.get(measure[1])
         return summary is not None and summary.level is not None
@@ -185,6 +188,10 @@ def _from_json(client: FlaskClient, query: dict[str, str]) -> Iterator[Shown]:
     document = json.loads(response.data)
     where = f"aggregates.json {query}"
     for row in document["groups"]:
+        if not row["suppressed"]:  # the row's count of cities is a figure too
+            cities = _cities(query, row["grouping"], row["group"], "cities")
+            assert row["n"] == len(cities), (where, row["group"])
+            yield Shown("cities", cities, where)
         for cell in row["indicators"]:
             if cell["suppressed"]:
                 assert cell["met"] is cell["n"] is cell["share"] is None
