@@ -1,9 +1,12 @@
 """The aggregate picture of a pool: how many cities meet each headline indicator.
 
 Shares are given overall and by region, size band and EU membership, so that a network can
-set its figures beside the published ones. A group (or an indicator within a group) of fewer
-than :data:`~benchmark.privacy.MIN_GROUP_SIZE` cities is *suppressed*: reported as such, with
-neither its count nor its share, so that no single city's answers can be read off.
+set its figures beside the published ones; optionally within a region, size band and EU
+membership (the dashboard's filters). A group (or an indicator within a group) is
+*suppressed* — reported as such, with neither its count nor its share — when it has fewer
+than :data:`~benchmark.privacy.MIN_GROUP_SIZE` cities, or when showing it would let someone
+subtract it from another published figure to read off fewer than that many cities
+(:mod:`benchmark.differencing`). So no single city's answers can be read off.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from benchmark.differencing import GroupKey, Publication, plan_publication
 from benchmark.privacy import MIN_GROUP_SIZE, suppressed
 from benchmark.profile import SIZE_BANDS
 from benchmark.record import PoolRecord
@@ -31,7 +35,19 @@ __all__ = [
 
 Grouping = Literal["overall", "region", "size_band", "eu_member"]
 
+#: Why a figure is suppressed: its group has too few cities, or showing it would let someone
+#: subtract it from other published figures to read off too few (:mod:`benchmark.differencing`).
+Reason = Literal["too_few_cities", "differencing"]
+
 EU_LABELS = {True: "EU member", False: "not an EU member"}
+
+#: The attribute a grouping's rows fix (None: the overall row fixes nothing).
+GROUPING_ATTRIBUTE: dict[Grouping, str | None] = {
+    "overall": None,
+    "region": "region",
+    "size_band": "size_band",
+    "eu_member": "eu_member",
+}
 
 #: How records are grouped, in the order rows are reported.
 GROUPINGS: dict[Grouping, Callable[[PoolRecord], str]] = {
@@ -54,6 +70,8 @@ class IndicatorCell(_Frozen):
     met: int | None
     n: int | None
     share: float | None
+    #: why it is suppressed; None when shown
+    reason: Reason | None = None
 
 
 class GroupRow(_Frozen):
@@ -64,6 +82,8 @@ class GroupRow(_Frozen):
     suppressed: bool
     n: int | None
     indicators: list[IndicatorCell]
+    #: why it is suppressed; None when shown
+    reason: Reason | None = None
 
 
 class PoolAggregates(_Frozen):
@@ -89,20 +109,33 @@ def aggregate_pool(
     indicator_ids: Sequence[str] | None = None,
     *,
     include_demo: bool = True,
+    region: str | None = None,
+    size_band: str | None = None,
+    eu_member: bool | None = None,
+    publication: Publication | None = None,
 ) -> PoolAggregates:
     """Share of cities meeting each headline indicator, overall and by group.
 
     Parameters
     ----------
     records:
-        The pool.
+        The whole pool, not a filtered part: what may be shown is decided over the whole
+        pool, so that the figures of one filter cannot be set against those of another.
     indicator_ids:
         Indicators to report, in order (default: as first met in the records). A record
         scored without an indicator does not count towards that indicator's ``n``.
     include_demo:
         False leaves out demo (fictional) cities.
+    region, size_band, eu_member:
+        Report only the cities of this region, size band and EU membership (None: any).
+    publication:
+        The plan of :func:`~benchmark.differencing.plan_publication` for ``records``, when
+        the caller already made it (default: made here).
     """
-    pool = [r for r in records if include_demo or not r.is_demo]
+    records = list(records)
+    plan = publication if publication is not None else plan_publication(records)
+    within = GroupKey(region, size_band, eu_member, include_demo)
+    pool = [r for r in records if within.contains(r)]
     ids = list(indicator_ids) if indicator_ids is not None else _first_seen(pool)
     rows = []
     for grouping, key in GROUPINGS.items():
@@ -110,9 +143,10 @@ def aggregate_pool(
         for record in pool:
             groups.setdefault(key(record), []).append(record)
         for group in _ordered(grouping, groups):
-            rows.append(_row(grouping, group, groups[group], ids))
+            row_key = _row_key(within, grouping, groups[group][0])
+            rows.append(_row(grouping, group, groups[group], ids, plan, row_key))
     if not pool:  # still say what "all cities" is, rather than leave the table empty
-        rows.insert(0, _row("overall", "all cities", [], ids))
+        rows.insert(0, _row("overall", "all cities", [], ids, plan, within))
     return PoolAggregates(
         cities=len(pool),
         demo_cities=sum(r.is_demo for r in pool),
@@ -123,25 +157,54 @@ def aggregate_pool(
     )
 
 
-def _row(grouping: Grouping, group: str, members: list[PoolRecord], ids: list[str]) -> GroupRow:
-    hidden = suppressed(len(members))
+def _row_key(within: GroupKey, grouping: Grouping, member: PoolRecord) -> GroupKey:
+    """The group of a row: the filters, with the row's attribute fixed to ``member``'s."""
+    attribute = GROUPING_ATTRIBUTE[grouping]
+    if attribute is None:
+        return within
+    return within.narrowed(attribute, getattr(member.profile, attribute))
+
+
+def _row(
+    grouping: Grouping,
+    group: str,
+    members: list[PoolRecord],
+    ids: list[str],
+    plan: Publication,
+    key: GroupKey,
+) -> GroupRow:
+    reason = _reason(len(members), plan.shows(key))
     return GroupRow(
         grouping=grouping,
         group=group,
-        suppressed=hidden,
-        n=None if hidden else len(members),
-        indicators=[_cell(i, members, hidden) for i in ids],
+        suppressed=reason is not None,
+        n=None if reason else len(members),
+        indicators=[_cell(i, members, reason, plan.shows_indicator(key, i)) for i in ids],
+        reason=reason,
     )
 
 
-def _cell(indicator: str, members: list[PoolRecord], group_hidden: bool) -> IndicatorCell:
+def _cell(
+    indicator: str, members: list[PoolRecord], row_reason: Reason | None, planned: bool
+) -> IndicatorCell:
     values = [r.scores.indicators[indicator] for r in members if indicator in r.scores.indicators]
-    if group_hidden or suppressed(len(values)):
-        return IndicatorCell(indicator=indicator, suppressed=True, met=None, n=None, share=None)
+    reason = row_reason or _reason(len(values), planned)
+    if reason is not None:
+        return IndicatorCell(
+            indicator=indicator, suppressed=True, met=None, n=None, share=None, reason=reason
+        )
     met = sum(values)
     return IndicatorCell(
         indicator=indicator, suppressed=False, met=met, n=len(values), share=met / len(values)
     )
+
+
+def _reason(count: int, planned: bool) -> Reason | None:
+    """Why a figure over ``count`` cities is suppressed (None: it is shown); ``planned`` says
+    whether the publication plan lets its group be shown."""
+    if suppressed(count):
+        return "too_few_cities"
+    return None if planned else "differencing"
 
 
 def _ordered(grouping: Grouping, groups: dict[str, list[PoolRecord]]) -> list[str]:
@@ -166,7 +229,11 @@ def filter_pool(
     size_band: str | None = None,
     eu_member: bool | None = None,
 ) -> list[PoolRecord]:
-    """The records in ``region``, ``size_band`` and EU membership (None: any)."""
+    """The records in ``region``, ``size_band`` and EU membership (None: any).
+
+    For counting only: :func:`aggregate_pool` and :func:`level_distribution` take the whole
+    pool and these filters, since what they may show is planned over the whole pool.
+    """
     return [
         r
         for r in records
@@ -185,18 +252,33 @@ class DimensionLevels(_Frozen):
     n: int | None
     #: level → number of cities, for every level asked for, in order
     counts: dict[int, int] | None
+    #: why it is suppressed; None when shown
+    reason: Reason | None = None
 
 
 def level_distribution(
-    records: Iterable[PoolRecord], dimension_ids: Sequence[str], levels: Sequence[int]
+    records: Iterable[PoolRecord],
+    dimension_ids: Sequence[str],
+    levels: Sequence[int],
+    *,
+    include_demo: bool = True,
+    region: str | None = None,
+    size_band: str | None = None,
+    eu_member: bool | None = None,
+    publication: Publication | None = None,
 ) -> list[DimensionLevels]:
     """Per dimension, the number of cities at each of ``levels``.
 
-    A dimension with fewer than :data:`~benchmark.privacy.MIN_GROUP_SIZE` assessed cities is
-    suppressed, like a group of :func:`aggregate_pool`. Records without the dimension (scored
-    by another rulebook) or not assessed in it do not count.
+    ``records`` is the whole pool, narrowed by ``include_demo``, ``region``, ``size_band``
+    and ``eu_member`` as in :func:`aggregate_pool`. A dimension is suppressed like a group of
+    :func:`aggregate_pool`: with fewer than :data:`~benchmark.privacy.MIN_GROUP_SIZE` assessed
+    cities, or when the plan (``publication``, default: made here) holds it back. Records
+    without the dimension (scored by another rulebook) or not assessed in it do not count.
     """
-    pool = list(records)
+    records = list(records)
+    plan = publication if publication is not None else plan_publication(records)
+    within = GroupKey(region, size_band, eu_member, include_demo)
+    pool = [r for r in records if within.contains(r)]
     rows = []
     for dimension in dimension_ids:
         reached = [
@@ -205,8 +287,13 @@ def level_distribution(
             if (summary := r.scores.dimensions.get(dimension)) is not None
             and summary.level is not None
         ]
-        if suppressed(len(reached)):
-            rows.append(DimensionLevels(dimension=dimension, suppressed=True, n=None, counts=None))
+        reason = _reason(len(reached), plan.shows_levels(within, dimension))
+        if reason is not None:
+            rows.append(
+                DimensionLevels(
+                    dimension=dimension, suppressed=True, n=None, counts=None, reason=reason
+                )
+            )
             continue
         counts = {level: reached.count(level) for level in levels}
         rows.append(

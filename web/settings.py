@@ -91,8 +91,8 @@ class Settings(BaseSettings):
     publish_aggregates: bool = Field(
         default=False,
         description="Serve the anonymised aggregates (`/network/export/aggregates.csv` and "
-        "`.json`) to everyone, without signing in. Groups of fewer than 5 cities are always "
-        "suppressed.",
+        "`.json`) to everyone, without signing in. Groups of fewer than 5 cities, and figures "
+        "that could be subtracted from others to reveal fewer than 5, are always suppressed.",
     )
     host_name: str = Field(
         default="the organisation that runs this service",

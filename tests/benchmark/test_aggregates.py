@@ -55,15 +55,44 @@ def test_overall_share_counts_cities_meeting_each_indicator() -> None:
 
 
 def test_groups_below_five_cities_are_suppressed_not_counted() -> None:
-    pool = [city(i, region="Western Europe") for i in range(5)]
-    pool += [city(10 + i, region="Northern Europe", office=False) for i in range(4)]
+    pool = [city(i, region="Western Europe") for i in range(6)]
+    pool += [city(10 + i, region="Northern Europe", office=False) for i in range(3)]
+    pool += [city(20 + i, region="Southern Europe", office=False) for i in range(2)]
     aggregates = aggregate_pool(pool, IDS)
     shown = aggregates.row("region", "Western Europe")
     hidden = aggregates.row("region", "Northern Europe")
-    assert (shown.suppressed, shown.n, shown.indicators[0].share) == (False, 5, 1.0)
+    assert (shown.suppressed, shown.n, shown.indicators[0].share) == (False, 6, 1.0)
     assert (hidden.suppressed, hidden.n) == (True, None)
     assert all(c.suppressed and c.met is None and c.share is None for c in hidden.indicators)
+    assert aggregates.row("region", "Southern Europe").suppressed
+    assert aggregates.row("overall", "all cities").indicators[0].met == 6
+
+
+def test_a_row_is_suppressed_when_the_total_minus_it_leaves_too_few_cities() -> None:
+    # all cities (9) minus Western Europe (5) would give Northern Europe's 4 cities
+    pool = [city(i, region="Western Europe") for i in range(5)]
+    pool += [city(10 + i, region="Northern Europe", office=False) for i in range(4)]
+    aggregates = aggregate_pool(pool, IDS)
+    west = aggregates.row("region", "Western Europe")
+    assert (west.suppressed, west.n, west.reason) == (True, None, "differencing")
+    assert {cell.reason for cell in west.indicators} == {"differencing"}
+    assert aggregates.row("region", "Northern Europe").reason == "too_few_cities"
     assert aggregates.row("overall", "all cities").indicators[0].met == 5
+
+
+def test_filters_narrow_the_rows_and_keep_the_plan_of_the_whole_pool() -> None:
+    pool = [city(i, region="Western Europe") for i in range(6)]
+    pool += [city(10 + i, region="Northern Europe", eu=i < 5) for i in range(6)]
+    within = aggregate_pool(pool, IDS, region="Northern Europe")
+    assert within.cities == 6
+    assert [(r.grouping, r.group) for r in within.rows][:2] == [
+        ("overall", "all cities"),
+        ("region", "Northern Europe"),
+    ]
+    assert within.row("overall", "all cities").n == 6
+    # Northern Europe (6) minus its EU members (5) would be one city
+    assert within.row("eu_member", "EU member").suppressed
+    assert aggregate_pool(pool, IDS, region="Northern Europe", eu_member=True).rows[0].suppressed
 
 
 def test_an_indicator_answered_by_too_few_cities_is_suppressed_in_a_shown_group() -> None:
@@ -123,4 +152,5 @@ def test_aggregates_serialise_to_json_with_suppression_explicit() -> None:
         "met": None,
         "n": None,
         "share": None,
+        "reason": "too_few_cities",
     }

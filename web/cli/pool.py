@@ -250,7 +250,8 @@ def format_stats(aggregates: PoolAggregates, book: Rulebook, name: str) -> str:
         f"Pool {name}: {aggregates.cities} cities"
         + (f", of which {demo} demo cities (fictional data)" if demo else "")
         + ("; demo cities left out" if not aggregates.include_demo else ""),
-        f"Groups and figures over fewer than {aggregates.min_group_size} cities are suppressed.",
+        f"Groups and figures over fewer than {aggregates.min_group_size} cities are suppressed, "
+        "and so are those that could be subtracted from others to reveal fewer.",
         "",
         f"{'Headline indicator':<66} {'Pool':>5} {'n':>6}  Published",
     ]
@@ -277,7 +278,8 @@ def format_stats(aggregates: PoolAggregates, book: Rulebook, name: str) -> str:
 def _group_line(row: GroupRow) -> str:
     label = f"{row.grouping.replace('_', ' ')}: {row.group}"
     if row.suppressed:
-        return f"{label:<46} {'suppressed (too few cities)':>34}"
+        why = "too few cities" if row.reason == "too_few_cities" else "differencing"
+        return f"{label:<46} {f'suppressed ({why})':>34}"
     cells = "".join(f"{'supp.' if c.suppressed else f'{c.share:.0%}':>7}" for c in row.indicators)
     return f"{label:<46} {row.n:>6}{cells}"
 

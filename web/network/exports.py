@@ -1,8 +1,10 @@
 """Downloads: anonymised aggregates (open data, CSV and JSON) and the full pool (admin only).
 
 The aggregates hold only what :func:`benchmark.aggregates.aggregate_pool` and
-:func:`~benchmark.aggregates.level_distribution` give, so the suppression rule (no figure over
-fewer than 5 cities) applies to every number published. They follow the dashboard's filters.
+:func:`~benchmark.aggregates.level_distribution` give, so the suppression rules (no figure over
+fewer than 5 cities, and none that could be subtracted from other published figures, under
+any filters, to reveal fewer than 5: :mod:`benchmark.differencing`) apply to every number
+published. They follow the dashboard's filters.
 """
 
 from __future__ import annotations
@@ -26,7 +28,15 @@ from web.network.blueprint import bp
 from web.network.filters import parse_filters
 from web.network.picture import PoolPicture, pool_picture
 
-__all__ = ["AGGREGATE_COLUMNS", "aggregates_document", "aggregates_rows"]
+__all__ = ["AGGREGATE_COLUMNS", "SUPPRESSION_NOTE", "aggregates_document", "aggregates_rows"]
+
+#: How the documents say what is suppressed (the guarantee of :mod:`benchmark.differencing`).
+SUPPRESSION_NOTE = (
+    f"groups and figures over fewer than {MIN_GROUP_SIZE} cities are suppressed, and so is "
+    "any figure that could be subtracted from other published figures (of any filters) to "
+    f"reveal fewer than {MIN_GROUP_SIZE} cities: their counts and shares are null and "
+    "'reason' says why ('too_few_cities' or 'differencing')"
+)
 
 AGGREGATE_COLUMNS = (
     "grouping",
@@ -50,8 +60,7 @@ def aggregates_document(book: Rulebook, picture: PoolPicture, *, licence: str) -
         "title": "City diplomacy capacity: anonymised aggregates of the peer pool",
         "open_data": True,
         "licence": licence,
-        "suppression": f"groups and figures over fewer than {MIN_GROUP_SIZE} cities are "
-        "suppressed: their counts and shares are null",
+        "suppression": SUPPRESSION_NOTE,
         "generated_on": datetime.now(UTC).date().isoformat(),
         "rulebook": {"id": book.id, "version": book.version},
         "filters": picture.filters.query(),

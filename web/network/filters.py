@@ -11,9 +11,7 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 
-from benchmark.aggregates import filter_pool
 from benchmark.profile import SIZE_BANDS
-from benchmark.record import PoolRecord
 from web.assessment.forms import FieldError
 
 __all__ = ["EU_CHOICES", "SIZE_BAND_LABELS", "Filters", "parse_filters"]
@@ -25,18 +23,14 @@ EU_CHOICES: dict[str, bool] = {"yes": True, "no": False}
 
 @dataclass(frozen=True)
 class Filters:
-    """Which cities the figures cover; None means any."""
+    """Which cities the figures cover; None means any. The figures are computed from the
+    whole pool and these filters (see :func:`web.network.picture.pool_picture`), never from
+    records filtered beforehand: what may be shown is planned over the whole pool."""
 
     region: str | None = None
     size_band: str | None = None
     eu_member: bool | None = None
     exclude_demo: bool = False
-
-    def apply(self, records: list[PoolRecord]) -> list[PoolRecord]:
-        """The records these filters keep (demo records included: the aggregates drop them)."""
-        return filter_pool(
-            records, region=self.region, size_band=self.size_band, eu_member=self.eu_member
-        )
 
     def query(self) -> dict[str, str]:
         """The filters as query arguments, for links that keep them."""

@@ -42,6 +42,8 @@ class StackedBar:
 
     label: str
     suppressed: bool
+    #: why it is suppressed (see :data:`benchmark.aggregates.Reason`); None when shown
+    reason: str | None
     n: int | None
     y: float
     text_y: float
@@ -81,6 +83,7 @@ def levels_chart(
             StackedBar(
                 label=titles.get(row.dimension, row.dimension),
                 suppressed=row.suppressed,
+                reason=row.reason,
                 n=row.n,
                 y=top + (ROW_HEIGHT - BAR_HEIGHT) / 2,
                 text_y=top + ROW_HEIGHT / 2 + 5,

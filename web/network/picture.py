@@ -1,7 +1,9 @@
 """The aggregate picture of the pool that the dashboard shows and the exports publish.
 
-Plain data from :mod:`benchmark.aggregates` (which applies the suppression rule), put beside
-the rulebook's published reference figures. No requests or storage here.
+Plain data from :mod:`benchmark.aggregates` (which applies the suppression rules), put beside
+the rulebook's published reference figures. No requests or storage here. The figures are
+always computed from the whole pool and the filters, never from a filtered list: which
+groups may be shown is planned over the whole pool (:mod:`benchmark.differencing`).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from benchmark.aggregates import (
     aggregate_pool,
     level_distribution,
 )
+from benchmark.differencing import plan_publication
 from benchmark.record import PoolRecord
 from rules import Rulebook, text_in
 from rules.model import ReferenceFigure
@@ -52,10 +55,17 @@ class PoolPicture:
 
 
 def pool_picture(book: Rulebook, records: list[PoolRecord], filters: Filters) -> PoolPicture:
-    """Aggregates, headline rows and level distribution of ``records`` under ``filters``."""
-    kept = filters.apply(records)
+    """Aggregates, headline rows and level distribution of the whole pool ``records`` under
+    ``filters``."""
+    publication = plan_publication(records)
     aggregates = aggregate_pool(
-        kept, [i.id for i in book.indicators], include_demo=not filters.exclude_demo
+        records,
+        [i.id for i in book.indicators],
+        include_demo=not filters.exclude_demo,
+        region=filters.region,
+        size_band=filters.size_band,
+        eu_member=filters.eu_member,
+        publication=publication,
     )
     overall = aggregates.row("overall", "all cities")
     headline = [
@@ -67,9 +77,17 @@ def pool_picture(book: Rulebook, records: list[PoolRecord], filters: Filters) ->
         )
         for indicator, cell in zip(book.indicators, overall.indicators, strict=True)
     ]
-    counted = [r for r in kept if not (filters.exclude_demo and r.is_demo)]
     levels = {level.level: text_in(level.name) for level in book.levels}
-    distribution = level_distribution(counted, [d.id for d in book.dimensions], list(levels))
+    distribution = level_distribution(
+        records,
+        [d.id for d in book.dimensions],
+        list(levels),
+        include_demo=not filters.exclude_demo,
+        region=filters.region,
+        size_band=filters.size_band,
+        eu_member=filters.eu_member,
+        publication=publication,
+    )
     return PoolPicture(
         filters=filters,
         aggregates=aggregates,
