@@ -26,7 +26,7 @@ from rules import Answers, AnswersError, NextStep, Rulebook, Scorecard, text_in,
 from rules.index import RulebookIndex
 
 if TYPE_CHECKING:  # the finder's module imports scikit-learn: only callers that query need it
-    from benchmark.peers import PeerFinder
+    from benchmark.peers import OwnIds, PeerFinder
 
 __all__ = ["Advice", "CommonPractice", "advise", "common_practices"]
 
@@ -69,14 +69,14 @@ def advise(
     profile: CityProfile,
     *,
     k: int | None = None,
-    city_id: str | None = None,
+    city_id: OwnIds = None,
     comparable: PeerGroup | None = None,
     learning: list[PeerGroup] | None = None,
 ) -> Advice:
     """Advice for the city with ``profile`` and scorecard ``card``.
 
     ``comparable`` and ``learning`` reuse peer groups already found; otherwise they are looked
-    up with ``finder`` (``k`` peers, the city ``city_id`` left out).
+    up with ``finder`` (``k`` peers, the city's own records ``city_id`` left out).
     """
     if comparable is None:
         comparable = finder.comparable(profile, card, k, city_id=city_id)

@@ -45,6 +45,8 @@ from rules import Scorecard
 __all__ = ["LEARN_SIZE_RANGE", "LEARN_SIZE_STEPS", "WEAK_LIMIT", "PeerFinder", "weak_dimensions"]
 
 Scores = ScoreSummary | Scorecard
+#: The asking city's own record ids: one, several (its assessments over time) or none.
+OwnIds = str | Sequence[str] | None
 
 
 @dataclass(frozen=True)
@@ -115,9 +117,6 @@ class PeerFinder(BaseEstimator):  # type: ignore[misc]
     population_ : ndarray of shape (n_samples_fit_,), float64
         Population of each city as other cities may see it (its size band's midpoint when it
         is not named, :func:`~benchmark.privacy.shown_profile`), in ``ids_`` order.
-    keys_ : ndarray of object or None
-        The cities' keys, sorted (None when the pool gave none); ``key_order_[j]`` is the
-        index row of ``keys_[j]``.
     n_samples_fit_ : int
         Number of cities kept: one per city key, its latest assessment (DESIGN §4, "one city,
         one peer"); a pool without keys keeps every record.
@@ -194,9 +193,6 @@ class PeerFinder(BaseEstimator):  # type: ignore[misc]
         self.levels_ = np.ascontiguousarray(kept.levels[by_id], dtype=np.int8)
         self.scores_ = np.ascontiguousarray(kept.scores[by_id], dtype=np.float64)
         self.population_ = np.ascontiguousarray(kept.population[by_id], dtype=np.float64)
-        keys = kept.city_keys
-        self.key_order_ = None if keys is None else np.argsort(keys[by_id], kind="stable")
-        self.keys_ = None if keys is None else keys[by_id][self.key_order_]
         self.records_ = pool
         self.n_samples_fit_ = len(kept)
         return self
@@ -207,12 +203,13 @@ class PeerFinder(BaseEstimator):  # type: ignore[misc]
         scores: Scores | None = None,
         k: int | None = None,
         *,
-        city_id: str | None = None,
+        city_id: OwnIds = None,
     ) -> PeerGroup:
         """The ``k`` cities nearest by context: size, region, EU membership, capital, team.
 
         ``scores`` are optional; with them each peer group also shows where the city stands
-        against the peer median. ``city_id`` leaves the city itself out of its results.
+        against the peer median. ``city_id`` (the city's own record id, or all of its ids:
+        its assessments over time) leaves the city itself out of its results.
         """
         query = self._query(profile, scores, "comparable")
         found = self._search(query, self._k(k), city_id)
@@ -224,7 +221,7 @@ class PeerFinder(BaseEstimator):  # type: ignore[misc]
         scores: Scores,
         k: int | None = None,
         *,
-        city_id: str | None = None,
+        city_id: OwnIds = None,
     ) -> PeerGroup:
         """The ``k`` cities nearest by capacity profile (dimension scores)."""
         query = self._query(profile, scores, "same_stage")
@@ -238,7 +235,7 @@ class PeerFinder(BaseEstimator):  # type: ignore[misc]
         k: int | None = None,
         *,
         dimension: str | None = None,
-        city_id: str | None = None,
+        city_id: OwnIds = None,
     ) -> list[PeerGroup]:
         """Cities to learn from, one group per weak dimension (or for ``dimension`` only).
 
@@ -310,9 +307,9 @@ class PeerFinder(BaseEstimator):  # type: ignore[misc]
             found = core._rank_rows(query.point, query.categories, np.flatnonzero(mask))[0][:k]
         return found, factor
 
-    def others(self, profile: CityProfile, city_id: str | None) -> int:
-        """How many cities of the pool are not the city asking (its record ``city_id`` and
-        whichever assessment represents the same city), the count its peers come from."""
+    def others(self, profile: CityProfile, city_id: OwnIds) -> int:
+        """How many cities of the pool are not the city asking (its records ``city_id``):
+        the count its peers come from."""
         check_is_fitted(self)
         return int(self.n_samples_fit_) - len(self._left_out(profile, city_id))
 
@@ -365,7 +362,7 @@ class PeerFinder(BaseEstimator):  # type: ignore[misc]
         point, categories = index.core._split(row)
         return _Query(profile, values, levels, index, point, categories)
 
-    def _search(self, query: _Query, m: int, city_id: str | None) -> NDArray[np.intp]:
+    def _search(self, query: _Query, m: int, city_id: OwnIds) -> NDArray[np.intp]:
         """Index rows of the ``m`` nearest cities, nearest first, the city itself left out."""
         own = self._left_out(query.profile, city_id)
         available = self.n_samples_fit_ - len(own)
@@ -376,17 +373,13 @@ class PeerFinder(BaseEstimator):  # type: ignore[misc]
         found = core._search_rows(query.point, query.categories, want, leave_self=False)[1][0]
         return found[~np.isin(found, own)][:m] if len(own) else found[:m]
 
-    def _left_out(self, profile: CityProfile, city_id: str | None) -> NDArray[np.intp]:
-        """Index rows of the city asking: its record ``city_id``, and when an id is given at
-        all, the assessment that represents the same city (same key) in the pool."""
-        if city_id is None:
-            return np.empty(0, dtype=np.intp)
-        rows = [p] if (p := self._position(city_id)) is not None else []
-        if self.keys_ is not None:
-            key = profile.key
-            j = int(np.searchsorted(self.keys_, key))
-            if j < len(self.keys_) and self.keys_[j] == key:
-                rows.append(int(self.key_order_[j]))  # type: ignore[index]
+    def _left_out(self, profile: CityProfile, city_id: OwnIds) -> NDArray[np.intp]:
+        """Index rows of the city asking: its own records ``city_id``, by id only. Never by
+        name: anyone can type an anonymous city's name, and a peer that vanished for them
+        would tell them it is that city (issue 12)."""
+        del profile  # kept in the signature: callers describe the city asking
+        ids = [city_id] if isinstance(city_id, str) else list(city_id or ())
+        rows = [p for i in ids if (p := self._position(i)) is not None]
         return np.unique(np.array(rows, dtype=np.intp))
 
     def _position(self, city_id: str | None) -> int | None:

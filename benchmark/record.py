@@ -74,6 +74,10 @@ class PoolRecord(BaseModel):
 
     @property
     def city_key(self) -> str:
-        """The city's stable key (GeoNames id, else country and normalised name): two
-        records with the same key are two assessments of one city."""
-        return self.profile.key
+        """The city's stable key: two records with the same key are two assessments of one
+        city. For imported and demo records the GeoNames id, else country and normalised
+        name (the secretariat vouches for them). A city's own submission is keyed by its
+        record: matched by name, anyone could type an anonymous city's name and see its record
+        replaced or left out, learning which peer it is (issue 12); its re-assessments replace
+        it in storage instead."""
+        return f"submitted:{self.id}" if self.source == "submitted" else self.profile.key

@@ -35,7 +35,7 @@ from rules import Rulebook, Scorecard, text_in
 from web import storage
 
 if TYPE_CHECKING:  # scikit-learn, imported by the first fit, not by the app factory
-    from benchmark.peers import PeerFinder
+    from benchmark.peers import OwnIds, PeerFinder
 
 __all__ = [
     "PeerResults",
@@ -187,8 +187,8 @@ def _columnwise(
     return dataclasses.replace(first, **arrays)
 
 
-def others_in_pool(finder: PeerFinder, profile: CityProfile, city_id: str) -> int:
-    """How many cities of the finder's pool are not the city itself (its record ``city_id``,
+def others_in_pool(finder: PeerFinder, profile: CityProfile, city_id: OwnIds) -> int:
+    """How many cities of the finder's pool are not the city itself (its records ``city_id``,
     or the later assessment of the same city that represents it)."""
     return finder.others(profile, city_id)
 
@@ -236,10 +236,10 @@ def warm_up_in_background(
     return thread
 
 
-def find_peers(profile: CityProfile, card: Scorecard, *, city_id: str) -> PeerResults:
+def find_peers(profile: CityProfile, card: Scorecard, *, city_id: OwnIds) -> PeerResults:
     """Comparable cities, cities at the same stage, cities to learn from, and advice.
 
-    ``city_id`` is the city's own pool id, so that it never appears as its own peer.
+    ``city_id`` are the city's own pool ids, so that it never appears as its own peer.
     """
     service: PeerService = current_app.extensions[_EXTENSION]
     finder = service.finder()

@@ -98,10 +98,11 @@ def test_a_city_is_never_its_own_peer_through_another_of_its_assessments(book):
     pool = _twice_assessed_pool(book)
     finder = PeerFinder().fit(pool)
     older = pool[0]  # Porto's first assessment, not in the finder: the 2025 one stands for it
+    own = [older.id, pool[2].id]  # the city's own records, as the app knows them (its chain)
     for group in [
-        finder.comparable(older.profile, older.scores, 12, city_id=older.id),
-        finder.same_stage(older.profile, older.scores, 12, city_id=older.id),
-        *finder.learn_from(older.profile, older.scores, 12, city_id=older.id),
+        finder.comparable(older.profile, older.scores, 12, city_id=own),
+        finder.same_stage(older.profile, older.scores, 12, city_id=own),
+        *finder.learn_from(older.profile, older.scores, 12, city_id=own),
     ]:
         assert not {"rec-0000", "rec-0002"} & {p.id for p in group.peers}
 
@@ -133,7 +134,27 @@ def test_the_pool_size_shown_counts_the_city_itself_never(book):
     pool = _twice_assessed_pool(book)
     finder = PeerFinder().fit(pool)
     older, latest, stranger = pool[0], pool[2], _city("Somewhere else")
-    assert finder.others(older.profile, older.id) == 11
+    assert finder.others(older.profile, [older.id, latest.id]) == 11
     assert finder.others(latest.profile, latest.id) == 11
     assert finder.others(stranger, "not-in-the-pool") == 12
     assert finder.others(stranger, None) == 12
+
+
+def test_a_name_typed_by_the_asker_leaves_no_one_out(book):
+    """Only ids leave a record out: a city that types Porto's name (and country) still sees
+    Porto, so typing a name cannot tell whether, or which, anonymous peer has it."""
+    pool = _twice_assessed_pool(book)
+    finder = PeerFinder().fit(pool)
+    claimed = pool[2].profile  # Porto's profile, typed by someone else
+    assert finder.others(claimed, "someone-else") == 12
+    assert pool[2].id in {p.id for p in finder.comparable(claimed, k=12, city_id="x").peers}
+
+
+def test_a_citys_own_submissions_are_never_matched_by_name(book):
+    """Submitted records are keyed by record, so a submission under a claimed name neither
+    replaces nor hides the imported record of that name."""
+    porto = (_city("Porto", geonameid=2735943), date(2024, 1, 1))
+    imported, submitted = _records(book, [porto, porto])
+    submitted = submitted.model_copy(update={"source": "submitted", "id": "city-abc"})
+    assert imported.city_key != submitted.city_key
+    assert PeerFinder().fit([imported, submitted]).n_samples_fit_ == 2

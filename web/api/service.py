@@ -42,7 +42,13 @@ from web.assessment.cities import country_facts
 from web.assessment.flow import prune_answers
 from web.assessment.pages import load_assessment
 from web.assessment.results import submitted_result
-from web.assessment.submit import TEAM_QUESTION, pool_id, record_new_submission, team_from_answers
+from web.assessment.submit import (
+    TEAM_QUESTION,
+    own_ids,
+    pool_id,
+    record_new_submission,
+    team_from_answers,
+)
 from web.peers import PeerResults, find_peers, others_in_pool, peer_finder
 from web.tokens import hash_token, new_token
 from web.urls import external_url
@@ -340,7 +346,7 @@ def peers_for(token: str, *, mode: QueryMode, k: int | None) -> PeersOut:
     finder = peer_finder()
     if finder is None:
         return PeersOut(mode=mode, k=k, pool_size=0, groups=[])
-    city_id = pool_id(found)
+    city_id = own_ids(found)
     groups: list[PeerGroup]
     if mode == "comparable":
         groups = [finder.comparable(profile, card, k, city_id=city_id)]
@@ -361,7 +367,7 @@ def advice_for(token: str, *, k: int | None) -> Advice:
         return _advice_without_peers(card, profile)
     book = state.rulebook()
     k = k or state.settings().k
-    return advise(book, card, finder, profile, k=k, city_id=pool_id(found))
+    return advise(book, card, finder, profile, k=k, city_id=own_ids(found))
 
 
 def example_answers(book: Rulebook) -> dict[str, Any] | None:

@@ -20,6 +20,7 @@ from web import state, storage
 from web.assessment.chart import dimension_chart
 from web.assessment.flow import answer_label
 from web.assessment.pages import load_assessment
+from web.assessment.submit import own_ids
 from web.network.progress import progress_since_previous
 from web.peers import find_peers
 from web.urls import external_url
@@ -97,7 +98,7 @@ def results(token: str) -> BaseResponse | str:
         return redirect(url_for("pages.check", token=token))
     found, card, profile = loaded
     book = state.rulebook()
-    peers = find_peers(profile, card, city_id=found.pool_id)
+    peers = find_peers(profile, card, city_id=own_ids(found))
     indicator_labels = {i.id: text_in(i.label) for i in book.indicators}
     return render_template(
         "results.html",

@@ -16,9 +16,11 @@ from rules.errors import AnswerProblem
 from rules.index import RulebookIndex
 from web import state, storage
 from web.assessment.forms import FieldError, field_id
+from web.storage import deletion
 
 __all__ = [
     "TEAM_QUESTION",
+    "own_ids",
     "pool_id",
     "pool_record",
     "record_new_submission",
@@ -85,6 +87,12 @@ def record_new_submission(
         scorecard=card.model_dump(mode="json"),
         pool_record=entry,
     )
+
+
+def own_ids(found: storage.StoredAssessment) -> list[str]:
+    """The pool ids of the city's own assessments (its re-assessment chain): left out of its
+    peer queries by id, never by name."""
+    return deletion.own_pool_ids(assessment_id=found.id)
 
 
 def pool_id(found: storage.StoredAssessment) -> str:

@@ -21,6 +21,7 @@ __all__ = [
     "assessment_chain",
     "delete_assessments",
     "delete_pool_record",
+    "own_pool_ids",
     "stored_about",
 ]
 
@@ -45,6 +46,24 @@ def assessment_chain(*, assessment_id: int) -> list[int]:
         chain.append(row.id)
         current = row.previous_id
     return chain
+
+
+def own_pool_ids(*, assessment_id: int) -> list[str]:
+    """The pool ids of the assessment's whole re-assessment chain (the ones it was started
+    from and the ones started from it): a city's own records, never its own peers."""
+    session = _session()
+    chain = set(assessment_chain(assessment_id=assessment_id))
+    while True:  # the later ones: a chain is a few assessments, one query per step
+        later = set(
+            session.scalars(
+                select(AssessmentRow.id).where(AssessmentRow.previous_id.in_(chain))
+            ).all()
+        )
+        if later <= chain:
+            break
+        chain |= later
+    ids = session.scalars(select(AssessmentRow.pool_id).where(AssessmentRow.id.in_(chain)))
+    return sorted(ids.all())
 
 
 def delete_assessments(*, ids: list[int]) -> Deleted:

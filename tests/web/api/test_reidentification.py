@@ -429,12 +429,6 @@ def test_results_page_shows_anonymous_peers_by_band_only(
                 assert anonymous.count(item) % 2 == 0, f"told apart on {where}: {item}"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known leak, not yet fixed: a query left out the pool record with the asking city's "
-    "key (name and country), so guessing an anonymous city's name shows whether it is in the "
-    "pool and which peer it is",
-)
 def test_claiming_a_name_does_not_tell_which_anonymous_peer_has_it(
     pool_app: Flask, who: dict[str, City]
 ) -> None:
@@ -445,3 +439,19 @@ def test_claiming_a_name_does_not_tell_which_anonymous_peer_has_it(
         peers = made["peers"]
         shown[name] = (peers["pool_size"], sorted(p["id"] for p in peers["comparable"]["peers"]))
     assert shown["Neugierig"] == shown[ANONYMOUS[0].name]
+
+
+def test_sharing_under_a_claimed_name_replaces_no_one(pool_app: Flask) -> None:
+    """A submission is never matched to another record by name: sharing as a guessed
+    anonymous city adds one city; it does not replace (and so reveal) the one of that name."""
+    client = pool_app.test_client()
+
+    def pool_size() -> int:
+        made = created(
+            client, _body("Neugierig", 500_000, 2.0, "private", "answers-emerging.yaml")
+        )
+        return int(made["peers"]["pool_size"])
+
+    before = pool_size()
+    created(client, _body(ANONYMOUS[0].name, 500_000, 2.0, "anonymous", "answers-emerging.yaml"))
+    assert pool_size() == before + 1

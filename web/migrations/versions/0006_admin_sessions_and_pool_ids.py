@@ -11,6 +11,8 @@ Create Date: 2026-12-03
   ``submitted-<assessment id>``, which told a curious member how many cities had submitted
   and roughly when; every such id (in the pool, its history and here) becomes a random
   ``city-<20 hex digits>``, and every assessment gets one when it is created.
+* ``pool_records.city_key`` of a submitted city becomes ``submitted:<its id>``: a city's own
+  submission is never matched to another record by name, which anyone can type.
 """
 
 from __future__ import annotations
@@ -54,6 +56,10 @@ def upgrade() -> None:
             sa.text("UPDATE assessments SET pool_id = :new WHERE id = :id"),
             {"new": new, "id": int(match[1])},
         )
+    # A city's own submission is keyed by its record, not its name (PoolRecord.city_key).
+    connection.execute(
+        sa.text("UPDATE pool_records SET city_key = 'submitted:' || id WHERE source = 'submitted'")
+    )
     # Every other assessment (drafts, private cities) gets its random id too.
     missing = connection.execute(sa.text("SELECT id FROM assessments WHERE pool_id IS NULL"))
     for (assessment_id,) in missing.all():
