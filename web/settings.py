@@ -94,6 +94,12 @@ class Settings(BaseSettings):
         "`.json`) to everyone, without signing in. Groups of fewer than 5 cities, and figures "
         "that could be subtracted from others to reveal fewer than 5, are always suppressed.",
     )
+    public_rate_limit: str = Field(
+        default="30 per minute",
+        description="Downloads of the published aggregates per client address without signing "
+        "in, in Flask-Limiter notation; over it, a 429 with `Retry-After`. Results are cached "
+        "until the pool changes, so a request within the limit costs little.",
+    )
     host_name: str = Field(
         default="the organisation that runs this service",
         min_length=1,
@@ -204,7 +210,9 @@ class Settings(BaseSettings):
                 )
         return value
 
-    @field_validator("api_write_rate_limit", "api_score_rate_limit", "admin_failure_limit")
+    @field_validator(
+        "api_write_rate_limit", "api_score_rate_limit", "admin_failure_limit", "public_rate_limit"
+    )
     @classmethod
     def _check_rate_limit(cls, value: str) -> str:
         try:

@@ -25,21 +25,17 @@ import functools
 import hashlib
 import hmac
 import logging
-import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Literal
 
 from flask import Response, current_app, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from limits import RateLimitItem, parse
-from limits.storage import storage_from_string
-from limits.strategies import MovingWindowRateLimiter
 from werkzeug.wrappers import Response as BaseResponse
 
 from web import state, storage
 from web.assessment.forms import FieldError
+from web.client_limits import ClientLimit
 from web.network.blueprint import bp
 
 __all__ = ["Access", "access", "admin_required", "signed_in"]
@@ -49,7 +45,6 @@ log = logging.getLogger(__name__)
 SESSION_KEY = "citydip_admin"
 #: the session cookie's key for the server-side sign-in id
 SESSION_ID_KEY = "citydip_admin_session"
-_FAILURES = "citydip_admin_failures"
 _REALM = 'Bearer realm="citydip admin"'
 
 #: a Flask view function
@@ -68,40 +63,18 @@ class Access(enum.Enum):
     LOCKED = "locked"
 
 
-@dataclass(frozen=True)
-class _Failures:
-    limiter: MovingWindowRateLimiter
-    limit: RateLimitItem
-
-
-def _failures() -> _Failures:
-    """The app's counter of wrong admin tokens per client address (in the rate-limit store)."""
-    found: _Failures | None = current_app.extensions.get(_FAILURES)
-    if found is None:
-        settings = state.settings()
-        limiter = MovingWindowRateLimiter(storage_from_string(settings.ratelimit_storage_uri))
-        found = _Failures(limiter, parse(settings.admin_failure_limit))
-        current_app.extensions[_FAILURES] = found
-    return found
-
-
-def _client() -> str:
-    return request.remote_addr or "unknown"
+#: Wrong admin tokens per client address (``CITYDIP_ADMIN_FAILURE_LIMIT``).
+_FAILURES = ClientLimit("admin-token", "admin_failure_limit")
 
 
 def locked_out_for() -> int | None:
     """Seconds until this client may try a token again, or None when it may now."""
-    failures = _failures()
-    if failures.limiter.test(failures.limit, "admin-token", _client()):
-        return None
-    reset, _remaining = failures.limiter.get_window_stats(failures.limit, "admin-token", _client())
-    return max(1, int(reset - time.time()) + 1)
+    return _FAILURES.wait()
 
 
 def _note_failure() -> None:
-    failures = _failures()
-    failures.limiter.hit(failures.limit, "admin-token", _client())
-    log.warning("admin access with a wrong token from %s", _client())
+    _FAILURES.hit()
+    log.warning("admin access with a wrong token from %s", request.remote_addr)
 
 
 def _lifetime() -> timedelta:

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import io
 import json
+import threading
+from collections import OrderedDict
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import Response, request
+from flask import Response, current_app, request
 from flask_babel import gettext as _
 
 from benchmark.privacy import MIN_GROUP_SIZE
@@ -23,7 +25,8 @@ from benchmark.record import PoolRecord
 from benchmark.spreadsheet_safe import SafeCsvWriter
 from rules import Rulebook
 from web import state, storage
-from web.network.auth import admin_required
+from web.client_limits import ClientLimit
+from web.network.auth import Access, access, admin_required
 from web.network.blueprint import bp
 from web.network.filters import parse_filters
 from web.network.picture import PoolPicture, pool_picture
@@ -108,10 +111,45 @@ def _text(value: int | None) -> str:
     return "" if value is None else str(value)
 
 
+#: Pictures kept per app: (pool signature, filter arguments) → picture (None: bad filters).
+_CACHE = "citydip_aggregates_cache"
+_CACHE_SIZE = 64
+_FILTER_ARGS = ("region", "size_band", "eu", "exclude_demo")
+#: Anonymous downloads of the published aggregates per client (``CITYDIP_PUBLIC_RATE_LIMIT``).
+_PUBLIC = ClientLimit("public-aggregates", "public_rate_limit")
+
+
 def _picture() -> PoolPicture | None:
+    """The aggregates picture for the request's filters, computed once per pool state: a
+    cached one is used until the pool changes (its signature: count and latest change), so
+    a deleted or imported city shows from the next request on."""
+    key = (storage.pool_signature(), tuple(request.args.get(a, "") for a in _FILTER_ARGS))
+    cache: OrderedDict[Any, PoolPicture | None]
+    cache, lock = current_app.extensions.setdefault(_CACHE, (OrderedDict(), threading.Lock()))
+    with lock:
+        if key in cache:
+            cache.move_to_end(key)
+            return cache[key]
     records = storage.load_pool()
     filters, errors = parse_filters(request.args, {r.profile.region for r in records})
-    return None if errors else pool_picture(state.rulebook(), records, filters)
+    picture = None if errors else pool_picture(state.rulebook(), records, filters)
+    with lock:
+        cache[key] = picture
+        while len(cache) > _CACHE_SIZE:
+            cache.popitem(last=False)
+    return picture
+
+
+def _over_public_limit() -> Response | None:
+    """A 429 when an anonymous client asks for the published aggregates too often."""
+    if access() is Access.GRANTED:
+        return None
+    wait = _PUBLIC.wait()
+    if wait is not None:
+        message = _("Too many downloads from your address. Try again in %(n)d seconds.", n=wait)
+        return Response(message + "\n", 429, {"Retry-After": str(wait)}, mimetype="text/plain")
+    _PUBLIC.hit()
+    return None
 
 
 def _bad_filters() -> Response:
@@ -131,6 +169,9 @@ def _published() -> bool:
 @admin_required("file", public=_published)
 def aggregates_json() -> Response:
     """Anonymised aggregates as JSON (open data)."""
+    refused = _over_public_limit()
+    if refused is not None:
+        return refused
     picture = _picture()
     if picture is None:
         return _bad_filters()
@@ -148,6 +189,9 @@ def aggregates_json() -> Response:
 @admin_required("file", public=_published)
 def aggregates_csv() -> Response:
     """Anonymised aggregates as CSV (open data): one row per group and indicator."""
+    refused = _over_public_limit()
+    if refused is not None:
+        return refused
     picture = _picture()
     if picture is None:
         return _bad_filters()

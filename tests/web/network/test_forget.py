@@ -83,6 +83,8 @@ def test_a_deleted_city_is_gone_from_peers_exports_dashboard_and_api_at_once(app
     assert A in text(client.get(f"/a/{other}/results"))  # B sees A among its peers
     assert A in _pool_names(client)
     before = pool_count(app)
+    aggregates = "/network/export/aggregates.json"
+    assert client.get(aggregates, headers=BEARER).get_json()["cities"] == before  # now cached
 
     page = _delete(client, mine)
     assert "1 assessments and 1 peer-pool records removed" in page
@@ -91,6 +93,7 @@ def test_a_deleted_city_is_gone_from_peers_exports_dashboard_and_api_at_once(app
     assert A not in text(client.get(f"/api/v1/assessments/{other}/peers"))
     assert A not in _pool_names(client)
     assert pool_count(app) == before - 1 == DEMO_SIZE + 1
+    assert client.get(aggregates, headers=BEARER).get_json()["cities"] == before - 1
     sign_in(client)
     assert f"{DEMO_SIZE + 1} cities" in text(client.get("/network/"))
     assert client.get(f"/a/{mine}/results").status_code == 404
