@@ -206,5 +206,11 @@ def walk_every_page(page: Page, check: Callable[[str], None]) -> None:
     page.get_by_test_id("how-scoring-link").click()
     expect(page.get_by_test_id("how-scoring-title")).to_be_visible()
     check("how scoring works")
+    for path, name in (("/privacy", "privacy"), ("/accessibility", "accessibility statement")):
+        page.goto(path)
+        check(name)
+    page.goto(f"/a/{token}/delete")
+    expect(page.get_by_test_id("delete-title")).to_be_visible()
+    check("delete confirmation")
     open_not_found(page)
     check("page not found")

@@ -91,6 +91,17 @@ def test_secretariat_signs_in_and_filters_the_dashboard(tab: Any, live_server: A
     expect(page.get_by_test_id("import-nothing")).to_contain_text("Nothing was imported.")
     check_page(tab, "import with problems")
 
+    page.goto("/network/members")
+    expect(page.get_by_test_id("members")).to_be_visible()
+    check_page(tab, "members")
+    page.goto("/network/cities?q=a")
+    expect(page.get_by_test_id("cities")).to_be_visible()
+    check_page(tab, "cities search")
+    page.get_by_test_id("cities").get_by_role("link", name=re.compile("^Delete")).first.click()
+    expect(page.get_by_test_id("confirm-delete")).to_be_visible()
+    check_page(tab, "delete a city: confirmation")
+
+    page.goto("/network/")
     page.get_by_test_id("sign-out").click()
     page.wait_for_url(re.compile(r"/network/sign-in\?signed_out=1$"))
     expect(page.get_by_test_id("signed-out")).to_be_visible()
