@@ -11,12 +11,15 @@ subtract it from another published figure to read off fewer than that many citie
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Literal
 
+import numpy as np
+from numpy.typing import NDArray
 from pydantic import BaseModel, ConfigDict
 
 from benchmark.differencing import GroupKey, Publication, plan_publication
+from benchmark.pool_facts import NOT_SCORED, PoolFacts
 from benchmark.privacy import MIN_GROUP_SIZE, suppressed
 from benchmark.profile import SIZE_BANDS
 from benchmark.record import PoolRecord
@@ -105,7 +108,7 @@ class PoolAggregates(_Frozen):
 
 
 def aggregate_pool(
-    records: Iterable[PoolRecord],
+    records: Iterable[PoolRecord] | PoolFacts,
     indicator_ids: Sequence[str] | None = None,
     *,
     include_demo: bool = True,
@@ -121,6 +124,7 @@ def aggregate_pool(
     records:
         The whole pool, not a filtered part: what may be shown is decided over the whole
         pool, so that the figures of one filter cannot be set against those of another.
+        Records, or their :class:`~benchmark.pool_facts.PoolFacts` (a large pool).
     indicator_ids:
         Indicators to report, in order (default: as first met in the records). A record
         scored without an indicator does not count towards that indicator's ``n``.
@@ -132,24 +136,25 @@ def aggregate_pool(
         The plan of :func:`~benchmark.differencing.plan_publication` for ``records``, when
         the caller already made it (default: made here).
     """
-    records = list(records)
-    plan = publication if publication is not None else plan_publication(records)
+    facts = _facts(records, indicator_ids)
+    plan = publication if publication is not None else plan_publication(facts)
     within = GroupKey(region, size_band, eu_member, include_demo)
-    pool = [r for r in records if within.contains(r)]
-    ids = list(indicator_ids) if indicator_ids is not None else _first_seen(pool)
+    mask = facts.within(
+        region=region, size_band=size_band, eu_member=eu_member, include_demo=include_demo
+    )
+    ids = list(indicator_ids) if indicator_ids is not None else _scored_in(facts, mask)
+    columns = [facts.indicators[:, facts.indicator_ids.index(i)] for i in ids]
     rows = []
-    for grouping, key in GROUPINGS.items():
-        groups: dict[str, list[PoolRecord]] = {}
-        for record in pool:
-            groups.setdefault(key(record), []).append(record)
-        for group in _ordered(grouping, groups):
-            row_key = _row_key(within, grouping, groups[group][0])
-            rows.append(_row(grouping, group, groups[group], ids, plan, row_key))
-    if not pool:  # still say what "all cities" is, rather than leave the table empty
-        rows.insert(0, _row("overall", "all cities", [], ids, plan, within))
+    for grouping in GROUPINGS:
+        for group, value, members in _groups(facts, mask, grouping):
+            key = within if value is None else within.narrowed(grouping, value)
+            cells = [_counts(column, members) for column in columns]
+            rows.append(_row(grouping, group, int(members.sum()), cells, ids, plan, key))
+    if not mask.any():  # still say what "all cities" is, rather than leave the table empty
+        rows.insert(0, _row("overall", "all cities", 0, [(0, 0)] * len(ids), ids, plan, within))
     return PoolAggregates(
-        cities=len(pool),
-        demo_cities=sum(r.is_demo for r in pool),
+        cities=int(mask.sum()),
+        demo_cities=int((mask & facts.demo).sum()),
         include_demo=include_demo,
         min_group_size=MIN_GROUP_SIZE,
         indicator_ids=ids,
@@ -157,45 +162,80 @@ def aggregate_pool(
     )
 
 
-def _row_key(within: GroupKey, grouping: Grouping, member: PoolRecord) -> GroupKey:
-    """The group of a row: the filters, with the row's attribute fixed to ``member``'s."""
-    attribute = GROUPING_ATTRIBUTE[grouping]
-    if attribute is None:
-        return within
-    return within.narrowed(attribute, getattr(member.profile, attribute))
+def _facts(
+    records: Iterable[PoolRecord] | PoolFacts, indicator_ids: Sequence[str] | None = None
+) -> PoolFacts:
+    if isinstance(records, PoolFacts):
+        return records
+    return PoolFacts.from_records(list(records), indicator_ids)
+
+
+def _scored_in(facts: PoolFacts, mask: NDArray[np.bool_]) -> list[str]:
+    scored = (facts.indicators[mask] != NOT_SCORED).any(axis=0)
+    return [i for i, on in zip(facts.indicator_ids, scored.tolist(), strict=True) if on]
+
+
+def _groups(
+    facts: PoolFacts, mask: NDArray[np.bool_], grouping: Grouping
+) -> Iterator[tuple[str, str | bool | None, NDArray[np.bool_]]]:
+    """(row label, the value the row fixes, its cities' mask) of each group with cities,
+    in the order rows are reported."""
+    if grouping == "overall":
+        if mask.any():
+            yield "all cities", None, mask
+        return
+    if grouping == "eu_member":
+        for value, label in EU_LABELS.items():
+            members = mask & (facts.eu_member == value)
+            if members.any():
+                yield label, value, members
+        return
+    column = facts.region if grouping == "region" else facts.size_band
+    present = set(column[mask].tolist())
+    order = sorted(present) if grouping == "region" else [b for _, b in SIZE_BANDS if b in present]
+    for shown in order:
+        yield shown, shown, mask & (column == shown)
+
+
+def _counts(column: NDArray[np.int8], members: NDArray[np.bool_]) -> tuple[int, int]:
+    """(cities scored with the indicator, cities meeting it) among ``members``."""
+    values = column[members]
+    return int((values != NOT_SCORED).sum()), int((values == 1).sum())
 
 
 def _row(
     grouping: Grouping,
     group: str,
-    members: list[PoolRecord],
+    n: int,
+    cells: list[tuple[int, int]],
     ids: list[str],
     plan: Publication,
     key: GroupKey,
 ) -> GroupRow:
-    reason = _reason(len(members), plan.shows(key))
+    reason = _reason(n, plan.shows(key))
     return GroupRow(
         grouping=grouping,
         group=group,
         suppressed=reason is not None,
-        n=None if reason else len(members),
-        indicators=[_cell(i, members, reason, plan.shows_indicator(key, i)) for i in ids],
+        n=None if reason else n,
+        indicators=[
+            _cell(i, scored, met, reason, plan.shows_indicator(key, i))
+            for i, (scored, met) in zip(ids, cells, strict=True)
+        ],
         reason=reason,
     )
 
 
 def _cell(
-    indicator: str, members: list[PoolRecord], row_reason: Reason | None, planned: bool
+    indicator: str, scored: int, met: int, row_reason: Reason | None, planned: bool
 ) -> IndicatorCell:
-    values = [r.scores.indicators[indicator] for r in members if indicator in r.scores.indicators]
-    reason = row_reason or _reason(len(values), planned)
+    reason = row_reason or _reason(scored, planned)
     if reason is not None:
         return IndicatorCell(
             indicator=indicator, suppressed=True, met=None, n=None, share=None, reason=reason
         )
-    met = sum(values)
     return IndicatorCell(
-        indicator=indicator, suppressed=False, met=met, n=len(values), share=met / len(values)
+        indicator=indicator, suppressed=False, met=met, n=scored, share=met / scored
     )
 
 
@@ -205,21 +245,6 @@ def _reason(count: int, planned: bool) -> Reason | None:
     if suppressed(count):
         return "too_few_cities"
     return None if planned else "differencing"
-
-
-def _ordered(grouping: Grouping, groups: dict[str, list[PoolRecord]]) -> list[str]:
-    if grouping == "size_band":  # small to large, not alphabetical
-        return [label for _, label in SIZE_BANDS if label in groups]
-    if grouping == "eu_member":
-        return [label for label in EU_LABELS.values() if label in groups]
-    return sorted(groups)
-
-
-def _first_seen(pool: list[PoolRecord]) -> list[str]:
-    seen: dict[str, None] = {}
-    for record in pool:
-        seen.update(dict.fromkeys(record.scores.indicators))
-    return list(seen)
 
 
 def filter_pool(
@@ -257,7 +282,7 @@ class DimensionLevels(_Frozen):
 
 
 def level_distribution(
-    records: Iterable[PoolRecord],
+    records: Iterable[PoolRecord] | PoolFacts,
     dimension_ids: Sequence[str],
     levels: Sequence[int],
     *,
@@ -269,25 +294,28 @@ def level_distribution(
 ) -> list[DimensionLevels]:
     """Per dimension, the number of cities at each of ``levels``.
 
-    ``records`` is the whole pool, narrowed by ``include_demo``, ``region``, ``size_band``
-    and ``eu_member`` as in :func:`aggregate_pool`. A dimension is suppressed like a group of
-    :func:`aggregate_pool`: with fewer than :data:`~benchmark.privacy.MIN_GROUP_SIZE` assessed
-    cities, or when the plan (``publication``, default: made here) holds it back. Records
-    without the dimension (scored by another rulebook) or not assessed in it do not count.
+    ``records`` is the whole pool (records or their facts), narrowed by ``include_demo``,
+    ``region``, ``size_band`` and ``eu_member`` as in :func:`aggregate_pool`. A dimension is
+    suppressed like a group of :func:`aggregate_pool`: with fewer than
+    :data:`~benchmark.privacy.MIN_GROUP_SIZE` assessed cities, or when the plan
+    (``publication``, default: made here) holds it back. Records without the dimension
+    (scored by another rulebook) or not assessed in it do not count.
     """
-    records = list(records)
-    plan = publication if publication is not None else plan_publication(records)
+    facts = records if isinstance(records, PoolFacts) else PoolFacts.from_records(list(records))
+    plan = publication if publication is not None else plan_publication(facts)
     within = GroupKey(region, size_band, eu_member, include_demo)
-    pool = [r for r in records if within.contains(r)]
+    mask = facts.within(
+        region=region, size_band=size_band, eu_member=eu_member, include_demo=include_demo
+    )
     rows = []
     for dimension in dimension_ids:
-        reached = [
-            summary.level
-            for r in pool
-            if (summary := r.scores.dimensions.get(dimension)) is not None
-            and summary.level is not None
-        ]
-        reason = _reason(len(reached), plan.shows_levels(within, dimension))
+        if dimension in facts.dimension_ids:
+            column = facts.levels[mask, facts.dimension_ids.index(dimension)]
+            reached = np.bincount(column, minlength=max([*levels, 0]) + 1)
+        else:
+            reached = np.zeros(max([*levels, 0]) + 1, dtype=np.int64)
+        n = int(reached[1:].sum())  # level 0: not assessed
+        reason = _reason(n, plan.shows_levels(within, dimension))
         if reason is not None:
             rows.append(
                 DimensionLevels(
@@ -295,8 +323,6 @@ def level_distribution(
                 )
             )
             continue
-        counts = {level: reached.count(level) for level in levels}
-        rows.append(
-            DimensionLevels(dimension=dimension, suppressed=False, n=len(reached), counts=counts)
-        )
+        counts = {level: int(reached[level]) if level < len(reached) else 0 for level in levels}
+        rows.append(DimensionLevels(dimension=dimension, suppressed=False, n=n, counts=counts))
     return rows

@@ -46,6 +46,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from itertools import combinations, permutations, product
 
+from benchmark.pool_facts import PoolFacts
 from benchmark.privacy import MIN_GROUP_SIZE
 from benchmark.profile import SIZE_BANDS
 from benchmark.record import PoolRecord
@@ -123,17 +124,20 @@ class Publication:
         return self.shows(group) and group in self.dimensions.get(dimension, frozenset())
 
 
-def plan_publication(records: Iterable[PoolRecord]) -> Publication:
-    """Choose the groups of the whole pool ``records`` that may be published.
+def plan_publication(records: Iterable[PoolRecord] | PoolFacts) -> Publication:
+    """Choose the groups of the whole pool ``records`` (records, or their facts) that may be
+    published.
 
     The plan must see the whole pool, never a filtered part: the attack it prevents sets
     the figures of one filter against those of another.
     """
     # Count kinds of record first: most records carry the same indicators and dimensions,
     # so the per-figure counts are built from a few hundred kinds, not from every record.
-    kinds: Counter[tuple[Atom, tuple[str, ...], tuple[str, ...]]] = Counter(
-        (_atom_of(r), tuple(r.scores.indicators), _assessed(r)) for r in records
-    )
+    kinds: Counter[tuple[Atom, tuple[str, ...], tuple[str, ...]]]
+    if isinstance(records, PoolFacts):
+        kinds = records.kinds()
+    else:
+        kinds = Counter((_atom_of(r), tuple(r.scores.indicators), _assessed(r)) for r in records)
     cities: Counter[Atom] = Counter()
     by_indicator: dict[str, Counter[Atom]] = {}
     by_dimension: dict[str, Counter[Atom]] = {}

@@ -422,6 +422,9 @@ class PeerFinder(BaseEstimator):  # type: ignore[misc]
         missing = np.array([i for i in found.tolist() if i not in out], dtype=np.intp)
         if not missing.size:
             return
+        prefetch = getattr(self.records_, "prefetch", None)
+        if prefetch is not None:  # a pool read lazily: its k records in one read, not k
+            prefetch(self.order_[missing].tolist())
         index = query.index
         terms = index.core._terms(query.point, query.categories, missing[None, :])[0]
         by_feature = np.add.reduceat(terms, index.starts, axis=1)

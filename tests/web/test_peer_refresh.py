@@ -28,15 +28,21 @@ SCORECARD = {"rulebook_id": "r", "rulebook_version": "1", "rulebook_hash": "h"}
 
 @pytest.fixture
 def parsed(monkeypatch: pytest.MonkeyPatch) -> list[Collection[str] | None]:
-    """The ``ids`` of every call of ``storage.load_pool_entries`` (None: the whole pool)."""
+    """What each refit read: the ``ids`` of every call of ``storage.load_pool_entries``, or
+    None for a read of the whole pool (``storage.iter_pool_entries``, chunk by chunk)."""
     calls: list[Collection[str] | None] = []
-    real = storage.load_pool_entries
+    real, every = storage.load_pool_entries, storage.iter_pool_entries
 
     def spy(*, ids: Collection[str] | None = None) -> list[storage.PoolEntry]:
         calls.append(None if ids is None else set(ids))
         return real(ids=ids)
 
+    def whole(**kwargs: Any) -> Any:
+        calls.append(None)
+        return every(**kwargs)
+
     monkeypatch.setattr(storage, "load_pool_entries", spy)
+    monkeypatch.setattr(storage, "iter_pool_entries", whole)
     return calls
 
 

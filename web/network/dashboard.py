@@ -8,9 +8,9 @@ from flask_babel import gettext as _
 from web import state, storage
 from web.network.auth import admin_required
 from web.network.blueprint import bp
-from web.network.filters import SIZE_BAND_LABELS, parse_filters
+from web.network.current import current_picture
+from web.network.filters import SIZE_BAND_LABELS
 from web.network.levels_chart import levels_chart
-from web.network.picture import pool_picture
 
 __all__ = ["dashboard"]
 
@@ -27,11 +27,9 @@ def _grouping_titles() -> dict[str, str]:
 @admin_required()
 def dashboard() -> tuple[str, int]:
     """Cities and assessments, headline indicators, levels per dimension, groups, downloads."""
-    book = state.rulebook()
-    records = storage.load_pool()
-    regions = sorted({r.profile.region for r in records})
-    filters, errors = parse_filters(request.args, regions)
-    picture = pool_picture(book, records, filters)
+    found = current_picture(request.args)
+    picture = found.picture
+    assert picture is not None  # unknown filter values are dropped and reported
     page = render_template(
         "network/dashboard.html",
         active="dashboard",
@@ -39,12 +37,12 @@ def dashboard() -> tuple[str, int]:
         aggregates=picture.aggregates,
         chart=levels_chart(picture.distribution, picture.dimension_titles, picture.levels),
         counts=storage.assessment_counts(),
-        pool_total=len(records),
-        regions=regions,
+        pool_total=found.pool_total,
+        regions=found.regions,
         size_bands=SIZE_BAND_LABELS,
         grouping_titles=_grouping_titles(),
-        errors=errors,
+        errors=found.errors,
         licence=state.settings().open_data_licence,
         public_aggregates=state.settings().publish_aggregates,
     )
-    return page, 400 if errors else 200
+    return page, 400 if found.errors else 200

@@ -11,25 +11,22 @@ from __future__ import annotations
 
 import io
 import json
-import threading
-from collections import OrderedDict
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import Response, current_app, request
+from flask import Response, request, stream_with_context
 from flask_babel import gettext as _
 
 from benchmark.privacy import MIN_GROUP_SIZE
-from benchmark.record import PoolRecord
 from benchmark.spreadsheet_safe import SafeCsvWriter
 from rules import Rulebook
 from web import state, storage
 from web.client_limits import ClientLimit
 from web.network.auth import Access, access, admin_required
 from web.network.blueprint import bp
-from web.network.filters import parse_filters
-from web.network.picture import PoolPicture, pool_picture
+from web.network.current import current_picture
+from web.network.picture import PoolPicture
 
 __all__ = ["AGGREGATE_COLUMNS", "SUPPRESSION_NOTE", "aggregates_document", "aggregates_rows"]
 
@@ -111,33 +108,15 @@ def _text(value: int | None) -> str:
     return "" if value is None else str(value)
 
 
-#: Pictures kept per app: (pool signature, filter arguments) → picture (None: bad filters).
-_CACHE = "citydip_aggregates_cache"
-_CACHE_SIZE = 64
-_FILTER_ARGS = ("region", "size_band", "eu", "exclude_demo")
 #: Anonymous downloads of the published aggregates per client (``CITYDIP_PUBLIC_RATE_LIMIT``).
 _PUBLIC = ClientLimit("public-aggregates", "public_rate_limit")
 
 
 def _picture() -> PoolPicture | None:
-    """The aggregates picture for the request's filters, computed once per pool state: a
-    cached one is used until the pool changes (its signature: count and latest change), so
-    a deleted or imported city shows from the next request on."""
-    key = (storage.pool_signature(), tuple(request.args.get(a, "") for a in _FILTER_ARGS))
-    cache: OrderedDict[Any, PoolPicture | None]
-    cache, lock = current_app.extensions.setdefault(_CACHE, (OrderedDict(), threading.Lock()))
-    with lock:
-        if key in cache:
-            cache.move_to_end(key)
-            return cache[key]
-    records = storage.load_pool()
-    filters, errors = parse_filters(request.args, {r.profile.region for r in records})
-    picture = None if errors else pool_picture(state.rulebook(), records, filters)
-    with lock:
-        cache[key] = picture
-        while len(cache) > _CACHE_SIZE:
-            cache.popitem(last=False)
-    return picture
+    """The aggregates picture for the request's filters (None when a filter value is
+    unknown): computed once per state of the pool (:mod:`web.network.current`)."""
+    found = current_picture(request.args)
+    return None if found.errors else found.picture
 
 
 def _over_public_limit() -> Response | None:
@@ -204,18 +183,18 @@ def aggregates_csv() -> Response:
     )
 
 
-def _lines(records: list[PoolRecord]) -> Iterator[str]:
-    for record in records:
-        yield record.model_dump_json() + "\n"
+def _lines() -> Iterator[str]:
+    # Chunk by chunk, so that a large pool is never in memory as objects all at once.
+    for chunk in storage.iter_pool_entries():
+        yield "".join(e.record.model_dump_json() + "\n" for e in chunk)
 
 
 @bp.get("/export/pool.jsonl")
 @admin_required("file")
 def pool_jsonl() -> Response:
     """Every pool record, one JSON object per line: the pool-file format (not open data)."""
-    records = storage.load_pool()
     return Response(
-        _lines(records),
+        stream_with_context(_lines()),
         mimetype="application/x-ndjson",
         headers=_attachment("citydip-pool.jsonl"),
     )

@@ -17,7 +17,8 @@ from benchmark.aggregates import (
     aggregate_pool,
     level_distribution,
 )
-from benchmark.differencing import plan_publication
+from benchmark.differencing import Publication, plan_publication
+from benchmark.pool_facts import PoolFacts
 from benchmark.record import PoolRecord
 from rules import Rulebook, text_in
 from rules.model import ReferenceFigure
@@ -54,10 +55,17 @@ class PoolPicture:
     dimension_titles: dict[str, str]
 
 
-def pool_picture(book: Rulebook, records: list[PoolRecord], filters: Filters) -> PoolPicture:
-    """Aggregates, headline rows and level distribution of the whole pool ``records`` under
-    ``filters``."""
-    publication = plan_publication(records)
+def pool_picture(
+    book: Rulebook,
+    records: list[PoolRecord] | PoolFacts,
+    filters: Filters,
+    *,
+    publication: Publication | None = None,
+) -> PoolPicture:
+    """Aggregates, headline rows and level distribution of the whole pool ``records`` (or
+    its facts) under ``filters``; ``publication`` is the pool's plan when already made."""
+    if publication is None:
+        publication = plan_publication(records)
     aggregates = aggregate_pool(
         records,
         [i.id for i in book.indicators],

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import Text, cast, func, select
 from sqlalchemy.exc import IntegrityError
 
 from benchmark.record import PoolRecord
@@ -19,8 +19,10 @@ __all__ = [
     "PoolEntry",
     "add_pool_records",
     "import_pool_records",
+    "iter_pool_entries",
     "load_pool",
     "load_pool_entries",
+    "load_pool_records",
     "pool_ids",
     "pool_row",
     "pool_signature",
@@ -160,6 +162,27 @@ def load_pool_entries(*, ids: Collection[str] | None = None) -> list[PoolEntry]:
         for batch in batches
         for _id, updated_at, record in session.execute(batch)
     ]
+
+
+def iter_pool_entries(*, chunk: int = 5_000) -> Iterator[list[PoolEntry]]:
+    """Every record of the pool with its change time, ``chunk`` at a time, in id order: a
+    caller that turns the pool into arrays never holds it all as objects. The JSON is read
+    as text and parsed by pydantic in one step (not decoded to dicts first)."""
+    query = (
+        select(PoolRow.updated_at, cast(PoolRow.record, Text))
+        .order_by(PoolRow.id)
+        .execution_options(yield_per=chunk)
+    )
+    for rows in _session().execute(query).partitions(chunk):
+        yield [
+            PoolEntry(record=PoolRecord.model_validate_json(text), updated_at=updated_at)
+            for updated_at, text in rows
+        ]
+
+
+def load_pool_records(*, ids: Collection[str]) -> list[PoolRecord]:
+    """The records of ``ids`` that are in the pool (to name and explain a few peers)."""
+    return [entry.record for entry in load_pool_entries(ids=ids)]
 
 
 def load_pool() -> list[PoolRecord]:

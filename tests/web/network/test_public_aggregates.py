@@ -12,7 +12,7 @@ from flask import Flask
 from network_helpers import BEARER, admin_app
 
 from web import storage
-from web.network import exports
+from web.network import current
 
 CSV = "/network/export/aggregates.csv"
 JSON = "/network/export/aggregates.json"
@@ -36,13 +36,13 @@ def test_anonymous_downloads_are_rate_limited_per_client(app: Flask) -> None:
     assert all(client.get(CSV, headers=BEARER).status_code == 200 for _ in range(5))
 
 
-def test_the_pool_is_read_once_per_state_and_filters(
+def test_figures_are_computed_once_per_pool_state_and_filters(
     app: Flask, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     [record] = _one_more(app)
     reads = []
-    load = storage.load_pool
-    monkeypatch.setattr(exports.storage, "load_pool", lambda: reads.append(1) or load())
+    compute = current._picture
+    monkeypatch.setattr(current, "_picture", lambda *a: reads.append(1) or compute(*a))
     client = app.test_client()
     first = client.get(JSON, headers=BEARER).get_json()
     assert client.get(JSON, headers=BEARER).get_json()["groups"] == first["groups"]

@@ -158,12 +158,13 @@ def test_the_next_peer_query_sees_the_new_entry_and_not_the_replaced_one(
     submit(client, new)
     old_id, new_id = (stored(app, t).pool_id for t in (token, new))
     read: list[set[str] | None] = []
-    load = storage.load_pool_entries
+    load, every = storage.load_pool_entries, storage.iter_pool_entries
     monkeypatch.setattr(
         storage,
         "load_pool_entries",
         lambda *, ids=None: read.append(None if ids is None else set(ids)) or load(ids=ids),
     )
+    monkeypatch.setattr(storage, "iter_pool_entries", lambda **k: read.append(None) or every(**k))
     page = text(client.get(f"/a/{other}/results"))  # the next peer query
     assert f"Compared with {DEMO_SIZE + 1} other cities in the pool." in page
     assert read == [{new_id}]  # the finder was refitted on what it held, plus the new entry

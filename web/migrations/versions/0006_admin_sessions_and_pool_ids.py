@@ -41,16 +41,30 @@ def upgrade() -> None:
     with op.batch_alter_table("assessments") as batch:
         batch.add_column(sa.Column("pool_id", sa.String(64), nullable=True))
     connection = op.get_bind()
-    rows = connection.execute(sa.text("SELECT id FROM pool_records")).scalars().all()
-    for old in rows:
+    pool = sa.table("pool_records", sa.column("id", sa.String), sa.column("record", sa.JSON))
+    history = sa.table(
+        "pool_history",
+        sa.column("id", sa.Integer),
+        sa.column("pool_id", sa.String),
+        sa.column("record", sa.JSON),
+    )
+    rows = connection.execute(sa.select(pool.c.id, pool.c.record)).all()
+    for old, record in rows:
         match = _SUBMITTED.fullmatch(old)
         if match is None:
             continue
         new = f"city-{secrets.token_hex(10)}"
-        for table, column in (("pool_records", "id"), ("pool_history", "pool_id")):
+        # The record carries its id too: both must say the same.
+        connection.execute(
+            pool.update().where(pool.c.id == old).values(id=new, record={**record, "id": new})
+        )
+        for row_id, kept in connection.execute(
+            sa.select(history.c.id, history.c.record).where(history.c.pool_id == old)
+        ).all():
             connection.execute(
-                sa.text(f"UPDATE {table} SET {column} = :new WHERE {column} = :old"),
-                {"new": new, "old": old},
+                history.update()
+                .where(history.c.id == row_id)
+                .values(pool_id=new, record={**kept, "id": new})
             )
         connection.execute(
             sa.text("UPDATE assessments SET pool_id = :new WHERE id = :id"),
