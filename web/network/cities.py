@@ -13,9 +13,9 @@ from flask import abort, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
 from benchmark.record import PoolRecord
+from web import storage
 from web.network.auth import admin_required
 from web.network.blueprint import bp
-from web.peers import peer_finder
 from web.storage import deletion
 
 __all__ = ["cities", "delete_city", "matching_records"]
@@ -31,13 +31,13 @@ def _folded(text: str) -> str:
 def matching_records(query: str, limit: int = SHOWN) -> tuple[list[PoolRecord], int]:
     """Pool records whose name contains ``query`` (case and accents ignored), up to ``limit``
     by name, and how many match in all."""
-    finder = peer_finder()
-    if finder is None or not query.strip():
+    if not query.strip():
         return [], 0
     wanted = _folded(query.strip())
-    found = [r for r in finder.records_ if wanted in _folded(r.profile.name)]
-    found.sort(key=lambda r: (_folded(r.profile.name), r.id))
-    return found[:limit], len(found)
+    found = [r for r in storage.pool_listing() if wanted in _folded(r.name)]
+    found.sort(key=lambda r: (_folded(r.name), r.id))
+    shown = {r.id: r for r in storage.load_pool_records(ids=[r.id for r in found[:limit]])}
+    return [shown[r.id] for r in found[:limit] if r.id in shown], len(found)
 
 
 @bp.get("/cities")
@@ -61,13 +61,10 @@ def cities() -> str:
 @admin_required()
 def delete_city(pool_id: str) -> BaseResponse | str:
     """GET: confirm; POST: delete the pool record and the assessments behind it."""
-    finder = peer_finder()
-    try:
-        record = finder.record(pool_id) if finder is not None else None
-    except KeyError:
-        record = None
-    if record is None:
+    found = storage.load_pool_records(ids=[pool_id])
+    if not found:
         abort(404)
+    record = found[0]
     if request.method == "GET":
         return render_template("network/delete_city.html", active="cities", record=record)
     if deletion.delete_pool_record(pool_id=pool_id) is None:

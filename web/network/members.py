@@ -1,7 +1,8 @@
 """The members page: every city of the pool for the secretariat, and who is due to re-assess.
 
-Read from the peer service's records, already in memory and refreshed when the pool changes,
-so a page costs a filter and a sort, not a read of the whole pool. Exports as CSV and XLSX.
+Read from the pool's columns by the database (:func:`web.storage.pool_listing`: name and level
+out of the JSON without parsing any record), so a 100,000-city pool is listed in one query.
+Exports as CSV and XLSX.
 """
 
 from __future__ import annotations
@@ -13,11 +14,10 @@ from datetime import UTC, date, datetime, timedelta
 
 from flask import Response, render_template, request
 
-from benchmark.record import PoolRecord
 from benchmark.spreadsheet_safe import SafeCsvWriter, xlsx_row
+from web import storage
 from web.network.auth import admin_required
 from web.network.blueprint import bp
-from web.peers import peer_finder
 
 __all__ = ["Member", "member_rows", "members", "members_csv", "members_xlsx"]
 
@@ -41,20 +41,24 @@ class Member:
 
 
 def member_rows(
-    records: Iterable[PoolRecord], *, today: date, source: str = "", stale_only: bool = False
+    listing: Iterable[storage.PoolListing],
+    *,
+    today: date,
+    source: str = "",
+    stale_only: bool = False,
 ) -> list[Member]:
     """The members, by name; ``source`` and ``stale_only`` filter them."""
     cutoff = today - STALE_AFTER
     rows = [
         Member(
-            r.profile.name,
-            r.profile.country,
+            r.name,
+            r.country,
             r.source,
             r.assessed_on,
-            r.scores.overall_level,
-            not r.is_demo and r.assessed_on < cutoff,  # a fictional city is due nothing
+            r.overall_level,
+            r.source != "demo" and r.assessed_on < cutoff,  # a fictional city is due nothing
         )
-        for r in records
+        for r in listing
         if not source or r.source == source
     ]
     if stale_only:
@@ -64,13 +68,12 @@ def member_rows(
 
 
 def _selected() -> tuple[list[Member], str, bool]:
-    finder = peer_finder()
     source = request.args.get("source", "")
     source = source if source in SOURCES else ""
     stale = request.args.get("stale") == "1"
-    records = finder.records_ if finder is not None else []
+    listing = storage.pool_listing(source=source or None)
     today = datetime.now(UTC).date()
-    return member_rows(records, today=today, source=source, stale_only=stale), source, stale
+    return member_rows(listing, today=today, source=source, stale_only=stale), source, stale
 
 
 @bp.get("/members")

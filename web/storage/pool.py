@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import Text, cast, func, select
 from sqlalchemy.exc import IntegrityError
@@ -17,6 +17,7 @@ from web.storage.tables import PoolRow
 __all__ = [
     "PoolConflictError",
     "PoolEntry",
+    "PoolListing",
     "add_pool_records",
     "import_pool_records",
     "iter_pool_entries",
@@ -24,6 +25,7 @@ __all__ = [
     "load_pool_entries",
     "load_pool_records",
     "pool_ids",
+    "pool_listing",
     "pool_row",
     "pool_signature",
     "pool_size",
@@ -183,6 +185,35 @@ def iter_pool_entries(*, chunk: int = 5_000) -> Iterator[list[PoolEntry]]:
 def load_pool_records(*, ids: Collection[str]) -> list[PoolRecord]:
     """The records of ``ids`` that are in the pool (to name and explain a few peers)."""
     return [entry.record for entry in load_pool_entries(ids=ids)]
+
+
+@dataclass(frozen=True)
+class PoolListing:
+    """What the members and cities pages list of one pool record, read without parsing it."""
+
+    id: str
+    name: str
+    country: str
+    source: str
+    assessed_on: date
+    overall_level: int | None
+
+
+def pool_listing(*, source: str | None = None) -> list[PoolListing]:
+    """Name, country, source, date and overall level of every record (of ``source``): the
+    name and level read from the JSON by the database (SQLite's ``json_extract``,
+    PostgreSQL's ``->>``), so a 100,000-city pool is listed without parsing 100,000 records."""
+    query = select(
+        PoolRow.id,
+        PoolRow.record["profile"]["name"].as_string(),
+        PoolRow.country,
+        PoolRow.source,
+        PoolRow.assessed_on,
+        PoolRow.record["scores"]["overall_level"].as_integer(),
+    )
+    if source:
+        query = query.where(PoolRow.source == source)
+    return [PoolListing(*row) for row in _session().execute(query)]
 
 
 def load_pool() -> list[PoolRecord]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from web_helpers import DEMO_SIZE, text
 
 from web import storage
 from web.network.members import member_rows
+from web.storage import PoolListing
 
 
 @pytest.fixture
@@ -77,8 +79,16 @@ def test_a_city_is_due_after_twelve_months_not_before() -> None:
     from benchmark.demo import generate_demo_pool
     from rules import load_rulebook
 
-    [demo] = generate_demo_pool(1, 1, load_rulebook())
-    record = demo.model_copy(update={"source": "import"})
+    [generated] = generate_demo_pool(1, 1, load_rulebook())
+    demo = PoolListing(
+        generated.id,
+        generated.profile.name,
+        generated.profile.country,
+        "demo",
+        generated.assessed_on,
+        generated.scores.overall_level,
+    )
+    record = replace(demo, source="import")
     today = record.assessed_on.replace(year=record.assessed_on.year + 1)
     [on_time] = member_rows([record], today=today)
     assert not on_time.stale  # exactly 12 months: not yet
