@@ -19,7 +19,7 @@ from numpy.typing import NDArray
 from pydantic import BaseModel, ConfigDict
 
 from benchmark.differencing import GroupKey, Publication, plan_publication
-from benchmark.pool_facts import NOT_SCORED, PoolFacts
+from benchmark.pool_facts import NOT_SCORED, OVERALL, PoolFacts
 from benchmark.privacy import MIN_GROUP_SIZE, suppressed
 from benchmark.profile import SIZE_BANDS
 from benchmark.record import PoolRecord
@@ -31,9 +31,11 @@ __all__ = [
     "Grouping",
     "IndicatorCell",
     "PoolAggregates",
+    "YearRow",
     "aggregate_pool",
     "filter_pool",
     "level_distribution",
+    "trend",
 ]
 
 Grouping = Literal["overall", "region", "size_band", "eu_member"]
@@ -310,19 +312,87 @@ def level_distribution(
     rows = []
     for dimension in dimension_ids:
         if dimension in facts.dimension_ids:
-            column = facts.levels[mask, facts.dimension_ids.index(dimension)]
-            reached = np.bincount(column, minlength=max([*levels, 0]) + 1)
-        else:
-            reached = np.zeros(max([*levels, 0]) + 1, dtype=np.int64)
-        n = int(reached[1:].sum())  # level 0: not assessed
-        reason = _reason(n, plan.shows_levels(within, dimension))
-        if reason is not None:
-            rows.append(
-                DimensionLevels(
-                    dimension=dimension, suppressed=True, n=None, counts=None, reason=reason
-                )
-            )
-            continue
-        counts = {level: int(reached[level]) if level < len(reached) else 0 for level in levels}
-        rows.append(DimensionLevels(dimension=dimension, suppressed=False, n=n, counts=counts))
+            reached = facts.levels[mask, facts.dimension_ids.index(dimension)]
+        else:  # scored by another rulebook: no city has a level in it
+            reached = np.zeros(0, dtype=np.int8)
+        rows.append(_levels_row(dimension, reached, levels, plan, within))
     return rows
+
+
+class YearRow(_Frozen):
+    """The whole pool's figures for one year of assessment: a point of the trend."""
+
+    year: int
+    suppressed: bool
+    n: int | None
+    indicators: list[IndicatorCell]
+    #: cities at each overall level that year
+    levels: DimensionLevels
+    #: why it is suppressed; None when shown
+    reason: Reason | None = None
+
+
+def trend(
+    records: Iterable[PoolRecord] | PoolFacts,
+    indicator_ids: Sequence[str],
+    levels: Sequence[int],
+    *,
+    include_demo: bool = True,
+    publication: Publication | None = None,
+) -> list[YearRow]:
+    """Per year of assessment, the share of cities meeting each headline indicator and the
+    number at each overall level, for the whole pool (demo cities counted or not).
+
+    Years are groups like any other: a year is suppressed when it has fewer than
+    :data:`~benchmark.privacy.MIN_GROUP_SIZE` cities or when the plan holds it back (a year
+    that could be subtracted from the other figures to single out a few cities). The
+    overall level needs the facts' :data:`~benchmark.pool_facts.OVERALL` column.
+    """
+    facts = _facts(records, indicator_ids) if not isinstance(records, PoolFacts) else records
+    if OVERALL not in facts.dimension_ids:
+        raise ValueError(f"the facts need the {OVERALL!r} column for the trend")
+    plan = publication if publication is not None else plan_publication(facts)
+    mask = facts.within(include_demo=include_demo)
+    overall = facts.levels[:, facts.dimension_ids.index(OVERALL)]
+    columns = [facts.indicators[:, facts.indicator_ids.index(i)] for i in indicator_ids]
+    rows = []
+    for year in sorted(set(facts.year[mask].tolist())):
+        key = GroupKey(include_demo=include_demo, year=year)
+        members = mask & (facts.year == year)
+        n = int(members.sum())
+        reason = _reason(n, plan.shows(key))
+        cells = [
+            _cell(i, *_counts(column, members), reason, plan.shows_indicator(key, i))
+            for i, column in zip(indicator_ids, columns, strict=True)
+        ]
+        rows.append(
+            YearRow(
+                year=year,
+                suppressed=reason is not None,
+                n=None if reason else n,
+                indicators=cells,
+                levels=_levels_row(OVERALL, overall[members], levels, plan, key, reason),
+                reason=reason,
+            )
+        )
+    return rows
+
+
+def _levels_row(
+    dimension: str,
+    reached: NDArray[np.int8],
+    levels: Sequence[int],
+    plan: Publication,
+    key: GroupKey,
+    row_reason: Reason | None = None,
+) -> DimensionLevels:
+    """How many of ``reached`` (0: not assessed) are at each of ``levels``, or suppressed."""
+    counts = np.bincount(reached, minlength=max([*levels, 0]) + 1)
+    n = int(counts[1:].sum())
+    reason = row_reason or _reason(n, plan.shows_levels(key, dimension))
+    if reason is not None:
+        return DimensionLevels(
+            dimension=dimension, suppressed=True, n=None, counts=None, reason=reason
+        )
+    shown = {level: int(counts[level]) if level < len(counts) else 0 for level in levels}
+    return DimensionLevels(dimension=dimension, suppressed=False, n=n, counts=shown)

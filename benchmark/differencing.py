@@ -63,8 +63,8 @@ ATTRIBUTES = ("region", "size_band", "eu_member")
 #: shows the most rows of the unfiltered table (then the most groups; then the first) is kept.
 ORDERS: tuple[tuple[str, ...], ...] = tuple(permutations(ATTRIBUTES))
 
-#: The finest split of the pool: (region, size band, EU member, demo).
-Atom = tuple[str, str, bool, bool]
+#: The finest split of the pool: (region, size band, EU member, demo, year of assessment).
+Atom = tuple[str, str, bool, bool, int]
 
 
 @dataclass(frozen=True)
@@ -75,18 +75,21 @@ class GroupKey:
     size_band: str | None = None
     eu_member: bool | None = None
     include_demo: bool = True
+    #: a year of assessment (the dashboard's trend); fixed only with no other attribute
+    year: int | None = None
 
     def contains(self, record: PoolRecord) -> bool:
         """True when ``record`` is one of the group's cities."""
         return self._holds(_atom_of(record))
 
     def _holds(self, atom: Atom) -> bool:
-        region, band, eu, demo = atom
+        region, band, eu, demo, year = atom
         return (
             (self.region is None or self.region == region)
             and (self.size_band is None or self.size_band == band)
             and (self.eu_member is None or self.eu_member == eu)
             and (self.include_demo or not demo)
+            and (self.year is None or self.year == year)
         )
 
     def narrowed(self, attribute: str, value: str | bool) -> GroupKey:
@@ -170,7 +173,8 @@ def _assessed(record: PoolRecord) -> tuple[str, ...]:
 
 def _atom_of(record: PoolRecord) -> Atom:
     profile = record.profile
-    return (profile.region, profile.size_band, profile.eu_member, record.is_demo)
+    year = record.assessed_on.year
+    return (profile.region, profile.size_band, profile.eu_member, record.is_demo, year)
 
 
 class _Planner:
@@ -228,6 +232,14 @@ class _Planner:
                             found.append((key, members))
                 # sorted() is stable: groups of one size keep the order rows are reported in
                 yield from sorted(found, key=lambda item: -sum(counts[a] for a in item[1]))
+        # Last, the trend's years (of the whole pool, demo cities counted or not): they are
+        # shown only where they split no block below the minimum.
+        for year in sorted({atom[4] for atom in counts}):
+            for include_demo in (True, False):
+                key = GroupKey(include_demo=include_demo, year=year)
+                members = [a for a in self._members_of.get(key, []) if counts.get(a)]
+                if members:
+                    yield key, members
 
 
 def _key(fixed: Mapping[str, str | bool], include_demo: bool) -> GroupKey:
@@ -247,13 +259,14 @@ def _members_of(counts: Mapping[Atom, int]) -> dict[GroupKey, list[Atom]]:
     for atom in counts:
         if not counts[atom]:
             continue
-        region, band, eu, demo = atom
+        region, band, eu, demo, year = atom
         value_of: dict[str, str | bool] = {"region": region, "size_band": band, "eu_member": eu}
-        for size in range(len(ATTRIBUTES) + 1):
-            for fixed in combinations(ATTRIBUTES, size):
-                for include_demo in (True,) if demo else (True, False):
+        for include_demo in (True,) if demo else (True, False):
+            for size in range(len(ATTRIBUTES) + 1):
+                for fixed in combinations(ATTRIBUTES, size):
                     key = _key({a: value_of[a] for a in fixed}, include_demo)
                     members.setdefault(key, []).append(atom)
+            members.setdefault(GroupKey(include_demo=include_demo, year=year), []).append(atom)
     return members
 
 

@@ -15,20 +15,24 @@ import sys
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from benchmark.record import PoolRecord
 
-__all__ = ["NOT_SCORED", "PoolFacts"]
+__all__ = ["NOT_SCORED", "OVERALL", "PoolFacts"]
 
 #: ``indicators`` value of a city scored without the indicator (another rulebook).
 NOT_SCORED = -1
 
-#: A kind of city for the publication plan: (region, size band, EU member, demo), the
+#: A kind of city for the publication plan: (region, size band, EU member, demo, year), the
 #: indicators it is scored with, the dimensions it has a level in.
-Kind = tuple[tuple[str, str, bool, bool], tuple[str, ...], tuple[str, ...]]
+Kind = tuple[tuple[str, str, bool, bool, int], tuple[str, ...], tuple[str, ...]]
+
+#: A ``dimension_ids`` entry that stands for the overall level.
+OVERALL = "overall"
 
 
 @dataclass(frozen=True)
@@ -80,6 +84,9 @@ class PoolFacts:
                 if value is not None:
                     met[i, j] = value
             for j, dimension in enumerate(dimensions):
+                if dimension == OVERALL:
+                    levels[i, j] = record.scores.overall_level or 0
+                    continue
                 summary = record.scores.dimensions.get(dimension)
                 if summary is not None and summary.level is not None:
                     levels[i, j] = summary.level
@@ -148,15 +155,18 @@ class PoolFacts:
             return table
         regions, region_code = _factorize(self.region)
         bands, band_code = _factorize(self.size_band)
+        years, year_code = _factorize(self.year.tolist())
         flags = np.concatenate([self.indicators != NOT_SCORED, self.levels > 0], axis=1)
         pattern = flags.astype(np.int64) @ (1 << np.arange(flags.shape[1], dtype=np.int64))
-        # One integer per city: region, band, EU, demo and pattern, as digits of one number.
+        # One integer per city: region, band, EU, demo, year and pattern, as digits of one
+        # number.
         code = ((region_code * len(bands) + band_code) * 2 + self.eu_member) * 2 + self.demo
-        code = code * (1 << flags.shape[1]) + pattern
+        code = (code * len(years) + year_code) * (1 << flags.shape[1]) + pattern
         kinds, counts = np.unique(code, return_counts=True)
         n_indicators = len(self.indicator_ids)
         for value, count in zip(kinds.tolist(), counts.tolist(), strict=True):
             value, bits = divmod(value, 1 << flags.shape[1])
+            value, year = divmod(value, len(years))
             value, demo = divmod(value, 2)
             value, eu = divmod(value, 2)
             region, band = divmod(value, len(bands))
@@ -167,16 +177,15 @@ class PoolFacts:
             dims = tuple(
                 d for d, hit in zip(self.dimension_ids, on[n_indicators:], strict=True) if hit
             )
-            table[((regions[region], bands[band], bool(eu), bool(demo)), indicators, dims)] += (
-                count
-            )
+            atom = (str(regions[region]), str(bands[band]), bool(eu), bool(demo), int(years[year]))
+            table[(atom, indicators, dims)] += count
         return table
 
 
-def _factorize(values: NDArray[np.object_]) -> tuple[list[str], NDArray[np.int64]]:
+def _factorize(values: Iterable[Any]) -> tuple[list[Any], NDArray[np.int64]]:
     """(distinct values, each value's code): a dict lookup per city, no sorting of strings."""
-    index: dict[str, int] = {}
-    codes = np.fromiter((index.setdefault(v, len(index)) for v in values), np.int64, len(values))
+    index: dict[Any, int] = {}
+    codes = np.fromiter((index.setdefault(v, len(index)) for v in values), np.int64)
     return list(index), codes
 
 
