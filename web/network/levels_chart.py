@@ -2,8 +2,12 @@
 
 One stacked bar per dimension, split by maturity level in proportion to the number of cities
 at each level. As in :mod:`web.assessment.chart`, everything that varies is an SVG attribute
-and colours come from the ``chart__bar--level-N`` classes of ``site.css``: the CSP forbids
-inline styles.
+(the CSP forbids inline styles) and the colours come from :mod:`web.level_colours`. Adjacent
+segments are parted by a white gap (``chart__segment`` in ``site.css``).
+
+The legend is HTML beside the SVG, not text inside it: an SVG scales with the width of the
+page, so its text would shrink to a few pixels on a phone, while HTML text stays at the body
+size and wraps.
 """
 
 from __future__ import annotations
@@ -12,18 +16,17 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from benchmark.aggregates import DimensionLevels
+from web.level_colours import level_colour
 
-__all__ = ["LevelsChart", "Segment", "StackedBar", "levels_chart"]
+__all__ = ["LegendItem", "LevelsChart", "Segment", "StackedBar", "levels_chart"]
 
 LABEL_WIDTH = 300
 PLOT_WIDTH = 400
 RIGHT_MARGIN = 20
 ROW_HEIGHT = 32
 BAR_HEIGHT = 20
-#: room above the bars for the legend, which starts at LEGEND_X, one item per LEGEND_STEP
-TOP = 44
-LEGEND_X = 100
-LEGEND_STEP = 122
+#: room above the first bar
+TOP = 4
 
 
 @dataclass(frozen=True)
@@ -34,6 +37,7 @@ class Segment:
     count: int
     x: float
     width: float
+    colour: str
 
 
 @dataclass(frozen=True)
@@ -52,12 +56,11 @@ class StackedBar:
 
 @dataclass(frozen=True)
 class LegendItem:
-    """A coloured square and a level's name above the plot."""
+    """A level's colour and name, shown in the HTML legend above the chart."""
 
     level: int
     label: str
-    x: float
-    text_x: float
+    colour: str
 
 
 @dataclass(frozen=True)
@@ -90,10 +93,7 @@ def levels_chart(
                 segments=_segments(row),
             )
         )
-    legend = [
-        LegendItem(level, name, LEGEND_X + i * LEGEND_STEP, LEGEND_X + i * LEGEND_STEP + 16)
-        for i, (level, name) in enumerate(level_names.items())
-    ]
+    legend = [LegendItem(level, name, level_colour(level)) for level, name in level_names.items()]
     return LevelsChart(
         width=LABEL_WIDTH + PLOT_WIDTH + RIGHT_MARGIN,
         height=TOP + ROW_HEIGHT * len(bars) + 8,
@@ -112,6 +112,14 @@ def _segments(row: DimensionLevels) -> list[Segment]:
     for level, count in row.counts.items():
         width = round(PLOT_WIDTH * count / row.n, 1)
         if count:
-            segments.append(Segment(level=level, count=count, x=round(x, 1), width=width))
+            segments.append(
+                Segment(
+                    level=level,
+                    count=count,
+                    x=round(x, 1),
+                    width=width,
+                    colour=level_colour(level),
+                )
+            )
         x += width
     return segments
