@@ -20,13 +20,17 @@ from web.level_colours import level_colour
 
 __all__ = ["LegendItem", "LevelsChart", "Segment", "StackedBar", "levels_chart"]
 
-LABEL_WIDTH = 300
+#: Each dimension's name sits above its bar, not beside it, so that the chart is narrow: the
+#: SVG is drawn 400 units wide and shown at most 430 px wide (``chart__svg--narrow``), so its
+#: names are body-sized (19 px) on a laptop and still 16 px on a 390 px phone, where a chart
+#: with the names beside the bars would shrink them to 8 px.
 PLOT_WIDTH = 400
-RIGHT_MARGIN = 20
-ROW_HEIGHT = 32
+LABEL_HEIGHT = 24
 BAR_HEIGHT = 20
-#: room above the first bar
-TOP = 4
+ROW_GAP = 14
+ROW_HEIGHT = LABEL_HEIGHT + BAR_HEIGHT + ROW_GAP
+#: room above the first name
+TOP = 2
 
 
 @dataclass(frozen=True)
@@ -49,7 +53,11 @@ class StackedBar:
     #: why it is suppressed (see :data:`benchmark.aggregates.Reason`); None when shown
     reason: str | None
     n: int | None
+    #: the top of the bar
     y: float
+    #: the baseline of the dimension's name, above the bar
+    label_y: float
+    #: the baseline of a text in the bar's place ("withheld...")
     text_y: float
     segments: list[Segment]
 
@@ -82,22 +90,24 @@ def levels_chart(
     bars = []
     for position, row in enumerate(rows):
         top = TOP + position * ROW_HEIGHT
+        bar_y = top + LABEL_HEIGHT
         bars.append(
             StackedBar(
                 label=titles.get(row.dimension, row.dimension),
                 suppressed=row.suppressed,
                 reason=row.reason,
                 n=row.n,
-                y=top + (ROW_HEIGHT - BAR_HEIGHT) / 2,
-                text_y=top + ROW_HEIGHT / 2 + 5,
+                y=bar_y,
+                label_y=top + LABEL_HEIGHT - 6,
+                text_y=bar_y + BAR_HEIGHT / 2 + 5,
                 segments=_segments(row),
             )
         )
     legend = [LegendItem(level, name, level_colour(level)) for level, name in level_names.items()]
     return LevelsChart(
-        width=LABEL_WIDTH + PLOT_WIDTH + RIGHT_MARGIN,
-        height=TOP + ROW_HEIGHT * len(bars) + 8,
-        plot_x=LABEL_WIDTH,
+        width=PLOT_WIDTH,
+        height=TOP + ROW_HEIGHT * len(bars) - ROW_GAP + 4,
+        plot_x=0,
         plot_width=PLOT_WIDTH,
         bars=bars,
         legend=legend,
@@ -108,7 +118,7 @@ def _segments(row: DimensionLevels) -> list[Segment]:
     if row.suppressed or not row.counts or not row.n:
         return []
     segments = []
-    x = float(LABEL_WIDTH)
+    x = 0.0
     for level, count in row.counts.items():
         width = round(PLOT_WIDTH * count / row.n, 1)
         if count:

@@ -242,7 +242,7 @@ def test_the_dashboard_chart_and_legend_use_the_palette(signed_in: FlaskClient) 
     legend = chart.split('data-testid="levels-legend"')[1].split("</ul>")[0]
     assert re.findall(r'fill="(#[0-9a-f]{6})"', legend) == list(LEVEL_COLOURS.values())
     assert re.findall(r"</svg>(\d) ", legend) == ["1", "2", "3", "4", "5"]
-    svg = chart.split('<svg class="chart__svg"')[1]
+    svg = chart.split('<svg class="chart__svg')[1]
     segments = re.findall(r'chart__bar--level-(\d)" fill="(#[0-9a-f]{6})"', svg)
     assert segments, "no segment drawn"
     assert all(LEVEL_COLOURS[int(level)] == fill for level, fill in segments)
