@@ -283,6 +283,13 @@ def test_network_pages_fit_the_screen_and_are_screenshot(
         page.goto(path)
         expect(page.get_by_test_id("admin-nav")).to_be_visible()
         save_screenshot(page, f"network-{name}-{width}")
+        for control in page.locator("main select, main input[type=file], main input.input").all():
+            border = control.evaluate("(e) => getComputedStyle(e).borderTopWidth")
+            file_button = control.evaluate(
+                "(e) => e.type === 'file' ? getComputedStyle(e, '::file-selector-button')"
+                ".backgroundColor : ''"
+            )
+            assert border == "2px" or file_button == "rgb(243, 242, 241)", f"{name}: unstyled"
         found = page.evaluate(_OVERFLOW)
         if found["scroll"] > found["width"] or found["wide"]:
             too_wide.append(f"{name}: {found}")
