@@ -159,6 +159,19 @@ def _wait_until_up(url: str, process: subprocess.Popen[bytes], log: Path) -> Non
     )
 
 
+def _wait_for_pool(process: subprocess.Popen[bytes], log: Path) -> None:
+    """Wait for the demo pool: ``citydip serve`` answers pages while it is still loading it
+    in a thread, and a dashboard read in that moment shows an empty pool."""
+    deadline = time.monotonic() + SERVER_START_S
+    while time.monotonic() < deadline:
+        if "Peer pool:" in log.read_text("utf-8", "replace"):
+            return
+        if process.poll() is not None:
+            break
+        time.sleep(0.2)
+    pytest.fail(f"the app did not report its peer pool loaded.\nServer log ({log}):\n{_tail(log)}")
+
+
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """``citydip serve`` on a free port of 127.0.0.1, with a fresh instance folder."""
@@ -195,6 +208,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_until_up(url + "/", process, log)
+        _wait_for_pool(process, log)
         yield LiveServer(url=url, instance=instance, log=log)
     finally:
         process.terminate()

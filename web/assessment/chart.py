@@ -1,7 +1,8 @@
 """Geometry of the results bar chart, drawn as inline SVG by the results template.
 
 Everything visual that varies is an SVG attribute (x, y, width), never a style attribute: the
-Content-Security-Policy forbids inline styles. Colours come from classes in ``site.css``.
+Content-Security-Policy forbids inline styles (SVG presentation attributes such as ``fill`` are
+not styles). Colours come from :mod:`web.level_colours`, the one palette of every chart.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from dataclasses import dataclass
 
 from rules import Scorecard, text_in
 from rules.model import Level
+from web.level_colours import level_colour
 
 __all__ = ["Bar", "Chart", "Gridline", "dimension_chart"]
 
@@ -29,6 +31,8 @@ class Bar:
     score: float | None
     level: int | None
     level_name: str | None
+    #: the fill of the bar: its level's colour
+    colour: str
     y: float
     width: float
     text_y: float
@@ -72,6 +76,7 @@ def dimension_chart(card: Scorecard, levels: list[Level]) -> Chart:
                 score=score,
                 level=dim.level,
                 level_name=dim.level_name,
+                colour=level_colour(dim.level),
                 y=y + (ROW_HEIGHT - BAR_HEIGHT) / 2,
                 width=width,
                 text_y=y + ROW_HEIGHT / 2 + 5,

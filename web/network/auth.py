@@ -8,8 +8,9 @@ rather than a plain flag, so that changing the token signs every browser out. Sc
 What a request without access gets:
 
 * no token configured: **403**, with a page saying how to set one;
-* not signed in, or a wrong token: **401** (``WWW-Authenticate: Bearer``); HTML pages link to
-  the sign-in page, downloads answer in plain text;
+* not signed in, or a wrong token: **401** (``WWW-Authenticate: Bearer``); an HTML page
+  answers with the sign-in form itself (it comes back to the page after signing in), downloads
+  answer in plain text;
 * too many wrong tokens from one address (sign-in form and bearer alike,
   ``CITYDIP_ADMIN_FAILURE_LIMIT``): **429** with ``Retry-After``, the right token included,
   until the window has passed, so that guessing costs time.
@@ -145,9 +146,11 @@ def refusal(found: Access, kind: Literal["page", "file"]) -> BaseResponse | tupl
         return Response(message + "\n", 401, {"WWW-Authenticate": _REALM}, mimetype="text/plain")
     if found is Access.OFF:
         return render_template("network/admin_off.html"), 403
-    sign_in = url_for("network.sign_in", next=request.full_path.rstrip("?"))
-    page = render_template("network/sign_in_needed.html", sign_in_url=sign_in)
-    return Response(page, 401, {"WWW-Authenticate": _REALM})
+    # The sign-in form itself, with no link to click first; after signing in the browser comes
+    # back to the page it asked for (a form that was posted cannot be replayed: the dashboard).
+    asked = request.full_path.rstrip("?") if request.method in ("GET", "HEAD") else None
+    page, status = _sign_in_page(_safe_next(asked), [], 401, needed=True)
+    return Response(page, status, {"WWW-Authenticate": _REALM})
 
 
 def admin_required(
@@ -221,10 +224,16 @@ def _token_error(message: str) -> FieldError:
 
 
 def _sign_in_page(
-    target: str, errors: list[FieldError], status: int = 200, *, signed_out: bool = False
+    target: str,
+    errors: list[FieldError],
+    status: int = 200,
+    *,
+    signed_out: bool = False,
+    needed: bool = False,
 ) -> tuple[str, int]:
+    """The sign-in form; ``needed`` when it answers a page asked for without signing in."""
     page = render_template(
-        "network/sign_in.html", next=target, errors=errors, signed_out=signed_out
+        "network/sign_in.html", next=target, errors=errors, signed_out=signed_out, needed=needed
     )
     return page, status
 

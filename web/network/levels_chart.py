@@ -2,8 +2,12 @@
 
 One stacked bar per dimension, split by maturity level in proportion to the number of cities
 at each level. As in :mod:`web.assessment.chart`, everything that varies is an SVG attribute
-and colours come from the ``chart__bar--level-N`` classes of ``site.css``: the CSP forbids
-inline styles.
+(the CSP forbids inline styles) and the colours come from :mod:`web.level_colours`. Adjacent
+segments are parted by a white gap (``chart__segment`` in ``site.css``).
+
+The legend is HTML beside the SVG, not text inside it: an SVG scales with the width of the
+page, so its text would shrink to a few pixels on a phone, while HTML text stays at the body
+size and wraps.
 """
 
 from __future__ import annotations
@@ -12,18 +16,21 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from benchmark.aggregates import DimensionLevels
+from web.level_colours import level_colour
 
-__all__ = ["LevelsChart", "Segment", "StackedBar", "levels_chart"]
+__all__ = ["LegendItem", "LevelsChart", "Segment", "StackedBar", "levels_chart"]
 
-LABEL_WIDTH = 300
+#: Each dimension's name sits above its bar, not beside it, so that the chart is narrow: the
+#: SVG is drawn 400 units wide and shown at most 430 px wide (``chart__svg--narrow``), so its
+#: names are body-sized (19 px) on a laptop and still 16 px on a 390 px phone, where a chart
+#: with the names beside the bars would shrink them to 8 px.
 PLOT_WIDTH = 400
-RIGHT_MARGIN = 20
-ROW_HEIGHT = 32
+LABEL_HEIGHT = 24
 BAR_HEIGHT = 20
-#: room above the bars for the legend, which starts at LEGEND_X, one item per LEGEND_STEP
-TOP = 44
-LEGEND_X = 100
-LEGEND_STEP = 122
+ROW_GAP = 14
+ROW_HEIGHT = LABEL_HEIGHT + BAR_HEIGHT + ROW_GAP
+#: room above the first name
+TOP = 2
 
 
 @dataclass(frozen=True)
@@ -34,6 +41,7 @@ class Segment:
     count: int
     x: float
     width: float
+    colour: str
 
 
 @dataclass(frozen=True)
@@ -45,19 +53,22 @@ class StackedBar:
     #: why it is suppressed (see :data:`benchmark.aggregates.Reason`); None when shown
     reason: str | None
     n: int | None
+    #: the top of the bar
     y: float
+    #: the baseline of the dimension's name, above the bar
+    label_y: float
+    #: the baseline of a text in the bar's place ("withheld...")
     text_y: float
     segments: list[Segment]
 
 
 @dataclass(frozen=True)
 class LegendItem:
-    """A coloured square and a level's name above the plot."""
+    """A level's colour and name, shown in the HTML legend above the chart."""
 
     level: int
     label: str
-    x: float
-    text_x: float
+    colour: str
 
 
 @dataclass(frozen=True)
@@ -79,25 +90,24 @@ def levels_chart(
     bars = []
     for position, row in enumerate(rows):
         top = TOP + position * ROW_HEIGHT
+        bar_y = top + LABEL_HEIGHT
         bars.append(
             StackedBar(
                 label=titles.get(row.dimension, row.dimension),
                 suppressed=row.suppressed,
                 reason=row.reason,
                 n=row.n,
-                y=top + (ROW_HEIGHT - BAR_HEIGHT) / 2,
-                text_y=top + ROW_HEIGHT / 2 + 5,
+                y=bar_y,
+                label_y=top + LABEL_HEIGHT - 6,
+                text_y=bar_y + BAR_HEIGHT / 2 + 5,
                 segments=_segments(row),
             )
         )
-    legend = [
-        LegendItem(level, name, LEGEND_X + i * LEGEND_STEP, LEGEND_X + i * LEGEND_STEP + 16)
-        for i, (level, name) in enumerate(level_names.items())
-    ]
+    legend = [LegendItem(level, name, level_colour(level)) for level, name in level_names.items()]
     return LevelsChart(
-        width=LABEL_WIDTH + PLOT_WIDTH + RIGHT_MARGIN,
-        height=TOP + ROW_HEIGHT * len(bars) + 8,
-        plot_x=LABEL_WIDTH,
+        width=PLOT_WIDTH,
+        height=TOP + ROW_HEIGHT * len(bars) - ROW_GAP + 4,
+        plot_x=0,
         plot_width=PLOT_WIDTH,
         bars=bars,
         legend=legend,
@@ -108,10 +118,18 @@ def _segments(row: DimensionLevels) -> list[Segment]:
     if row.suppressed or not row.counts or not row.n:
         return []
     segments = []
-    x = float(LABEL_WIDTH)
+    x = 0.0
     for level, count in row.counts.items():
         width = round(PLOT_WIDTH * count / row.n, 1)
         if count:
-            segments.append(Segment(level=level, count=count, x=round(x, 1), width=width))
+            segments.append(
+                Segment(
+                    level=level,
+                    count=count,
+                    x=round(x, 1),
+                    width=width,
+                    colour=level_colour(level),
+                )
+            )
         x += width
     return segments

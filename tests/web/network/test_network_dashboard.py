@@ -74,7 +74,8 @@ def test_counts_of_cities_and_assessments_with_demo_data_marked(
 
 def test_level_distribution_is_an_accessible_svg_with_a_table(signed_in: FlaskClient) -> None:
     page = text(signed_in.get("/network/"))
-    svg = page.split('data-testid="levels-chart"')[1].split("</svg>")[0]
+    chart = page.split('data-testid="levels-chart"')[1]
+    svg = chart.split('<svg class="chart__svg')[1].split("</svg>")[0]
     assert 'role="img"' in svg and 'aria-labelledby="levels-title levels-desc"' in svg
     assert '<title id="levels-title">' in svg
     assert "style=" not in page
