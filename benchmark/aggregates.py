@@ -38,7 +38,7 @@ __all__ = [
     "trend",
 ]
 
-Grouping = Literal["overall", "region", "size_band", "eu_member"]
+Grouping = Literal["overall", "region", "size_band", "eu_member", "year"]
 
 #: Why a figure is suppressed: its group has too few cities, or showing it would let someone
 #: subtract it from other published figures to read off too few (:mod:`benchmark.differencing`).

@@ -33,7 +33,7 @@ from numpy.typing import NDArray
 from benchmark.advice import Advice, advise
 from benchmark.explain import PeerGroup
 from benchmark.features import PoolColumns
-from benchmark.pool_facts import PoolFacts
+from benchmark.pool_facts import OVERALL, PoolFacts
 from benchmark.profile import CityProfile
 from benchmark.record import PoolRecord
 from rules import Rulebook, Scorecard, text_in
@@ -160,7 +160,7 @@ class PeerService:
         for chunk in chunks:  # arrays per chunk: the chunk's records are dropped after it
             records = [e.record for e in chunk]
             columns = _join(columns, records, self._dimension_ids)
-            facts = _join_facts(facts, records, self._indicator_ids, self._dimension_ids)
+            facts = _join_facts(facts, records, self._indicator_ids, self._fact_dimensions)
             ids.append(np.array([r.id for r in records], dtype=object))
             stamps.update((e.record.id, e.updated_at) for e in chunk)
             latest = max([latest, *(e.updated_at for e in chunk)])
@@ -180,6 +180,10 @@ class PeerService:
     @property
     def _dimension_ids(self) -> list[str]:
         return [d.id for d in self.book.dimensions]
+
+    @property
+    def _fact_dimensions(self) -> list[str]:
+        return [*self._dimension_ids, OVERALL]  # the trend counts overall levels too
 
     @property
     def _indicator_ids(self) -> list[str]:

@@ -244,18 +244,16 @@ def test_members_page_filters_and_downloads(open_tab: Any, live_server: Any) -> 
 
 
 def test_dashboard_trend_chart(open_tab: Any, live_server: Any) -> None:
-    """The per-year trend chart (data-testid="trend-chart"), built on another branch.
-
-    Until that branch is merged the dashboard has no such chart and this test is SKIPPED,
-    saying so; it runs as soon as the element exists, with no change here.
-    """
+    """The per-year trend: a chart of overall levels per year and its table, with axe."""
     tab = signed_in_tab(open_tab, live_server)
     page = tab.page
     trend = page.get_by_test_id("trend-chart")
-    if trend.count() == 0:
-        pytest.skip("no trend chart on the dashboard yet (data-testid='trend-chart'): enable it")
     trend.scroll_into_view_if_needed()
     expect(trend).to_be_visible()
+    expect(page.get_by_test_id("trend-legend").locator("li")).to_have_count(5)
+    rows = page.get_by_test_id("trend-table").locator("tbody tr")
+    assert rows.count() >= 1
+    expect(trend.locator("svg text.chart__label")).to_have_count(rows.count())
     check_page(tab, "dashboard trend chart")
 
 

@@ -22,7 +22,7 @@ from benchmark.pool_facts import PoolFacts
 from web import state
 from web.assessment.forms import FieldError
 from web.network.filters import parse_filters
-from web.network.picture import PoolPicture, pool_picture
+from web.network.picture import PoolPicture, pool_facts_of, pool_picture
 from web.peers import pool_facts
 
 __all__ = ["CurrentPicture", "current_picture"]
@@ -85,7 +85,4 @@ def _picture(facts: PoolFacts, args: Mapping[str, str], plan: Publication) -> Cu
 
 
 def _empty_facts() -> PoolFacts:
-    book = state.rulebook()
-    return PoolFacts.from_records(
-        [], [i.id for i in book.indicators], [d.id for d in book.dimensions]
-    )
+    return pool_facts_of(state.rulebook(), [])

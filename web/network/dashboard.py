@@ -10,9 +10,19 @@ from web.network.auth import admin_required
 from web.network.blueprint import bp
 from web.network.current import current_picture
 from web.network.filters import SIZE_BAND_LABELS
-from web.network.levels_chart import levels_chart
+from web.network.levels_chart import LevelsChart, levels_chart
+from web.network.picture import PoolPicture
 
-__all__ = ["dashboard"]
+__all__ = ["dashboard", "trend_chart"]
+
+
+def trend_chart(picture: PoolPicture) -> LevelsChart:
+    """The overall level distribution per year of assessment, as the levels chart draws it:
+    one bar per year."""
+    rows = [row.levels.model_copy(update={"dimension": str(row.year)}) for row in picture.trend]
+    return levels_chart(
+        rows, {str(row.year): str(row.year) for row in picture.trend}, picture.levels
+    )
 
 
 def _grouping_titles() -> dict[str, str]:
@@ -36,6 +46,7 @@ def dashboard() -> tuple[str, int]:
         picture=picture,
         aggregates=picture.aggregates,
         chart=levels_chart(picture.distribution, picture.dimension_titles, picture.levels),
+        trend_chart=trend_chart(picture),
         counts=storage.assessment_counts(),
         pool_total=found.pool_total,
         regions=found.regions,

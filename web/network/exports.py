@@ -18,6 +18,7 @@ from typing import Any
 from flask import Response, request, stream_with_context
 from flask_babel import gettext as _
 
+from benchmark.aggregates import GroupRow
 from benchmark.privacy import MIN_GROUP_SIZE
 from benchmark.spreadsheet_safe import SafeCsvWriter
 from rules import Rulebook
@@ -79,6 +80,7 @@ def aggregates_document(book: Rulebook, picture: PoolPicture, *, licence: str) -
         "groups": [row.model_dump() for row in aggregates.rows],
         "levels": picture.levels,
         "level_distribution": [row.model_dump() for row in picture.distribution],
+        "trend": [row.model_dump() for row in picture.trend],
     }
 
 
@@ -87,7 +89,18 @@ def aggregates_rows(picture: PoolPicture, *, licence: str) -> Iterator[list[str]
     aggregates = picture.aggregates
     labels = {row.id: row.label for row in picture.headline}
     demo = "yes" if aggregates.demo_cities else "no"
-    for group in aggregates.rows:
+    years = [
+        GroupRow(
+            grouping="year",
+            group=str(row.year),
+            suppressed=row.suppressed,
+            n=row.n,
+            indicators=row.indicators,
+            reason=row.reason,
+        )
+        for row in picture.trend
+    ]
+    for group in [*aggregates.rows, *years]:
         for cell in group.indicators:
             yield [
                 group.grouping,

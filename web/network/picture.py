@@ -14,17 +14,19 @@ from benchmark.aggregates import (
     DimensionLevels,
     IndicatorCell,
     PoolAggregates,
+    YearRow,
     aggregate_pool,
     level_distribution,
+    trend,
 )
 from benchmark.differencing import Publication, plan_publication
-from benchmark.pool_facts import PoolFacts
+from benchmark.pool_facts import OVERALL, PoolFacts
 from benchmark.record import PoolRecord
 from rules import Rulebook, text_in
 from rules.model import ReferenceFigure
 from web.network.filters import Filters
 
-__all__ = ["HeadlineRow", "PoolPicture", "pool_picture"]
+__all__ = ["HeadlineRow", "PoolPicture", "pool_facts_of", "pool_picture"]
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,8 @@ class PoolPicture:
     distribution: list[DimensionLevels]
     levels: dict[int, str]
     dimension_titles: dict[str, str]
+    #: per year of assessment, the whole pool's headline shares and overall levels
+    trend: list[YearRow]
 
 
 def pool_picture(
@@ -64,6 +68,8 @@ def pool_picture(
 ) -> PoolPicture:
     """Aggregates, headline rows and level distribution of the whole pool ``records`` (or
     its facts) under ``filters``; ``publication`` is the pool's plan when already made."""
+    if not isinstance(records, PoolFacts):
+        records = pool_facts_of(book, records)
     if publication is None:
         publication = plan_publication(records)
     aggregates = aggregate_pool(
@@ -103,4 +109,18 @@ def pool_picture(
         distribution=distribution,
         levels=levels,
         dimension_titles={d.id: text_in(d.title) for d in book.dimensions},
+        trend=trend(
+            records,
+            [i.id for i in book.indicators],
+            list(levels),
+            include_demo=not filters.exclude_demo,
+            publication=publication,
+        ),
     )
+
+
+def pool_facts_of(book: Rulebook, records: list[PoolRecord]) -> PoolFacts:
+    """The facts the picture needs of ``records``: the rulebook's indicators, its dimensions
+    and the overall level."""
+    dimensions = [*(d.id for d in book.dimensions), OVERALL]
+    return PoolFacts.from_records(records, [i.id for i in book.indicators], dimensions)

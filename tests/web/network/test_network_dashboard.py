@@ -151,7 +151,11 @@ def test_open_data_aggregates_json_and_csv(signed_in: FlaskClient) -> None:
     assert office["indicator"] == "international_office"
     assert office["n"] == "300" and office["licence"] == "CC BY 4.0"
     assert office["includes_demo_data"] == "yes"
-    assert {r["grouping"] for r in rows} == {"overall", "region", "size_band", "eu_member"}
+    groupings = {"overall", "region", "size_band", "eu_member", "year"}  # year: the trend
+    assert {r["grouping"] for r in rows} == groupings
+    assert [row["year"] for row in document["trend"]] == sorted(
+        {int(r["group"]) for r in rows if r["grouping"] == "year"}
+    )
     for row in rows:
         if row["suppressed"] == "yes":
             assert row["met"] == row["n"] == row["share"] == ""
