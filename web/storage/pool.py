@@ -153,7 +153,8 @@ def load_pool_entries(*, ids: Collection[str] | None = None) -> list[PoolEntry]:
     if ids is None:
         batches = [query]
     else:
-        wanted = sorted(ids)
+        # No stored id holds NUL, and PostgreSQL refuses it in a query: such an id is not there.
+        wanted = sorted(i for i in ids if "\x00" not in i)
         batches = [
             query.where(PoolRow.id.in_(wanted[i : i + _IDS_PER_QUERY]))
             for i in range(0, len(wanted), _IDS_PER_QUERY)
