@@ -25,6 +25,8 @@ log = logging.getLogger(__name__)
 
 #: CSRF tokens stay valid for a working day: a long question page must not expire mid-read.
 CSRF_TIME_LIMIT_S = 8 * 3600
+#: File in the instance folder that keeps the peer pool's arrays between restarts.
+SNAPSHOT_FILE = "peer-pool.npz"
 
 
 def create_app(
@@ -71,8 +73,11 @@ def create_app(
     state.install(app, settings=settings, book=book)
     Babel(app, locale_selector=lambda: "en")
     init_security(app, write_limit=settings.write_rate_limit)
-    storage.init_app(app, settings.database_url or f"sqlite:///{instance / 'citydip.sqlite3'}")
-    peers.init_app(app, book=book, k=settings.k)
+    database_url = settings.database_url or f"sqlite:///{instance / 'citydip.sqlite3'}"
+    storage.init_app(app, database_url)
+    peers.init_app(
+        app, book=book, k=settings.k, snapshot=instance / SNAPSHOT_FILE, database_url=database_url
+    )
 
     # One rounding rule for every figure beside a level (rules.rounding).
     app.add_template_filter(shown_score, "score")

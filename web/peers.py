@@ -1,20 +1,25 @@
-"""The peer finder of this process, fitted on the stored pool and refitted when it changes.
+"""The peer finder of this process, on the stored pool, brought up to date when it changes.
 
-One :class:`PeerService` per app. Its finder is fitted on first use and kept; each peer query
-compares the pool's signature (count, latest change; an index lookup) with the one the finder
-was fitted on, so a submission with consent, in this process or another one, triggers a refit.
+One :class:`PeerService` per app. Each peer query compares the pool's signature (count, latest
+change; an index lookup) with the one the service last read, so a submission with consent, in
+this process or another one, brings the service up to date.
 
 The service keeps no record objects: 100,000 of them would take over a gigabyte. It keeps the
 pool as arrays — the peer features (:class:`~benchmark.features.PoolColumns`) and the facts the
 network pages aggregate (:class:`~benchmark.pool_facts.PoolFacts`) — built chunk by chunk
 from storage, with each record's id and change time; the finder reads the few records it
 names and explains from storage when it needs them (:class:`StoredRecords`, which keeps a few
-thousand). The refit is incremental. When the signature changes
-it reads the pool's ids and the change times later than the latest it has seen (both from
-indexes: about 7 ms at 10,000 cities), parses only the records that are new or stored again
-(parsing costs about 0.1 ms a record: over a second for 10,000), drops those that are gone,
-and fits a new finder on the records in memory (about 11 ms at 10,000). Queries running
-meanwhile keep the finder they started with: nothing a finder holds changes after its fit.
+thousand). A refresh is incremental: it reads the pool's ids and the change times later than
+the latest it has seen (both from indexes: about 7 ms at 10,000 cities), parses only the
+records that are new or stored again (about 0.1 ms a record), and drops those that are gone.
+
+The finder is fitted lazily, on the first peer query after a change, so a burst of imports or
+a dashboard request does not pay for fits nobody uses. Queries running meanwhile keep the finder
+they started with: nothing a finder holds changes after its fit.
+
+The arrays are saved beside the database (:mod:`web.pool_snapshot`) after a refresh that read
+many records, so a restart reads only what changed since; a snapshot made for another rulebook
+or database, or torn by a crash, is ignored.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
@@ -37,7 +43,7 @@ from benchmark.pool_facts import OVERALL, PoolFacts
 from benchmark.profile import CityProfile
 from benchmark.record import PoolRecord
 from rules import Rulebook, Scorecard, text_in
-from web import storage
+from web import pool_snapshot, storage
 
 if TYPE_CHECKING:  # scikit-learn, imported by the first fit, not by the app factory
     from benchmark.peers import OwnIds, PeerFinder
@@ -53,6 +59,10 @@ __all__ = [
     "pool_facts",
     "warm_up_in_background",
 ]
+
+#: A refresh that parsed at least this many records writes the snapshot (a restart then
+#: reads arrays instead of parsing them again); smaller changes are cheap to read again.
+SNAPSHOT_AFTER_RECORDS = 1_000
 
 #: How long a peer query waits for the start-up warm-up (demo pool, first fit) to finish.
 WARM_UP_WAIT_S = 120
@@ -81,10 +91,18 @@ class PeerResults:
 class PeerService:
     """Holds a fitted :class:`PeerFinder` and refits it when the pool changes."""
 
-    def __init__(self, book: Rulebook, k: int) -> None:
+    def __init__(
+        self, book: Rulebook, k: int, *, snapshot: Path | None = None, snapshot_key: str = ""
+    ) -> None:
         self.book = book
         self.k = k
+        #: where the arrays are kept between restarts (:mod:`web.pool_snapshot`), and its key
+        self._snapshot = snapshot
+        self._snapshot_key = snapshot_key
         self._lock = threading.Lock()
+        self._fitting = threading.Lock()
+        #: counts the refreshes: a fit started before the latest one is not kept
+        self._version = 0
         self._signature: tuple[int, datetime | None] | None = None
         self._finder: PeerFinder | None = None
         # What the finder was fitted on: ids (in row order), change times, the pool as arrays.
@@ -107,75 +125,147 @@ class PeerService:
         return self.current_finder()
 
     def current_finder(self) -> PeerFinder | None:
-        """As :meth:`finder`, without waiting for a warm-up (the warm-up itself calls it)."""
-        return self._current()[1]
+        """As :meth:`finder`, without waiting for a warm-up (the warm-up itself calls it).
+
+        Fitted on the first peer query after a change, not by the refresh: the network pages
+        need the arrays only, and a fit takes about a second at 100,000 cities.
+        """
+        if self._current()[1] is None:
+            return None
+        with self._fitting:  # one fit at a time; the network pages go on meanwhile
+            with self._lock:
+                finder, ids, columns, version = (
+                    self._finder,
+                    self._ids,
+                    self._columns,
+                    self._version,
+                )
+            if finder is None:
+                finder = self._fit(ids, columns)
+                with self._lock:
+                    if self._version == version:  # else the pool changed: fit again next time
+                        self._finder = finder
+            return finder
 
     def facts(self) -> tuple[tuple[int, datetime | None], PoolFacts | None]:
         """(the pool's signature, its facts) for the network pages, as fresh as
         :meth:`finder`; the facts are None when the pool is empty."""
         if not self.ready.wait(WARM_UP_WAIT_S):
             raise TimeoutError(f"the peer pool was not ready within {WARM_UP_WAIT_S} s")
-        signature, finder = self._current()
-        return signature, self._facts if finder is not None else None
+        return self._current()
 
-    def _current(self) -> tuple[tuple[int, datetime | None], PeerFinder | None]:
+    def facts_now(self) -> tuple[tuple[int, datetime | None], PoolFacts | None]:
+        """As :meth:`facts`, without waiting for a warm-up (the warm-up itself calls it)."""
+        return self._current()
+
+    def _current(self) -> tuple[tuple[int, datetime | None], PoolFacts | None]:
+        """The pool's signature and facts, the arrays brought up to date first."""
         signature = storage.pool_signature()
         if signature[0] == 0:
+            if self._stamps:
+                with self._lock:
+                    self._forget_all()
             return signature, None
         with self._lock:
-            if signature != self._signature or self._finder is None:
+            if signature != self._signature or self._facts is None:
                 # The signature is read before the pool: if the pool changes in between, the
                 # next query sees another signature and refreshes again.
                 self._refresh()
                 self._signature = signature
-            return signature, self._finder
+            return signature, self._facts
 
     def _refresh(self) -> None:
         """Bring ids, arrays and finder up to date with the stored pool."""
+        if not self._stamps and self._snapshot is not None:
+            self._restore(self._snapshot)
+        found = self._changes()
+        if found is None:
+            return
+        chunks, dropped, gone = found
         known = self._stamps
-        chunks: Iterable[list[storage.PoolEntry]]
-        if known:
-            stored = storage.pool_ids()
-            gone = known.keys() - stored
-            # New ids are found whatever their change time (a record's time is taken before
-            # its commit, and servers' clocks differ); a record stored again under an id
-            # already known is found by its time, later than the latest one seen. (The app
-            # stores an id again only when one draft is submitted twice at once: with the
-            # same record, so an earlier time that goes unseen changes nothing.)
-            later = storage.pool_stamps(after=self._latest)
-            restamped = {i for i, stamp in later.items() if known.get(i, stamp) != stamp}
-            changed = (stored - known.keys()) | restamped
-            if not changed and not gone and self._finder is not None:
-                return
-            chunks = [storage.load_pool_entries(ids=changed)] if changed else []
-            # Replaced; and a changed record deleted since the ids were read is just gone.
-            dropped = gone | restamped
-        else:  # nothing in memory yet: read the whole pool, a chunk at a time
-            chunks, dropped = storage.iter_pool_entries(), set()
         keep = ~np.isin(self._ids, list(dropped)) if dropped else np.ones(len(self._ids), bool)
         columns, facts = _kept(self._columns, keep), _kept(self._facts, keep)
         ids: list[NDArray[np.object_]] = [self._ids[keep]]
         stamps = {i: t for i, t in known.items() if i not in dropped}
         latest = self._latest
+        read = 0
         for chunk in chunks:  # arrays per chunk: the chunk's records are dropped after it
             records = [e.record for e in chunk]
+            read += len(records)
             columns = _join(columns, records, self._dimension_ids)
             facts = _join_facts(facts, records, self._indicator_ids, self._fact_dimensions)
             ids.append(np.array([r.id for r in records], dtype=object))
             stamps.update((e.record.id, e.updated_at) for e in chunk)
             latest = max([latest, *(e.updated_at for e in chunk)])
-        all_ids = np.concatenate(ids)
-        finder = None
-        if len(all_ids):
-            from benchmark.peers import PeerFinder
+        # Only now, once all is read: a failed refresh leaves the last state in place.
+        self._ids, self._stamps, self._latest = np.concatenate(ids), stamps, latest
+        self._columns, self._facts, self._finder = columns, facts, None
+        self._version += 1
+        # A deleted city leaves the file at once too, not at the next large change.
+        if self._snapshot is not None and (read >= SNAPSHOT_AFTER_RECORDS or gone):
+            self._save(self._snapshot)
 
-            titles = {d.id: text_in(d.title) for d in self.book.dimensions}
-            finder = PeerFinder(n_neighbors=self.k).fit(
-                StoredRecords(all_ids), columns=columns, dimension_titles=titles
-            )
-        # Only now, once the fit has worked: a failed refresh leaves the last state in place.
-        self._ids, self._stamps, self._latest = all_ids, stamps, latest
-        self._columns, self._facts, self._finder = columns, facts, finder
+    def _changes(self) -> tuple[Iterable[list[storage.PoolEntry]], set[str], set[str]] | None:
+        """(chunks of records to read, ids to drop, ids gone from storage) since the state
+        held; None when nothing changed."""
+        known = self._stamps
+        if not known:  # nothing in memory yet: read the whole pool, a chunk at a time
+            return storage.iter_pool_entries(), set(), set()
+        stored = storage.pool_ids()
+        gone = known.keys() - stored
+        # New ids are found whatever their change time (a record's time is taken before
+        # its commit, and servers' clocks differ); a record stored again under an id
+        # already known is found by its time, later than the latest one seen. (The app
+        # stores an id again only when one draft is submitted twice at once: with the
+        # same record, so an earlier time that goes unseen changes nothing.)
+        later = storage.pool_stamps(after=self._latest)
+        restamped = {i for i, stamp in later.items() if known.get(i, stamp) != stamp}
+        changed = (stored - known.keys()) | restamped
+        if not changed and not gone and self._facts is not None:
+            return None
+        chunks = [storage.load_pool_entries(ids=changed)] if changed else []
+        # Replaced; and a changed record deleted since the ids were read is just gone.
+        return chunks, gone | restamped, gone
+
+    def _fit(self, ids: NDArray[np.object_], columns: PoolColumns | None) -> PeerFinder | None:
+        """A finder fitted on ``ids`` and ``columns`` (None when they are empty)."""
+        if columns is None or not len(ids):
+            return None
+        from benchmark.peers import PeerFinder
+
+        titles = {d.id: text_in(d.title) for d in self.book.dimensions}
+        return PeerFinder(n_neighbors=self.k).fit(
+            StoredRecords(ids), columns=columns, dimension_titles=titles
+        )
+
+    def _forget_all(self) -> None:
+        """The pool is empty: hold nothing of it, in memory or on disk."""
+        self._ids, self._stamps, self._latest = np.empty(0, dtype=object), {}, datetime.min
+        self._columns = self._facts = self._finder = None
+        self._signature = None
+        self._version += 1
+        if self._snapshot is not None:
+            self._snapshot.unlink(missing_ok=True)
+
+    def _restore(self, path: Path) -> None:
+        """Start from the snapshot at ``path``, if it is there and valid; the refresh that
+        follows brings it up to date."""
+        found = pool_snapshot.read_snapshot(path, self._snapshot_key)
+        if found is None or not len(found.ids):
+            return
+        self._ids, self._stamps = found.ids, pool_snapshot.stamps_of(found)
+        self._latest = max(self._stamps.values())
+        self._columns, self._facts = found.columns, found.facts
+
+    def _save(self, path: Path) -> None:
+        if self._columns is None or self._facts is None:
+            return
+        stamps = np.array([self._stamps[i] for i in self._ids.tolist()], dtype="datetime64[us]")
+        snapshot = pool_snapshot.Snapshot(self._ids, stamps, self._columns, self._facts)
+        try:
+            pool_snapshot.write_snapshot(path, self._snapshot_key, snapshot)
+        except OSError as exc:  # a read-only instance folder: restarts are slower, that is all
+            current_app.logger.warning("cannot write the peer pool snapshot %s: %s", path, exc)
 
     @property
     def _dimension_ids(self) -> list[str]:
@@ -298,9 +388,13 @@ def peer_finder() -> PeerFinder | None:
     return service.finder()
 
 
-def init_app(app: Flask, *, book: Rulebook, k: int) -> None:
-    """Give ``app`` its peer service."""
-    app.extensions[_EXTENSION] = PeerService(book, k)
+def init_app(
+    app: Flask, *, book: Rulebook, k: int, snapshot: Path | None = None, database_url: str = ""
+) -> None:
+    """Give ``app`` its peer service; ``snapshot`` is the file that keeps its arrays between
+    restarts (none: every start parses the pool), for the database at ``database_url``."""
+    key = pool_snapshot.snapshot_key(book.content_hash, database_url) if snapshot else ""
+    app.extensions[_EXTENSION] = PeerService(book, k, snapshot=snapshot, snapshot_key=key)
 
 
 def warm_up_in_background(
@@ -322,6 +416,8 @@ def warm_up_in_background(
         try:
             with app.app_context():
                 prepare()
+                service.facts_now()
+                service.ready.set()  # the network pages need no more; peer queries fit
                 finder = service.current_finder()
             if on_ready is not None:
                 on_ready(0 if finder is None else int(finder.n_samples_fit_))

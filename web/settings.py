@@ -49,7 +49,8 @@ class Settings(BaseSettings):
     )
     instance_path: Path | None = Field(
         default=None,
-        description="Instance folder (database, generated secret key). Default: Flask's "
+        description="Instance folder (database, generated secret key, the peer pool's arrays "
+        "`peer-pool.npz` kept between restarts). Default: Flask's "
         "instance folder beside the package.",
     )
     rulebook_path: Path = Field(

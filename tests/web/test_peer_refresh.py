@@ -12,14 +12,10 @@ from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pytest
 from flask import Flask
-from web_helpers import DEMO_SIZE, make_app
+from web_helpers import DEMO_SIZE, assert_same_as_a_full_fit, copy_city, make_app
 
-from benchmark.peers import PeerFinder
-from benchmark.record import PoolRecord
-from rules import text_in
 from web import state, storage
 from web.peers import peer_finder
 
@@ -46,30 +42,6 @@ def parsed(monkeypatch: pytest.MonkeyPatch) -> list[Collection[str] | None]:
     return calls
 
 
-def assert_same_as_a_full_fit(finder: PeerFinder | None) -> None:
-    """``finder`` holds the stored pool and finds what a finder fitted from scratch finds."""
-    assert finder is not None
-    pool = storage.load_pool()
-    titles = {d.id: text_in(d.title) for d in state.rulebook().dimensions}
-    fresh = PeerFinder(n_neighbors=finder.n_neighbors).fit(pool, dimension_titles=titles)
-    assert list(finder.ids_) == list(fresh.ids_)
-    np.testing.assert_array_equal(finder.scores_, fresh.scores_)
-    np.testing.assert_array_equal(finder.levels_, fresh.levels_)
-    assert [finder.record(i) for i in finder.ids_] == pool  # load_pool is in id order
-    city = pool[0]
-    for mode in ("comparable", "same_stage"):
-        ours = getattr(finder, mode)(city.profile, city.scores, city_id=city.id)
-        theirs = getattr(fresh, mode)(city.profile, city.scores, city_id=city.id)
-        assert ours == theirs
-
-
-def copy(record: PoolRecord, record_id: str, **changes: Any) -> PoolRecord:
-    """``record`` under another id, its profile changed by ``changes``: another city (its own
-    name; one city's assessments would be one peer)."""
-    profile = record.profile.model_copy(update={"name": f"City {record_id}", **changes})
-    return record.model_copy(update={"id": record_id, "source": "import", "profile": profile})
-
-
 def test_refits_read_only_the_records_that_changed(
     app: Flask, parsed: list[Collection[str] | None]
 ) -> None:
@@ -80,7 +52,7 @@ def test_refits_read_only_the_records_that_changed(
         demo = storage.load_pool()
 
         # New cities (an import): only they are read.
-        added = [copy(demo[i], f"import-{i}", population=100_000 * (i + 1)) for i in range(3)]
+        added = [copy_city(demo[i], f"import-{i}", population=100_000 * (i + 1)) for i in range(3)]
         storage.add_pool_records(records=added)
         finder = peer_finder()
         assert finder is not first
@@ -94,7 +66,7 @@ def test_refits_read_only_the_records_that_changed(
         )
         submitted = draft.pool_id
         for population in (200_000, 3_000_000):
-            record = copy(demo[5], submitted, population=population)
+            record = copy_city(demo[5], submitted, population=population)
             storage.submit_assessment(
                 assessment_id=draft.id, scorecard=SCORECARD, pool_record=record
             )

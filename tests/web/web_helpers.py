@@ -9,12 +9,16 @@ import weakref
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import yaml
 from database import database_url
 from flask import Flask
 from flask.testing import FlaskClient
 
-from web import create_app, storage
+from benchmark.peers import PeerFinder
+from benchmark.record import PoolRecord
+from rules import text_in
+from web import create_app, state, storage
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 DEMO_SIZE = 40
@@ -107,3 +111,27 @@ def fill_everything(client: FlaskClient, token: str, app: Flask, name: str = "")
 def text(response: Any) -> str:
     """The page as the user reads it: HTML entities decoded."""
     return html.unescape(response.get_data(as_text=True))
+
+
+def assert_same_as_a_full_fit(finder: PeerFinder | None) -> None:
+    """``finder`` holds the stored pool and finds what a finder fitted from scratch finds."""
+    assert finder is not None
+    pool = storage.load_pool()
+    titles = {d.id: text_in(d.title) for d in state.rulebook().dimensions}
+    fresh = PeerFinder(n_neighbors=finder.n_neighbors).fit(pool, dimension_titles=titles)
+    assert list(finder.ids_) == list(fresh.ids_)
+    np.testing.assert_array_equal(finder.scores_, fresh.scores_)
+    np.testing.assert_array_equal(finder.levels_, fresh.levels_)
+    assert [finder.record(i) for i in finder.ids_] == pool  # load_pool is in id order
+    city = pool[0]
+    for mode in ("comparable", "same_stage"):
+        ours = getattr(finder, mode)(city.profile, city.scores, city_id=city.id)
+        theirs = getattr(fresh, mode)(city.profile, city.scores, city_id=city.id)
+        assert ours == theirs
+
+
+def copy_city(record: PoolRecord, record_id: str, **changes: Any) -> PoolRecord:
+    """``record`` under another id, its profile changed by ``changes``: another city (its own
+    name; one city's assessments would be one peer)."""
+    profile = record.profile.model_copy(update={"name": f"City {record_id}", **changes})
+    return record.model_copy(update={"id": record_id, "source": "import", "profile": profile})
