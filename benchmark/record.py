@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import math
 from datetime import date
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from benchmark.profile import CityProfile
-from rules import Scorecard
+from rules import BatchScores, Rulebook, Scorecard
 
-__all__ = ["DimensionSummary", "PoolRecord", "ScoreSummary", "Source"]
+__all__ = ["DimensionSummary", "PoolRecord", "ScoreSummary", "Source", "batch_summaries"]
 
 Source = Literal["demo", "import", "submitted"]
 
@@ -49,6 +50,49 @@ class ScoreSummary(BaseModel):
             indicators=dict(card.indicators),
             rulebook_hash=card.rulebook_hash,
         )
+
+
+def batch_summaries(rulebook: Rulebook, scores: BatchScores) -> list[ScoreSummary]:
+    """The summary of each row of ``scores`` (``rules.CompiledRulebook.score`` of
+    ``rulebook``): equal, field for field, to :meth:`ScoreSummary.of` of its scorecard.
+
+    Built without validation: each value comes from the batch scorer, whose results match
+    the engine's (``tests/benchmark/test_batch_summaries.py``), so a 50,000-row import does
+    not check 500,000 dimension summaries one by one.
+    """
+    dimension_ids = [d.id for d in rulebook.dimensions]
+    indicator_ids = [i.id for i in rulebook.indicators]
+    build, summary = DimensionSummary.model_construct, ScoreSummary.model_construct
+    shared: dict[tuple[float | None, int | None], DimensionSummary] = {}
+    summaries = []
+    rows = zip(
+        scores.scores.tolist(),
+        scores.levels.tolist(),
+        scores.overall_score.tolist(),
+        scores.overall_level.tolist(),
+        scores.floor.tolist(),
+        scores.indicators.tolist(),
+        strict=True,
+    )
+    for row_scores, row_levels, overall, overall_level, floor, indicators in rows:
+        dimensions = {}
+        for dimension, score, level in zip(dimension_ids, row_scores, row_levels, strict=True):
+            pair = (None, None) if math.isnan(score) else (score, level)
+            # frozen models, few distinct values: one object per (score, level)
+            dimensions[dimension] = shared.get(pair) or shared.setdefault(
+                pair, build(score=pair[0], level=pair[1])
+            )
+        summaries.append(
+            summary(
+                dimensions=dimensions,
+                overall_score=None if math.isnan(overall) else overall,
+                overall_level=overall_level or None,
+                floor=floor or None,
+                indicators=dict(zip(indicator_ids, indicators, strict=True)),
+                rulebook_hash=rulebook.content_hash,
+            )
+        )
+    return summaries
 
 
 class PoolRecord(BaseModel):

@@ -9,7 +9,7 @@ float: both paths sum integer points exactly and combine dimensions in the same 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -17,7 +17,7 @@ from numpy.typing import NDArray
 
 from rules.answers import ValidAnswers
 from rules.conditions import AllOf, AnyOf, Condition, IsAtLeast, IsIn, IsOption, Not
-from rules.model import Rulebook
+from rules.model import NA, UNKNOWN, Question, Rulebook
 from rules.rounding import EPSILON
 
 __all__ = ["NA_CODE", "SKIPPED_CODE", "UNKNOWN_CODE", "BatchScores", "CompiledRulebook"]
@@ -118,6 +118,42 @@ class CompiledRulebook:
     def encode_many(self, answer_sets: Sequence[ValidAnswers]) -> Codes:
         """Encode several validated answer sets as an ``(n, questions)`` matrix."""
         return np.stack([self.encode(v) for v in answer_sets]).astype(np.int8)
+
+    def encode_answers(
+        self, answer_sets: Sequence[Mapping[str, object]]
+    ) -> tuple[Codes, NDArray[np.bool_]]:
+        """Encode raw answer mappings (as ``Answers.answers``) column by column.
+
+        Returns the codes and, per row, whether the fast checks accept it. An accepted row is
+        one that :func:`~rules.answers.validate_answers` accepts, encoded as :meth:`encode`
+        encodes its result (``tests/rules/test_encode_answers.py`` checks this on valid and
+        broken answers alike). A row not accepted is anything else — a bad value, a missing
+        or needless answer, a conflict, a value of an unusual type: validate it one by one
+        for the problems (its codes are meaningless). Notes are not looked at.
+        """
+        n = len(answer_sets)
+        codes = np.full((n, len(self.question_ids)), SKIPPED_CODE, dtype=np.int8)
+        ok = np.fromiter((a.keys() <= self._known_ids for a in answer_sets), dtype=bool, count=n)
+        for col, question in enumerate(self._questions):
+            raw = [a.get(question.id) for a in answer_sets]
+            column = _encode_column(question, raw)
+            ok &= column != _BAD
+            codes[:, col] = np.where(column == _BAD, SKIPPED_CODE, column)
+        present = codes != SKIPPED_CODE
+        for col, applies in enumerate(self.applies):
+            # every question that applies is answered, and only those
+            ok &= present[:, col] if applies is None else applies(codes) == present[:, col]
+        ok &= ~self.conflicting(codes)
+        return codes, ok
+
+    @property
+    def _questions(self) -> list[Question]:
+        index = {q.id: q for d in self.rulebook.dimensions for q in d.questions}
+        return [index[qid] for qid in self.question_ids]
+
+    @property
+    def _known_ids(self) -> frozenset[str]:
+        return frozenset(self.question_ids)
 
     def score(self, codes: Codes) -> BatchScores:
         """Score every row of ``codes`` (as produced by :meth:`encode`).
@@ -253,6 +289,50 @@ class CompiledRulebook:
             for d in self.rulebook.dimensions
             for q in d.questions
         }
+
+
+_BAD = -100  # a value validation refuses, or one the fast path does not judge
+
+
+def _encode_column(question: Question, raw: list[object]) -> NDArray[np.int16]:
+    """One question's codes for ``raw`` answers (None: not answered → skipped)."""
+    table: dict[object, int] = {None: SKIPPED_CODE}
+    table.update({o.value: i for i, o in enumerate(question.options)})
+    if question.allow_na:
+        table[NA] = NA_CODE
+    if question.allow_unknown:
+        table[UNKNOWN] = UNKNOWN_CODE
+    # type() checks, as validation's strict types: True is not 1, a numeric string not a number
+    column = np.array(
+        [table.get(v, _BAD) if type(v) is str or v is None else _BAD for v in raw],
+        dtype=np.int16,
+    )
+    unread = np.flatnonzero(column == _BAD).tolist()  # few: bad values, or numbers
+    numbers = [i for i in unread if type(raw[i]) is float or _small_int(raw[i])]
+    if numbers:
+        values = np.array([raw[i] for i in numbers], dtype=np.float64)
+        column[numbers] = _number_codes(question, values, [raw[i] for i in numbers])
+    return column
+
+
+def _small_int(value: object) -> bool:
+    """An int that converts to a float exactly (others are left to validation)."""
+    return type(value) is int and abs(value) < 2**53
+
+
+def _number_codes(
+    question: Question, values: NDArray[np.float64], raw: list[object]
+) -> NDArray[np.int16]:
+    if question.kind != "number":
+        # a number naming an option (YAML reads an option value 0 as a number)
+        options = {o.value: i for i, o in enumerate(question.options)}
+        return np.array([options.get(str(v), _BAD) for v in raw], dtype=np.int16)
+    band = np.full(len(values), _BAD, dtype=np.int16)
+    for i, option in enumerate(question.options):  # the last band whose least is reached
+        if option.min is not None:
+            band[values >= option.min] = i
+    band[~(values >= 0)] = _BAD  # negative or NaN fits no band
+    return band
 
 
 def _lookup_table(points: NDArray[np.int16], max_points: NDArray[np.int16]) -> NDArray[np.int32]:

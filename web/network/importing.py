@@ -19,6 +19,7 @@ from typing import Literal
 
 from flask_babel import gettext as _
 
+from benchmark.bulk_work import paused_cycle_collector
 from benchmark.errors import PoolFileError, SurveyImportError
 from benchmark.pool import parse_pool
 from benchmark.record import PoolRecord
@@ -189,6 +190,11 @@ def import_file(data: bytes, filename: str, *, dry_run: bool) -> ImportOutcome:
     """Check ``data`` against the app's rulebook and pool; store it as one batch unless a dry
     run (which still counts new, updated and unchanged cities). Runs in an app context.
     Nothing is stored when any row is bad."""
+    with paused_cycle_collector():
+        return _import_file(data, filename, dry_run=dry_run)
+
+
+def _import_file(data: bytes, filename: str, *, dry_run: bool) -> ImportOutcome:
     checked = check_file(
         data,
         filename,

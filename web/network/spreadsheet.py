@@ -54,11 +54,12 @@ def survey_text(data: bytes, filename: str) -> SurveyText:
             f"The file is not UTF-8 text (byte {exc.start}); save it as UTF-8."
         ) from None
     delimiter = _delimiter(text)
+    if delimiter == ",":  # already what the survey reader reads: no copy of a large file
+        return SurveyText(text, "comma-separated CSV")
     rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
     if delimiter == ";":
         rows = [[_point(cell) for cell in row] for row in rows]
     names = {
-        ",": "comma-separated CSV",
         ";": "semicolon-separated CSV",
         "\t": "tab-separated text",
     }
@@ -67,7 +68,7 @@ def survey_text(data: bytes, filename: str) -> SurveyText:
 
 def _delimiter(text: str) -> str:
     """The separator of the header line: the most frequent of comma, semicolon and tab."""
-    header = next((line for line in text.splitlines() if line.strip()), "")
+    header = next((line for line in io.StringIO(text) if line.strip()), "")
     counts = {d: header.count(d) for d in (",", ";", "\t")}
     return max(counts, key=lambda d: (counts[d], d == ","))
 

@@ -2,10 +2,13 @@
 
 SQLite connections get ``journal_mode=WAL``, ``busy_timeout``, ``synchronous=NORMAL`` and
 ``foreign_keys=ON`` from a ``connect`` event; PostgreSQL (psycopg 3) needs nothing extra.
+JSON columns take a :class:`JsonText` as the JSON it already is: a bulk insert serialises its
+records with pydantic (in Rust) rather than the standard library.
 """
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -18,6 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 __all__ = [
     "MIGRATIONS",
+    "JsonText",
     "app_engine",
     "create_db_engine",
     "dispose",
@@ -49,9 +53,17 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
         cursor.close()
 
 
+class JsonText(str):
+    """Text that is already JSON (e.g. ``model_dump_json()``), stored in a JSON column as is."""
+
+
+def _json_text(value: Any) -> str:
+    return str(value) if isinstance(value, JsonText) else json.dumps(value)
+
+
 def create_db_engine(url: str) -> Engine:
     """An engine for ``url``; SQLite connections get the pragmas listed in the module doc."""
-    engine = create_engine(url)
+    engine = create_engine(url, json_serializer=_json_text)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine

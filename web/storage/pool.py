@@ -10,6 +10,7 @@ from sqlalchemy import Text, cast, func, select
 from sqlalchemy.exc import IntegrityError
 
 from benchmark.record import PoolRecord
+from web.storage.engine import JsonText
 from web.storage.engine import session as _session
 from web.storage.engine import utcnow as _utcnow
 from web.storage.tables import PoolRow
@@ -30,26 +31,40 @@ __all__ = [
     "pool_signature",
     "pool_size",
     "pool_stamps",
+    "pool_values",
     "seed_pool",
 ]
 
 
 def pool_row(record: PoolRecord, *, assessment_id: int | None, now: datetime) -> PoolRow:
     """The row that stores ``record`` (for the assessment ``assessment_id``, if any)."""
-    return PoolRow(
-        id=record.id,
-        source=record.source,
-        region=record.profile.region,
-        country=record.profile.country,
-        population=record.profile.population,
-        consent_named=record.consent_named,
-        assessed_on=record.assessed_on,
-        rulebook_version=record.rulebook_version,
-        assessment_id=assessment_id,
-        updated_at=now,
-        record=record.model_dump(mode="json"),
-        city_key=record.city_key,
-    )
+    return PoolRow(**pool_values(record, assessment_id=assessment_id, now=now))
+
+
+def pool_values(
+    record: PoolRecord,
+    *,
+    assessment_id: int | None,
+    now: datetime,
+    key: str | None = None,
+    as_json: JsonText | None = None,
+) -> dict[str, object]:
+    """The columns of :func:`pool_row`; for a bulk insert, the city key and the record's
+    JSON when already known (``key``, ``as_json``)."""
+    return {
+        "id": record.id,
+        "source": record.source,
+        "region": record.profile.region,
+        "country": record.profile.country,
+        "population": record.profile.population,
+        "consent_named": record.consent_named,
+        "assessed_on": record.assessed_on,
+        "rulebook_version": record.rulebook_version,
+        "assessment_id": assessment_id,
+        "updated_at": now,
+        "record": as_json or record.model_dump(mode="json"),
+        "city_key": key or record.city_key,
+    }
 
 
 def add_pool_records(*, records: Iterable[PoolRecord]) -> int:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -56,9 +57,11 @@ def _survey(client: FlaskClient, changes: dict[str, dict[str, str]]) -> bytes:
 
 
 def _pool_rows(app: Flask) -> list[tuple[Any, ...]]:
+    """Each row's id and record, the record as data (SQLite gives JSON text, PostgreSQL a
+    dict; a bulk insert writes compact JSON, a row written alone the standard library's)."""
     rows = run_sql(app, "SELECT id, record FROM pool_records ORDER BY id")
     return [
-        (i, r if isinstance(r, str) else __import__("json").dumps(r, sort_keys=True))
+        (i, json.dumps(json.loads(r) if isinstance(r, str) else r, sort_keys=True))
         for i, r in rows
     ]
 
