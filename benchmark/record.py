@@ -6,6 +6,7 @@ import math
 from datetime import date
 from typing import Literal
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from benchmark.profile import CityProfile
@@ -62,37 +63,43 @@ def batch_summaries(rulebook: Rulebook, scores: BatchScores) -> list[ScoreSummar
     """
     dimension_ids = [d.id for d in rulebook.dimensions]
     indicator_ids = [i.id for i in rulebook.indicators]
-    build, summary = DimensionSummary.model_construct, ScoreSummary.model_construct
-    shared: dict[tuple[float | None, int | None], DimensionSummary] = {}
-    summaries = []
+    summary = ScoreSummary.model_construct
     rows = zip(
-        scores.scores.tolist(),
-        scores.levels.tolist(),
+        _dimension_summaries(scores),
         scores.overall_score.tolist(),
         scores.overall_level.tolist(),
         scores.floor.tolist(),
         scores.indicators.tolist(),
         strict=True,
     )
-    for row_scores, row_levels, overall, overall_level, floor, indicators in rows:
-        dimensions = {}
-        for dimension, score, level in zip(dimension_ids, row_scores, row_levels, strict=True):
-            pair = (None, None) if math.isnan(score) else (score, level)
-            # frozen models, few distinct values: one object per (score, level)
-            dimensions[dimension] = shared.get(pair) or shared.setdefault(
-                pair, build(score=pair[0], level=pair[1])
-            )
-        summaries.append(
-            summary(
-                dimensions=dimensions,
-                overall_score=None if math.isnan(overall) else overall,
-                overall_level=overall_level or None,
-                floor=floor or None,
-                indicators=dict(zip(indicator_ids, indicators, strict=True)),
-                rulebook_hash=rulebook.content_hash,
-            )
+    return [
+        summary(
+            dimensions=dict(zip(dimension_ids, dimensions, strict=True)),
+            overall_score=None if math.isnan(overall) else overall,
+            overall_level=overall_level or None,
+            floor=floor or None,
+            indicators=dict(zip(indicator_ids, indicators, strict=True)),
+            rulebook_hash=rulebook.content_hash,
         )
-    return summaries
+        for dimensions, overall, overall_level, floor, indicators in rows
+    ]
+
+
+def _dimension_summaries(scores: BatchScores) -> list[list[DimensionSummary]]:
+    """Per row, a summary per dimension; one (frozen) object per distinct (score, level)."""
+    # (score, level) as one complex number: a 1-d unique is far faster than one by rows
+    pairs = np.where(np.isnan(scores.scores), -1.0, scores.scores) + 1j * scores.levels
+    distinct, inverse = np.unique(pairs.ravel(), return_inverse=True)
+    build = DimensionSummary.model_construct
+    shared = np.empty(len(distinct), dtype=object)
+    shared[:] = [
+        build(score=None, level=None)
+        if pair.real < 0
+        else build(score=pair.real, level=int(pair.imag))
+        for pair in distinct.tolist()
+    ]
+    objects: list[list[DimensionSummary]] = shared[inverse.reshape(scores.scores.shape)].tolist()
+    return objects
 
 
 class PoolRecord(BaseModel):

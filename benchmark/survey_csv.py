@@ -18,6 +18,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
+from itertools import islice
 from typing import Any
 
 import numpy as np
@@ -101,17 +102,15 @@ def _import(
     questions = {q.id: q for d in rulebook.dimensions for q in d.questions}
     problems = _check_header(header, questions, rulebook)
     answers_to = {qid: _Answers(question) for qid, question in questions.items()}
-    first_line: dict[str, int] = {}
-    read = [
-        _read_row(line, cells, header, answers_to, assessed_on, taken_ids, first_line)
-        for line, cells in rows
-        if any(cell.strip() for cell in cells) and not cells[0].lstrip().startswith("#")
-    ]  # blank lines (often at the end of a file) and comment rows (the template's) skipped
     compiled = CompiledRulebook.compile(rulebook)
-    answer_problems = _check_answers(compiled, read)
+    first_line: dict[str, int] = {}
+    read: list[_Row] = []
+    for chunk in _batched(rows, CHUNK_ROWS):
+        kept = [(line, cells) for line, cells in chunk if _has_content(cells)]
+        read += _read_chunk(kept, header, answers_to, compiled, assessed_on, taken_ids, first_line)
     columns = set(header)
     for row in read:
-        found = [*row.problems, *answer_problems.get(row.line, []), *row.id_problems]
+        found = [*row.problems, *row.answer_problems, *row.id_problems]
         problems += [p for p in found if p.column is None or p.column in columns]
     if problems:
         raise SurveyImportError(problems)
@@ -131,6 +130,10 @@ def _import(
     ]
 
 
+#: rows read and checked together, column by column
+CHUNK_ROWS = 4096
+
+
 @dataclass
 class _Row:
     """One row of a survey file, read; ``fields`` is None when its cells cannot be read."""
@@ -139,45 +142,90 @@ class _Row:
     fields: dict[str, Any] | None
     problems: list[CellProblem]
     id_problems: list[CellProblem] = field(default_factory=list)
+    answer_problems: list[CellProblem] = field(default_factory=list)
 
 
-def _read_row(
-    line: int,
-    cells: list[str],
+def _batched(
+    rows: Iterator[tuple[int, list[str]]], n: int
+) -> Iterator[list[tuple[int, list[str]]]]:
+    """Lists of ``n`` rows (itertools.batched, which needs Python 3.12)."""
+    while chunk := list(islice(rows, n)):
+        yield chunk
+
+
+def _has_content(cells: list[str]) -> bool:
+    """False for blank lines (often at the end of a file) and comment rows (the template's)."""
+    return bool("".join(cells).strip()) and not cells[0].lstrip().startswith("#")
+
+
+def _read_chunk(
+    kept: list[tuple[int, list[str]]],
     header: list[str],
     answers_to: dict[str, _Answers],
+    compiled: CompiledRulebook,
     assessed_on: date,
     taken_ids: Collection[str],
     first_line: dict[str, int],
-) -> _Row:
-    if len(cells) != len(header):
-        message = f"has {len(cells)} cells but the header has {len(header)}"
-        return _Row(line, None, [CellProblem(line, None, message)])
-    row = dict(zip(header, _cells(cells), strict=True))
-    fields, problems = _parse_row(row, line, answers_to, assessed_on)
-    return _Row(line, fields, problems, _check_id(fields.get("id"), line, taken_ids, first_line))
+) -> list[_Row]:
+    """Read and check a chunk of rows, one column at a time where that is faster: a column
+    of answers repeats a few values, each worked out once (:class:`_Answers`)."""
+    whole = [cells for _, cells in kept if len(cells) == len(header)]
+    by_column = dict(zip(header, zip(*whole, strict=True), strict=True)) if whole else {}
+    answer_columns = {
+        q: memo.column(by_column[q]) for q, memo in answers_to.items() if q in by_column
+    }
+    profile_columns = {name: _cells(by_column[name]) for name in _PARSERS if name in by_column}
+    answer_sets = _answer_sets(answer_columns, len(whole))
+    rows: list[_Row] = []
+    position = 0
+    for line, cells in kept:
+        if len(cells) != len(header):
+            message = f"has {len(cells)} cells but the header has {len(header)}"
+            rows.append(_Row(line, None, [CellProblem(line, None, message)]))
+            continue
+        profile = {name: column[position] for name, column in profile_columns.items()}
+        fields, problems = _parse_row(profile, answer_sets[position], line, assessed_on)
+        position += 1
+        id_problems = _check_id(fields.get("id"), line, taken_ids, first_line)
+        rows.append(_Row(line, fields, problems, id_problems))
+    _check_answers(compiled, [row for row in rows if row.fields is not None], answer_columns)
+    return rows
 
 
-def _check_answers(compiled: CompiledRulebook, rows: list[_Row]) -> dict[int, list[CellProblem]]:
-    """Check every row's answers at once, keep them encoded (``fields["codes"]``, to be
-    scored together) and return the problems by line.
+def _answer_sets(columns: dict[str, list[str | float | None]], n: int) -> list[dict[str, Any]]:
+    """The rows' answers from the columns': each row's answered questions."""
+    if not columns:
+        return [{} for _ in range(n)]
+    qids = list(columns)
+    return [
+        {q: v for q, v in zip(qids, values, strict=True) if v is not None}
+        for values in zip(*columns.values(), strict=True)
+    ]
 
-    ``encode_answers`` accepts the valid rows column by column; only the others are validated
-    one by one, for the reasons (the same ones a one-by-one check gives)."""
-    readable = [(row.line, row.fields) for row in rows if row.fields is not None]
-    codes, ok = compiled.encode_answers([fields["answers"] for _, fields in readable])
-    problems: dict[int, list[CellProblem]] = {}
-    for (line, fields), row_codes, accepted in zip(readable, codes, ok.tolist(), strict=True):
+
+def _check_answers(
+    compiled: CompiledRulebook, rows: list[_Row], columns: dict[str, list[str | float | None]]
+) -> None:
+    """Check the rows' answers (``columns``, in the rows' order) at once and keep them
+    encoded (``fields["codes"]``, to be scored together); a row's problems go to
+    ``answer_problems``.
+
+    ``encode_columns`` accepts the valid rows column by column; only the others are
+    validated one by one, for the reasons (the same ones a one-by-one check gives)."""
+    codes, ok = compiled.encode_columns(columns, len(rows))
+    for row, row_codes, accepted in zip(rows, codes, ok.tolist(), strict=True):
+        assert row.fields is not None
         if accepted:
-            fields["codes"] = row_codes
+            row.fields["codes"] = row_codes
             continue
         try:
-            valid = validate_answers(compiled.rulebook, Answers(answers=fields["answers"]))
+            valid = validate_answers(compiled.rulebook, Answers(answers=row.fields["answers"]))
         except AnswersError as exc:
-            problems[line] = [CellProblem(line, p.question, p.message) for p in exc.problems]
+            row.answer_problems = [
+                CellProblem(row.line, p.question, p.message) for p in exc.problems
+            ]
         else:  # not expected: the fast check accepts every valid row
-            fields["codes"] = compiled.encode(valid)
-    return problems
+            row.fields["codes"] = compiled.encode(valid)
 
 
 def _encode_all(compiled: CompiledRulebook, parsed: list[dict[str, Any]]) -> None:
@@ -274,14 +322,10 @@ def _unknown_column(name: str, known: list[str], rulebook: Rulebook) -> str:
 
 
 def _parse_row(
-    row: dict[str, str],
-    line: int,
-    answers_to: dict[str, _Answers],
-    default_date: date,
+    row: dict[str, str], answers: dict[str, Any], line: int, default_date: date
 ) -> tuple[dict[str, Any], list[CellProblem]]:
-    """Parse one row's cells into record fields; collect a problem for every bad cell.
-
-    The answers are checked later, with every other row's (:func:`_check_answers`)."""
+    """Parse one row's profile cells into record fields; collect a problem for every bad
+    cell. Its ``answers`` are checked later, with the other rows' (:func:`_check_answers`)."""
     fields: dict[str, Any] = {"assessed_on": default_date}
     problems: list[CellProblem] = []
     for column, parse in _PARSERS.items():
@@ -295,7 +339,6 @@ def _parse_row(
         except _Bad as exc:
             problems.append(CellProblem(line, column, str(exc)))
     problems += _derive_from_country(fields, line)
-    answers = {q: answer[row[q]] for q, answer in answers_to.items() if row.get(q)}
     problems += _team_from_answer(fields, answers, line)
     profile_fields = {k: fields[k] for k in (*PROFILE_ORDER, "geonameid") if k in fields}
     if not problems:
@@ -354,24 +397,30 @@ def _derive_from_country(fields: dict[str, Any], line: int) -> list[CellProblem]
     return problems
 
 
-def _cells(cells: list[str]) -> list[str]:
+def _cells(cells: Sequence[str]) -> list[str]:
     """The cells' values: without surrounding spaces, and without the quote an export put
     before formula-like text (:mod:`benchmark.spreadsheet_safe`)."""
     stripped = [cell.strip() for cell in cells]
     return [unquote_cell(cell) if cell[:1] == "'" else cell for cell in stripped]
 
 
-class _Answers(dict[str, str | float]):
-    """One question's answers by cell text, each worked out once: a column of a large file
-    repeats a few values on every row."""
+class _Answers:
+    """One question's answers by cell as written, each worked out once: a column of a large
+    file repeats a few values on every row. None for an empty cell (not answered)."""
 
     def __init__(self, question: Question) -> None:
-        super().__init__()
         self.question = question
+        self.known: dict[str, str | float | None] = {}
 
-    def __missing__(self, text: str) -> str | float:
-        value = self[text] = _answer(self.question, text)
-        return value
+    def column(self, cells: Sequence[str]) -> list[str | float | None]:
+        """The answers of a column of cells."""
+        try:
+            return list(map(self.known.__getitem__, cells))
+        except KeyError:  # values not seen before (every value, in the first chunk)
+            for cell in set(cells).difference(self.known):
+                text = _cells([cell])[0]
+                self.known[cell] = _answer(self.question, text) if text else None
+            return list(map(self.known.__getitem__, cells))
 
 
 def _answer(question: Question, text: str) -> str | float:

@@ -131,11 +131,24 @@ class CompiledRulebook:
         or needless answer, a conflict, a value of an unusual type: validate it one by one
         for the problems (its codes are meaningless). Notes are not looked at.
         """
-        n = len(answer_sets)
+        columns = {qid: [a.get(qid) for a in answer_sets] for qid in self.question_ids}
+        codes, ok = self.encode_columns(columns, len(answer_sets))
+        ok &= np.fromiter(
+            (a.keys() <= self._known_ids for a in answer_sets), dtype=bool, count=len(codes)
+        )
+        return codes, ok
+
+    def encode_columns(
+        self, columns: Mapping[str, Sequence[object]], n: int
+    ) -> tuple[Codes, NDArray[np.bool_]]:
+        """:meth:`encode_answers` for ``n`` answer sets given as one column of answers per
+        question id (None, or a question missing from ``columns``: not answered)."""
         codes = np.full((n, len(self.question_ids)), SKIPPED_CODE, dtype=np.int8)
-        ok = np.fromiter((a.keys() <= self._known_ids for a in answer_sets), dtype=bool, count=n)
+        ok = np.ones(n, dtype=bool)
         for col, question in enumerate(self._questions):
-            raw = [a.get(question.id) for a in answer_sets]
+            raw = columns.get(question.id)
+            if raw is None:
+                continue
             column = _encode_column(question, raw)
             ok &= column != _BAD
             codes[:, col] = np.where(column == _BAD, SKIPPED_CODE, column)
@@ -294,7 +307,7 @@ class CompiledRulebook:
 _BAD = -100  # a value validation refuses, or one the fast path does not judge
 
 
-def _encode_column(question: Question, raw: list[object]) -> NDArray[np.int16]:
+def _encode_column(question: Question, raw: Sequence[object]) -> NDArray[np.int16]:
     """One question's codes for ``raw`` answers (None: not answered → skipped)."""
     table: dict[object, int] = {None: SKIPPED_CODE}
     table.update({o.value: i for i, o in enumerate(question.options)})
