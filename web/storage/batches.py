@@ -120,12 +120,12 @@ def _store_chunk(
     A city new to the pool is inserted in bulk, with the chunk's other new cities; every
     other record (an update, the same city again later in the chunk) goes row by row."""
     session.flush()  # rows written row by row so far are seen by the query below
-    current = _current_by_key(session, {key for key, _ in chunk})
+    stored = _stored_by_key(session, {key for key, _ in chunk})
     fresh: dict[str, PoolRecord] = {}
-    again: list[PoolRecord] = []
+    again: list[tuple[str, PoolRecord]] = []
     for key, record in chunk:
-        if key in current or key in fresh:
-            again.append(record)
+        if key in stored or key in fresh:
+            again.append((key, record))
         else:
             fresh[key] = record
     if fresh:
@@ -137,10 +137,39 @@ def _store_chunk(
                 for key, r in fresh.items()
             ],
         )
-        current |= _current_by_key(session, {r.city_key for r in again} & fresh.keys())
+    # Only cities whose record may change are loaded as ORM rows (a re-import of the same
+    # file compares every row and changes none).
+    changing = {key for key, r in again if key in fresh or not _unchanged(r, stored[key])}
+    current = _current_by_key(session, changing)
     return ["new"] * len(fresh) + [
-        _store_one(session, current, record, batch_id, now) for record in again
+        _store_one(session, current, record, batch_id, now) if key in changing else "unchanged"
+        for key, record in again
     ]
+
+
+@dataclass(frozen=True)
+class _Stored:
+    """What a comparison needs of a stored row."""
+
+    record: dict[str, Any]
+    from_assessment: bool
+
+
+def _stored_by_key(session: Any, keys: set[str]) -> dict[str, _Stored]:
+    if not keys:
+        return {}
+    rows = session.execute(
+        select(PoolRow.city_key, PoolRow.record, PoolRow.assessment_id).where(
+            PoolRow.city_key.in_(keys)
+        )
+    )
+    return {key: _Stored(record, assessment is not None) for key, record, assessment in rows}
+
+
+def _unchanged(record: PoolRecord, stored: _Stored) -> bool:
+    """True when storing ``record`` over ``stored`` would change nothing: the same record
+    (ids and dates aside), or a city's own submission, which an import never overwrites."""
+    return stored.from_assessment or _same(record.model_dump(mode="json"), stored.record)
 
 
 def _json(record: PoolRecord) -> JsonText:
