@@ -51,14 +51,38 @@ def test_sqlite_pragmas(app: Flask) -> None:
     with storage.app_engine(app).connect() as connection:
         pragmas = {
             name: connection.exec_driver_sql(f"PRAGMA {name}").scalar()
-            for name in ("journal_mode", "busy_timeout", "synchronous", "foreign_keys")
+            for name in (
+                "journal_mode",
+                "busy_timeout",
+                "synchronous",
+                "foreign_keys",
+                "page_size",
+            )
         }
     assert pragmas == {
         "journal_mode": "wal",
         "busy_timeout": 5000,
         "synchronous": 1,
         "foreign_keys": 1,
+        "page_size": 16384,  # a new database: pool records pack three to a page
     }
+
+
+@pytest.mark.sqlite_only
+def test_an_existing_database_keeps_its_page_size(tmp_path: Path) -> None:
+    """The page size is set on new databases only: an instance made before keeps its own
+    (and its WAL mode), rather than failing to start."""
+    import sqlite3
+
+    path = tmp_path / "old.sqlite3"
+    with sqlite3.connect(path) as old:
+        old.execute("PRAGMA journal_mode=WAL")
+        old.execute("CREATE TABLE t (x)")
+    engine = storage.create_db_engine(f"sqlite:///{path}")
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA page_size").scalar() == 4096
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+    engine.dispose()
 
 
 def test_demo_pool_loads_once(tmp_path: Path) -> None:
