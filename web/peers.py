@@ -114,6 +114,10 @@ class PeerService:
         #: cleared while a warm-up runs: queries wait for it rather than see a partial pool
         self.ready = threading.Event()
         self.ready.set()
+        #: cleared while a warm-up runs, set when all of it is done (the first finder fitted
+        #: too, after ``ready``): what a stopping server or a test waits for
+        self.warmed_up = threading.Event()
+        self.warmed_up.set()
 
     def finder(self) -> PeerFinder | None:
         """The finder fitted on the current pool, or None when the pool is empty.
@@ -411,6 +415,7 @@ def warm_up_in_background(
     """
     service: PeerService = app.extensions[_EXTENSION]
     service.ready.clear()
+    service.warmed_up.clear()
 
     def run() -> None:
         try:
@@ -425,6 +430,7 @@ def warm_up_in_background(
             app.logger.exception("warming up the peer pool failed; the next query retries")
         finally:
             service.ready.set()
+            service.warmed_up.set()
 
     thread = threading.Thread(target=run, name="citydip-warm-up", daemon=True)
     thread.start()

@@ -76,7 +76,7 @@ def fake_serve(calls: list[dict[str, object]]) -> Callable[..., None]:
 
     def serve(app: Flask, **options: object) -> None:
         calls.append(options)
-        assert app.extensions["citydip.peers"].ready.wait(30)
+        assert app.extensions["citydip.peers"].warmed_up.wait(30)
         storage.dispose(app)
 
     return serve

@@ -121,15 +121,10 @@ def import_command(
 
 
 def _import_into_database(file: Path, *, dry_run: bool) -> None:
-    import gc
-
     from web import storage
     from web.cli.app import app_or_exit
     from web.network.importing import import_file
 
-    # The command ends when the import does: the cyclic collector, paused during the import
-    # (benchmark.bulk_work), would only walk its millions of objects once more before exit.
-    gc.disable()
     app = app_or_exit()
     try:
         with app.app_context():
