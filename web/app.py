@@ -127,12 +127,14 @@ def _register_blueprints(app: Flask) -> None:
     from web.assessment.pages import bp as pages_bp
     from web.assessment.results import bp as results_bp
     from web.assessment.scoring import bp as scoring_bp
+    from web.assessment.team_views import bp as team_bp
 
     app.register_blueprint(pages_bp)
     app.register_blueprint(results_bp)
     app.register_blueprint(scoring_bp)
     app.register_blueprint(about_bp)
     app.register_blueprint(forget_bp)
+    app.register_blueprint(team_bp)
 
     @app.context_processor
     def host() -> dict[str, object]:

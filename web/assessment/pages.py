@@ -34,22 +34,50 @@ from web.assessment.forms import (
     parse_profile,
 )
 from web.assessment.submit import submit
+from web.assessment.team import ROLE_SUGGESTIONS, Invitation, authors_of
 from web.assessment.views import error_map, question_views, stored_values, summary_sections
 from web.tokens import hash_token, looks_like_token, new_token
 from web.urls import external_url
 
-__all__ = ["bp", "load_assessment", "render_check"]
+__all__ = ["bp", "load_assessment", "load_for_answering", "render_check"]
 
 bp = Blueprint("pages", __name__)
 
 
 def load_assessment(token: str) -> storage.StoredAssessment:
-    """The assessment of a resume token, or a 404 for a wrong, unknown or expired token."""
+    """The assessment of its owner's resume token, or a 404 for a wrong, unknown or expired
+    token (a contributor's link included: these pages are the owner's)."""
     if not looks_like_token(token):
         abort(404)
     found = storage.find_assessment(token_hash=hash_token(token))
     if found is None:
         abort(404)
+    return _not_expired(found)
+
+
+def load_for_answering(
+    token: str,
+) -> tuple[storage.StoredAssessment, storage.StoredContributor | None]:
+    """The assessment of its owner's or a contributor's link, and the contributor (None for
+    the owner); a 404 for anything else, a revoked link included."""
+    if not looks_like_token(token):
+        abort(404)
+    token_hash = hash_token(token)
+    found = storage.find_assessment(token_hash=token_hash)
+    if found is not None:
+        return _not_expired(found), None
+    contributor = storage.find_contributor(token_hash=token_hash)
+    found = (
+        None
+        if contributor is None
+        else storage.get_assessment(assessment_id=contributor.assessment_id)
+    )
+    if found is None:
+        abort(404)
+    return _not_expired(found), contributor
+
+
+def _not_expired(found: storage.StoredAssessment) -> storage.StoredAssessment:
     age = datetime.now(UTC).replace(tzinfo=None) - found.created_at
     if age > timedelta(days=state.settings().resume_token_days):
         abort(404)
@@ -82,10 +110,12 @@ def _next_url(token: str, key: str) -> str:
     return _step_url(token, keys[keys.index(key) + 1])
 
 
-def _previous_url(token: str, key: str) -> str:
+def _previous_url(token: str, key: str, *, owner: bool = True) -> str:
     keys = [s.key for s in steps(state.rulebook())]
     position = keys.index(key)
-    return url_for("pages.landing") if position == 0 else _step_url(token, keys[position - 1])
+    if position == 0 or (not owner and keys[position - 1] == PROFILE_STEP):
+        return url_for("pages.landing")  # the profile is the owner's
+    return _step_url(token, keys[position - 1])
 
 
 @bp.get("/")
@@ -118,11 +148,16 @@ def start() -> Response:
 
 @bp.get("/a/<token>")
 def resume(token: str) -> Response:
-    """Where a resume link lands: the first step still to do, or the results."""
-    found = load_assessment(token)
+    """Where a resume link lands: the first step still to do, or the results; a
+    contributor's link, the first dimension they were asked to answer."""
+    found, contributor = load_for_answering(token)
     if found.submitted:
         return redirect(url_for("results.results", token=token))
-    key = first_open_step(state.rulebook(), found.profile, found.answers)
+    book = state.rulebook()
+    if contributor is not None:
+        asked = contributor.dimensions or tuple(d.id for d in book.dimensions)
+        return redirect(_step_url(token, asked[0]))
+    key = first_open_step(book, found.profile, found.answers)
     return redirect(_step_url(token, key))
 
 
@@ -215,6 +250,8 @@ def _render_dimension(
     errors: list[FieldError],
     answers: dict[str, Any],
     status: int = 200,
+    *,
+    owner: bool = True,
 ) -> tuple[str, int]:
     book = state.rulebook()
     questions = page_questions(book, dimension, answers)
@@ -226,7 +263,7 @@ def _render_dimension(
         questions=question_views(book, questions, values, errors),
         errors=errors,
         return_to=request.values.get("return_to", ""),
-        back_url=_previous_url(token, dimension.id),
+        back_url=_previous_url(token, dimension.id, owner=owner),
         **_step_context(token, dimension.id),
     ), status
 
@@ -234,20 +271,28 @@ def _render_dimension(
 @bp.route("/a/<token>/step/<dimension_id>", methods=["GET", "POST"])
 def dimension(token: str, dimension_id: str) -> Response | tuple[str, int]:
     """One dimension's questions; skip logic decides which apply."""
-    found = load_assessment(token)
+    found, contributor = load_for_answering(token)
     if found.submitted:
         return redirect(url_for("results.results", token=token))
     page = _dimension(dimension_id)
+    owner = contributor is None
     if request.method == "GET":
         values = stored_values(found.answers, found.notes)
-        return _render_dimension(token, page, values, [], found.answers)
+        return _render_dimension(token, page, values, [], found.answers, owner=owner)
     parsed, merged = _parse_dimension(page, found)
     if parsed.errors:
-        return _render_dimension(token, page, parsed.raw, parsed.errors, merged, status=400)
+        return _render_dimension(
+            token, page, parsed.raw, parsed.errors, merged, status=400, owner=owner
+        )
     here = {q.id for q in page.questions}
     notes = {q: n for q, n in found.notes.items() if q not in here} | parsed.notes
     notes = {q: n for q, n in notes.items() if q in merged}
-    storage.save_answers(assessment_id=found.id, answers=merged, notes=notes)
+    storage.save_answers(
+        assessment_id=found.id,
+        answers=merged,
+        notes=notes,
+        by=None if contributor is None else contributor.id,
+    )
     return redirect(_next_url(token, dimension_id), code=303)
 
 
@@ -268,19 +313,31 @@ def _parse_dimension(
 
 @bp.get("/a/<token>/check")
 def check(token: str) -> Response | tuple[str, int]:
-    """Check your answers, with a Change link for each."""
-    found = load_assessment(token)
+    """Check your answers, with a Change link for each, who gave each answer, and the team."""
+    found, contributor = load_for_answering(token)
     if found.submitted:
         return redirect(url_for("results.results", token=token))
-    return render_check(token, found, [])
+    return render_check(token, found, [], contributor=contributor)
 
 
 def render_check(
-    token: str, found: storage.StoredAssessment, errors: list[FieldError], status: int = 200
+    token: str,
+    found: storage.StoredAssessment,
+    errors: list[FieldError],
+    status: int = 200,
+    *,
+    contributor: storage.StoredContributor | None = None,
+    invitation: Invitation | None = None,
+    new_link: tuple[storage.StoredContributor, str] | None = None,
 ) -> tuple[str, int]:
-    """Render the check-your-answers page, with ``errors`` from a failed submission."""
+    """Render the check-your-answers page, with ``errors`` from a failed submission; for the
+    owner, the team (an ``invitation`` with problems, or the ``new_link`` just made)."""
     book = state.rulebook()
-    sections = summary_sections(book, found.answers, found.notes)
+    team = storage.list_contributors(assessment_id=found.id)
+    authors = authors_of(found.answered_by, team)
+    sections = summary_sections(book, found.answers, found.notes, authors)
+    invitation = invitation or Invitation()
+    errors = [*errors, *invitation.errors]
     # A re-assessment says which assessment its answers come from.
     previous = (
         None
@@ -296,7 +353,14 @@ def render_check(
         errors=errors,
         previous_date=previous.submitted_at if previous is not None else None,
         field_id=field_id,
-        back_url=_previous_url(token, CHECK_STEP),
+        back_url=_previous_url(token, CHECK_STEP, owner=contributor is None),
+        owner=contributor is None,
+        contributor=contributor,
+        team=team,
+        invitation=invitation,
+        new_link=new_link,
+        role_suggestions=ROLE_SUGGESTIONS,
+        dimension_titles={d.id: text_in(d.title) for d in book.dimensions},
         **_step_context(token, CHECK_STEP),
     ), status
 

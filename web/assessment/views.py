@@ -126,6 +126,8 @@ class AnswerRow:
     answer: str | None
     note: str | None
     change_anchor: str
+    #: who gave the answer and when ("Amira Haddad (EU affairs), 4 December 2026"), if known
+    answered_by: str | None = None
 
 
 @dataclass
@@ -143,11 +145,15 @@ class SummarySection:
 
 
 def summary_sections(
-    book: Rulebook, answers: Mapping[str, Any], notes: Mapping[str, str]
+    book: Rulebook,
+    answers: Mapping[str, Any],
+    notes: Mapping[str, str],
+    authors: Mapping[str, str] | None = None,
 ) -> list[SummarySection]:
-    """The check-your-answers sections: every question that applies, answered or not."""
+    """The check-your-answers sections: every question that applies, answered or not;
+    ``authors`` says who gave each answer."""
     applies = applicable_questions(book, answers)
-    return [_section(d, applies, answers, notes) for d in book.dimensions]
+    return [_section(d, applies, answers, notes, authors or {}) for d in book.dimensions]
 
 
 def _section(
@@ -155,6 +161,7 @@ def _section(
     applies: set[str],
     answers: Mapping[str, Any],
     notes: Mapping[str, str],
+    authors: Mapping[str, str],
 ) -> SummarySection:
     section = SummarySection(dimension.id, text_in(dimension.title))
     for question in dimension.questions:
@@ -168,6 +175,7 @@ def _section(
                 answer=None if raw is None else answer_label(question, raw),
                 note=notes.get(question.id),
                 change_anchor=field_id(question.id),
+                answered_by=authors.get(question.id) if raw is not None else None,
             )
         )
     return section

@@ -10,6 +10,7 @@ ORM rows. A module per group of tables::
     assessments  drafts, submission (one transaction with the pool entry), re-assessments
     pool         the peer pool: records, change detection, imports, the demo seed
     admin_sessions  admin sign-ins kept on the server (sign-out ends one at once)
+    contributors    colleagues invited to an assessment, each with a personal link
     rescore      rows scored under another rulebook, and their new results (not
                  re-exported: only ``web.rescoring`` uses it)
 """
@@ -31,6 +32,13 @@ from web.storage.assessments import (
     save_answers,
     save_profile,
     submit_assessment,
+)
+from web.storage.contributors import (
+    StoredContributor,
+    add_contributor,
+    find_contributor,
+    list_contributors,
+    revoke_contributor,
 )
 from web.storage.engine import (
     MIGRATIONS,
@@ -65,6 +73,8 @@ __all__ = [
     "PoolEntry",
     "PoolListing",
     "StoredAssessment",
+    "StoredContributor",
+    "add_contributor",
     "add_pool_records",
     "admin_session_valid",
     "app_engine",
@@ -76,10 +86,12 @@ __all__ = [
     "dispose",
     "end_admin_session",
     "find_assessment",
+    "find_contributor",
     "get_assessment",
     "import_pool_records",
     "init_app",
     "iter_pool_entries",
+    "list_contributors",
     "load_pool",
     "load_pool_entries",
     "load_pool_records",
@@ -88,6 +100,7 @@ __all__ = [
     "pool_signature",
     "pool_size",
     "pool_stamps",
+    "revoke_contributor",
     "save_answers",
     "save_profile",
     "seed_pool",

@@ -7,7 +7,7 @@ mid-way leaves either the whole change or nothing.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -59,6 +59,8 @@ class StoredAssessment:
     #: ``rulebook_hash``, ``answers``, ``notes`` and ``scorecard`` as they were; None if never
     #: re-scored
     original: dict[str, Any] | None = None
+    #: per question id: ``{"by": None (the owner) or a contributor id, "at": ISO time}``
+    answered_by: dict[str, Any] = field(default_factory=dict)
 
     @property
     def submitted(self) -> bool:
@@ -84,6 +86,7 @@ def _stored(row: AssessmentRow) -> StoredAssessment:
         pool_id=row.pool_id,
         previous_id=row.previous_id,
         original=dict(row.original) if row.original is not None else None,
+        answered_by=dict(row.answered_by or {}),
     )
 
 
@@ -196,12 +199,25 @@ def save_profile(*, assessment_id: int, profile: dict[str, Any], sharing: str | 
     _session().commit()
 
 
-def save_answers(*, assessment_id: int, answers: dict[str, Any], notes: dict[str, str]) -> None:
-    """Replace the answers and notes of a draft (the caller merges page by page)."""
+def save_answers(
+    *,
+    assessment_id: int,
+    answers: dict[str, Any],
+    notes: dict[str, str],
+    by: int | None = None,
+) -> None:
+    """Replace the answers and notes of a draft (the caller merges page by page); each
+    answer that changed is recorded as given by ``by`` (a contributor id; None: the owner)."""
     row = _row(assessment_id)
+    now = _utcnow()
+    authors = {q: a for q, a in (row.answered_by or {}).items() if q in answers}
+    for qid, value in answers.items():
+        if qid not in row.answers or row.answers[qid] != value:
+            authors[qid] = {"by": by, "at": now.isoformat(timespec="seconds")}
     row.answers = dict(answers)
     row.notes = dict(notes)
-    row.updated_at = _utcnow()
+    row.answered_by = authors
+    row.updated_at = now
     _session().commit()
 
 

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import delete, select
 
 from web.storage.engine import session as _session
-from web.storage.tables import AssessmentRow, PoolRow
+from web.storage.tables import AssessmentRow, ContributorRow, PoolRow
 
 __all__ = [
     "Deleted",
@@ -72,9 +72,16 @@ def delete_assessments(*, ids: list[int]) -> Deleted:
         return Deleted(0, 0)
     session = _session()
     pool = session.execute(delete(PoolRow).where(PoolRow.assessment_id.in_(ids)))
+    _delete_teams(session, ids)
     done = session.execute(delete(AssessmentRow).where(AssessmentRow.id.in_(ids)))
     session.commit()
     return Deleted(_count(done), _count(pool))
+
+
+def _delete_teams(session: Any, ids: list[int]) -> None:
+    """The contributors go with their assessments (the foreign key cascades too; this does
+    not depend on SQLite's foreign_keys pragma)."""
+    session.execute(delete(ContributorRow).where(ContributorRow.assessment_id.in_(ids)))
 
 
 def delete_pool_record(*, pool_id: str) -> Deleted | None:
@@ -86,6 +93,7 @@ def delete_pool_record(*, pool_id: str) -> Deleted | None:
         return None
     chain = assessment_chain(assessment_id=row.assessment_id) if row.assessment_id else []
     session.execute(delete(PoolRow).where(PoolRow.id == pool_id))
+    _delete_teams(session, chain)
     done = session.execute(delete(AssessmentRow).where(AssessmentRow.id.in_(chain)))
     session.commit()
     return Deleted(_count(done) if chain else 0, 1)
@@ -98,10 +106,28 @@ def stored_about(*, assessment_id: int) -> dict[str, Any]:
     chain = assessment_chain(assessment_id=assessment_id)
     rows = session.scalars(select(AssessmentRow).where(AssessmentRow.id.in_(chain))).all()
     pool = session.scalars(select(PoolRow).where(PoolRow.assessment_id.in_(chain))).all()
+    team = session.scalars(
+        select(ContributorRow)
+        .where(ContributorRow.assessment_id.in_(chain))
+        .order_by(ContributorRow.id)
+    ).all()
     by_id = {r.id: r for r in rows}
     return {
         "assessments": [_assessment(by_id[i]) for i in chain if i in by_id],
         "pool_records": [_pool(p) for p in pool],
+        "contributors": [_contributor(c) for c in team],
+    }
+
+
+def _contributor(row: ContributorRow) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "assessment_id": row.assessment_id,
+        "name": row.name,
+        "role": row.role,
+        "dimensions": row.dimensions,
+        "created_at": _when(row.created_at),
+        "revoked_at": _when(row.revoked_at),
     }
 
 
@@ -120,6 +146,7 @@ def _assessment(row: AssessmentRow) -> dict[str, Any]:
         "notes": row.notes,
         "scorecard": row.scorecard,
         "original": row.original,
+        "answered_by": row.answered_by,
     }
 
 

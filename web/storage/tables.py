@@ -28,6 +28,7 @@ __all__ = [
     "AdminSessionRow",
     "AssessmentRow",
     "Base",
+    "ContributorRow",
     "ImportBatch",
     "PoolHistoryRow",
     "PoolRow",
@@ -80,6 +81,28 @@ class AssessmentRow(Base):
     #: the rulebook version and hash, answers and scorecard before the first re-scoring
     #: under a newer rulebook (migration 0004); None when never re-scored
     original: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    #: per question id, who saved its answer and when: ``{"by": None (the owner) or a
+    #: contributor id, "at": ISO time}`` (migration 0007)
+    answered_by: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class ContributorRow(Base):
+    """A colleague the assessment's owner invited, with a personal link (migration 0007)."""
+
+    __tablename__ = "contributors"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(
+        ForeignKey("assessments.id", ondelete="CASCADE"), index=True
+    )
+    #: SHA-256 (hex) of the personal link's token; the link is shown once, to the owner
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    role: Mapped[str] = mapped_column(String(120))
+    #: the dimensions they were asked to answer; None: no particular ones
+    dimensions: Mapped[list[str] | None] = mapped_column(JSON, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
 
 
 class PoolRow(Base):

@@ -1,0 +1,71 @@
+"""The assessment as a team's work: who may do what, the invitation form, who answered what.
+
+The owner is whoever holds the assessment's first link. From the check page they invite a
+contributor (name, role, optionally the dimensions they are asked to answer); the
+contributor's link (a token of its own, only its hash stored) is shown once, to pass on.
+A contributor answers questions and sees the check page; inviting, revoking, the profile,
+submitting and the results stay the owner's. Every saved answer records who gave it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from flask_babel import format_date
+from flask_babel import gettext as _
+from werkzeug.datastructures import MultiDict
+
+from benchmark.names import clean_name
+from web import storage
+from web.assessment.forms import FieldError
+
+__all__ = ["ROLE_SUGGESTIONS", "Invitation", "authors_of", "read_invitation"]
+
+#: offered beside the role field (free text: any other role is fine)
+ROLE_SUGGESTIONS = ("International office", "EU affairs", "Mayor's office", "Department")
+MAX_TEXT = 120
+
+
+@dataclass(frozen=True)
+class Invitation:
+    """What the owner typed in the invitation form, and its problems."""
+
+    name: str = ""
+    role: str = ""
+    dimensions: tuple[str, ...] = ()
+    errors: tuple[FieldError, ...] = ()
+
+
+def authors_of(
+    answered_by: Mapping[str, Any], contributors: Sequence[storage.StoredContributor]
+) -> dict[str, str]:
+    """Question id → "Name (role), date" of whoever gave its answer; the owner is "you"."""
+    names = {c.id: f"{c.name} ({c.role})" for c in contributors}
+    authors = {}
+    for qid, meta in answered_by.items():
+        who = _("the assessment's owner") if meta.get("by") is None else names.get(meta["by"])
+        if who is None:
+            continue
+        when = format_date(datetime.fromisoformat(meta["at"]), "d MMMM y")
+        authors[qid] = _("%(who)s, %(date)s", who=who, date=when)
+    return authors
+
+
+def read_invitation(form: MultiDict[str, str], dimension_ids: Sequence[str]) -> Invitation:
+    """The invitation form, checked: a name and a role, known dimensions."""
+    name = clean_name(form.get("name", ""))
+    role = clean_name(form.get("role", ""))
+    chosen = tuple(d for d in form.getlist("dimensions") if d in dimension_ids)
+    errors = []
+    if not name:
+        errors.append(FieldError("name", "f-name", _("Enter the colleague's name")))
+    elif len(name) > MAX_TEXT:
+        errors.append(FieldError("name", "f-name", _("The name can have at most 120 characters")))
+    if not role:
+        errors.append(FieldError("role", "f-role", _("Enter the colleague's role")))
+    elif len(role) > MAX_TEXT:
+        errors.append(FieldError("role", "f-role", _("The role can have at most 120 characters")))
+    return Invitation(name, role, chosen, tuple(errors))
