@@ -29,7 +29,7 @@ def test_two_colleagues_answer_and_the_owner_sees_who(open_tab: Any) -> None:
     owner.goto(f"/a/{token}/check")
     owner.get_by_label("Name", exact=True).fill("Amira Haddad")
     owner.get_by_label("Role").fill("EU affairs")
-    owner.get_by_label("EU and multilateral engagement").check()
+    owner.locator("label.checkboxes__label", has_text="EU and multilateral engagement").click()
     owner.get_by_test_id("invite").click()
     link = owner.get_by_test_id("contributor-link").inner_text()
     problems = [_blocking(owner, "check page with a new link")]
@@ -39,7 +39,7 @@ def test_two_colleagues_answer_and_the_owner_sees_who(open_tab: Any) -> None:
     assert colleague.url.endswith("/step/eu")
     problems.append(_blocking(colleague, "question page, as a colleague"))
     for group in colleague.locator("fieldset .radios").all():
-        group.locator("input[type=radio]").first.check()
+        group.locator("label").first.click()
     colleague.get_by_role("button", name="Save and continue").click()
     colleague.goto(link + "/check")
     problems.append(_blocking(colleague, "check page, as a colleague"))
