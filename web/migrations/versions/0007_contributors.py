@@ -48,14 +48,16 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.Column("revoked_at", sa.DateTime(), nullable=True),
     )
-    with op.batch_alter_table("assessments") as batch:
-        batch.add_column(
-            sa.Column("answered_by", sa.JSON, nullable=False, server_default=sa.text("'{}'"))
-        )
+    # A plain ADD COLUMN, not a batch operation: on SQLite a batch copies and drops the
+    # table, and dropping "assessments" with foreign keys on deletes its pool records
+    # (ON DELETE CASCADE); tests/web/test_upgrade_rulebook1.py caught it.
+    op.add_column(
+        "assessments",
+        sa.Column("answered_by", sa.JSON, nullable=False, server_default=sa.text("'{}'")),
+    )
 
 
 def downgrade() -> None:
     """Drop them again."""
-    with op.batch_alter_table("assessments") as batch:
-        batch.drop_column("answered_by")
+    op.drop_column("assessments", "answered_by")  # SQLite 3.35+ drops a column in place
     op.drop_table("contributors")
