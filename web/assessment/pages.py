@@ -34,7 +34,13 @@ from web.assessment.forms import (
     parse_profile,
 )
 from web.assessment.submit import submit
-from web.assessment.team import ROLE_SUGGESTIONS, Invitation, authors_of
+from web.assessment.team import (
+    ROLE_SUGGESTIONS,
+    Invitation,
+    SaveConflict,
+    authors_of,
+    save_conflict,
+)
 from web.assessment.views import error_map, question_views, stored_values, summary_sections
 from web.tokens import hash_token, looks_like_token, new_token
 from web.urls import external_url
@@ -252,6 +258,8 @@ def _render_dimension(
     status: int = 200,
     *,
     owner: bool = True,
+    version: int = 0,
+    conflict: SaveConflict | None = None,
 ) -> tuple[str, int]:
     book = state.rulebook()
     questions = page_questions(book, dimension, answers)
@@ -264,6 +272,8 @@ def _render_dimension(
         errors=errors,
         return_to=request.values.get("return_to", ""),
         back_url=_previous_url(token, dimension.id, owner=owner),
+        version=version,
+        conflict=conflict,
         **_step_context(token, dimension.id),
     ), status
 
@@ -278,22 +288,69 @@ def dimension(token: str, dimension_id: str) -> Response | tuple[str, int]:
     owner = contributor is None
     if request.method == "GET":
         values = stored_values(found.answers, found.notes)
-        return _render_dimension(token, page, values, [], found.answers, owner=owner)
+        return _render_dimension(
+            token, page, values, [], found.answers, owner=owner, version=found.version
+        )
     parsed, merged = _parse_dimension(page, found)
     if parsed.errors:
         return _render_dimension(
-            token, page, parsed.raw, parsed.errors, merged, status=400, owner=owner
+            token,
+            page,
+            parsed.raw,
+            parsed.errors,
+            merged,
+            status=400,
+            owner=owner,
+            version=_shown_version(found.version),
         )
     here = {q.id for q in page.questions}
     notes = {q: n for q, n in found.notes.items() if q not in here} | parsed.notes
     notes = {q: n for q, n in notes.items() if q in merged}
-    storage.save_answers(
+    saved = storage.save_answers(
         assessment_id=found.id,
         answers=merged,
         notes=notes,
         by=None if contributor is None else contributor.id,
+        shown_version=_shown_version(found.version),
     )
+    if not saved:
+        return _render_conflict(token, page, found.id, parsed.raw, merged, owner=owner)
     return redirect(_next_url(token, dimension_id), code=303)
+
+
+def _shown_version(current: int) -> int:
+    """The version the posted page was shown at; a form without one (a script, not a
+    browser) is taken as shown at the current version."""
+    posted = request.form.get("version", "")
+    return int(posted) if posted.isascii() and posted.isdigit() and len(posted) < 10 else current
+
+
+def _render_conflict(
+    token: str,
+    page: Dimension,
+    assessment_id: int,
+    raw: dict[str, str],
+    yours: dict[str, Any],
+    *,
+    owner: bool,
+) -> tuple[str, int]:
+    """The page again, refused (409): what was saved meanwhile beside the user's answers,
+    which stay in the form, at the new version, to be saved on purpose."""
+    now = storage.get_assessment(assessment_id=assessment_id)
+    assert now is not None
+    team = storage.list_contributors(assessment_id=assessment_id)
+    conflict = save_conflict(page, now.answers, yours, authors_of(now.answered_by, team))
+    return _render_dimension(
+        token,
+        page,
+        raw,
+        [],
+        yours,
+        status=409,
+        owner=owner,
+        version=now.version,
+        conflict=conflict,
+    )
 
 
 def _parse_dimension(

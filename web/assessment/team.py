@@ -19,10 +19,20 @@ from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
 from benchmark.names import clean_name
+from rules import Dimension, text_in
 from web import storage
+from web.assessment.flow import answer_label
 from web.assessment.forms import FieldError
 
-__all__ = ["ROLE_SUGGESTIONS", "Invitation", "authors_of", "read_invitation"]
+__all__ = [
+    "ROLE_SUGGESTIONS",
+    "ConflictRow",
+    "Invitation",
+    "SaveConflict",
+    "authors_of",
+    "read_invitation",
+    "save_conflict",
+]
 
 #: offered beside the role field (free text: any other role is fine)
 ROLE_SUGGESTIONS = ("International office", "EU affairs", "Mayor's office", "Department")
@@ -69,3 +79,41 @@ def read_invitation(form: MultiDict[str, str], dimension_ids: Sequence[str]) -> 
     elif len(role) > MAX_TEXT:
         errors.append(FieldError("role", "f-role", _("The role can have at most 120 characters")))
     return Invitation(name, role, chosen, tuple(errors))
+
+
+@dataclass(frozen=True)
+class ConflictRow:
+    """A question whose saved answer differs from the one just sent."""
+
+    question: str
+    saved: str | None
+    saved_by: str | None
+    yours: str | None
+
+
+@dataclass(frozen=True)
+class SaveConflict:
+    """A save refused because someone saved answers since the page was shown."""
+
+    rows: tuple[ConflictRow, ...]
+
+
+def save_conflict(
+    page: Dimension, saved: Mapping[str, Any], yours: Mapping[str, Any], authors: Mapping[str, str]
+) -> SaveConflict:
+    """The questions of ``page`` where a saved answer differs from the one sent (a question
+    still unanswered in storage is no conflict: nothing of anyone's would be replaced)."""
+    rows = []
+    for question in page.questions:
+        mine, theirs = yours.get(question.id), saved.get(question.id)
+        if theirs is None or mine == theirs:
+            continue
+        rows.append(
+            ConflictRow(
+                question=text_in(question.text),
+                saved=answer_label(question, theirs),
+                saved_by=authors.get(question.id),
+                yours=None if mine is None else answer_label(question, mine),
+            )
+        )
+    return SaveConflict(tuple(rows))

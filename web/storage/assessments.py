@@ -9,15 +9,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 
 from benchmark.record import PoolRecord
 from web.storage.engine import session as _session
 from web.storage.engine import utcnow as _utcnow
 from web.storage.pool import pool_row
 from web.storage.tables import AssessmentRow, PoolRow
+
+if TYPE_CHECKING:
+    from sqlalchemy import CursorResult
 
 __all__ = [
     "AssessmentCounts",
@@ -61,6 +64,8 @@ class StoredAssessment:
     original: dict[str, Any] | None = None
     #: per question id: ``{"by": None (the owner) or a contributor id, "at": ISO time}``
     answered_by: dict[str, Any] = field(default_factory=dict)
+    #: how many times answers were saved: a page carries the version it was shown at
+    version: int = 0
 
     @property
     def submitted(self) -> bool:
@@ -87,6 +92,7 @@ def _stored(row: AssessmentRow) -> StoredAssessment:
         previous_id=row.previous_id,
         original=dict(row.original) if row.original is not None else None,
         answered_by=dict(row.answered_by or {}),
+        version=row.version or 0,
     )
 
 
@@ -205,20 +211,37 @@ def save_answers(
     answers: dict[str, Any],
     notes: dict[str, str],
     by: int | None = None,
-) -> None:
+    shown_version: int | None = None,
+) -> bool:
     """Replace the answers and notes of a draft (the caller merges page by page); each
-    answer that changed is recorded as given by ``by`` (a contributor id; None: the owner)."""
+    answer that changed is recorded as given by ``by`` (a contributor id; None: the owner).
+
+    With ``shown_version`` (the version the page was shown at), the save happens only if
+    no one saved answers since: one conditional UPDATE, so two processes cannot both win.
+    Returns False when it was refused (nothing is stored).
+    """
     row = _row(assessment_id)
     now = _utcnow()
     authors = {q: a for q, a in (row.answered_by or {}).items() if q in answers}
     for qid, value in answers.items():
         if qid not in row.answers or row.answers[qid] != value:
             authors[qid] = {"by": by, "at": now.isoformat(timespec="seconds")}
-    row.answers = dict(answers)
-    row.notes = dict(notes)
-    row.answered_by = authors
-    row.updated_at = now
-    _session().commit()
+    expected = row.version if shown_version is None else shown_version
+    session = _session()
+    done = session.execute(
+        update(AssessmentRow)
+        .where(AssessmentRow.id == assessment_id, AssessmentRow.version == expected)
+        .values(
+            answers=dict(answers),
+            notes=dict(notes),
+            answered_by=authors,
+            updated_at=now,
+            version=AssessmentRow.version + 1,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    session.commit()
+    return bool(cast("CursorResult[Any]", done).rowcount)
 
 
 def submit_assessment(

@@ -84,6 +84,8 @@ class AssessmentRow(Base):
     #: per question id, who saved its answer and when: ``{"by": None (the owner) or a
     #: contributor id, "at": ISO time}`` (migration 0007)
     answered_by: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    #: counts the saves of answers: a page saved from an older version is refused (0007)
+    version: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class ContributorRow(Base):

@@ -12,6 +12,8 @@ Create Date: 2026-12-04
 * ``assessments.answered_by``: per question id, who saved its current answer and when
   (``{"by": null | contributor id, "at": ISO time}``; null is the owner). Assessments made
   before have ``{}``: their answers' author is not known.
+* ``assessments.version``: counts the saves of answers; a page saved from an older version is
+  refused (optimistic concurrency: two colleagues saving one page at once lose nothing).
 """
 
 from __future__ import annotations
@@ -55,9 +57,14 @@ def upgrade() -> None:
         "assessments",
         sa.Column("answered_by", sa.JSON, nullable=False, server_default=sa.text("'{}'")),
     )
+    op.add_column(
+        "assessments",
+        sa.Column("version", sa.Integer, nullable=False, server_default=sa.text("0")),
+    )
 
 
 def downgrade() -> None:
     """Drop them again."""
-    op.drop_column("assessments", "answered_by")  # SQLite 3.35+ drops a column in place
+    op.drop_column("assessments", "version")  # SQLite 3.35+ drops a column in place
+    op.drop_column("assessments", "answered_by")
     op.drop_table("contributors")
