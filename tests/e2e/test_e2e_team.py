@@ -1,6 +1,8 @@
-"""Two colleagues in two browsers (issue 14, part 1): the owner invites, the colleague answers
-through their own link, the owner's check page says who answered what; axe on the pages;
-screenshots of the team section at 1280 and 390 px; a revoked link gives the 404 page."""
+"""Two colleagues in two browsers (issue 14, parts 1 and 2): the owner invites, the colleague
+answers through their own link, the owner's save of the same page from before is refused with
+both versions shown, the owner's check page says who answered what; axe on the pages;
+screenshots of the team section at 1280 and 390 px and of the conflict; a revoked link gives
+the 404 page."""
 
 from __future__ import annotations
 
@@ -34,6 +36,8 @@ def test_two_colleagues_answer_and_the_owner_sees_who(open_tab: Any) -> None:
     link = owner.get_by_test_id("contributor-link").inner_text()
     problems = [_blocking(owner, "check page with a new link")]
 
+    owner.goto(f"/a/{token}/step/eu")  # the owner opens the page the colleague will save
+
     colleague = open_tab().page  # another browser context: no cookie of the owner's
     colleague.goto(link)
     assert colleague.url.endswith("/step/eu")
@@ -41,6 +45,16 @@ def test_two_colleagues_answer_and_the_owner_sees_who(open_tab: Any) -> None:
     for group in colleague.locator("fieldset .radios").all():
         group.locator("label").first.click()
     colleague.get_by_role("button", name="Save and continue").click()
+
+    # the owner saves the page they opened before the colleague's save: refused, both shown
+    for group in owner.locator("fieldset .radios").all():
+        group.locator("label").last.click()
+    owner.get_by_role("button", name="Save and continue").click()
+    assert owner.get_by_test_id("save-conflict").count() == 1
+    assert owner.get_by_test_id("conflict-row").count() >= 1
+    problems.append(_blocking(owner, "question page refused: someone saved meanwhile"))
+    save_screenshot(owner, "save-conflict")
+
     colleague.goto(link + "/check")
     problems.append(_blocking(colleague, "check page, as a colleague"))
     assert colleague.get_by_test_id("invite-form").count() == 0
