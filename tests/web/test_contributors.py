@@ -11,9 +11,15 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from web_helpers import PROFILE, csrf_token, fill_everything, post_form, start, text
-
-from web import state
+from web_helpers import (
+    PROFILE,
+    csrf_token,
+    fill_everything,
+    page_answers,
+    post_form,
+    start,
+    text,
+)
 
 #: the owner's pages: read, and written with a valid CSRF token
 OWNER_READS = ("/profile", "/results", "/delete")
@@ -35,18 +41,6 @@ def contributor_token(response: Any) -> str:
     return found.group(1)
 
 
-def first_question_form(app: Flask, dimension_id: str, option: int = -1) -> dict[str, str]:
-    """An answer to every question of a dimension that applies with no other answers given."""
-    with app.app_context():
-        book = state.rulebook()
-    dimension = next(d for d in book.dimensions if d.id == dimension_id)
-    return {
-        q.id: q.options[option].value if q.kind == "choice" else "2"
-        for q in dimension.questions
-        if q.applies_if is None
-    }
-
-
 def test_an_invited_colleague_answers_and_the_check_page_says_who(
     app: Flask, client: FlaskClient
 ) -> None:
@@ -59,10 +53,10 @@ def test_an_invited_colleague_answers_and_the_check_page_says_who(
 
     landing = client.get(f"/a/{colleague}")
     assert landing.status_code == 302 and landing.headers["Location"].endswith("/step/eu")
-    form = first_question_form(app, "eu")
+    form = page_answers(app, "eu", -1)
     saved = post_form(client, f"/a/{colleague}/step/eu", form)
     assert saved.status_code == 303, text(saved)
-    owner_form = first_question_form(app, "strategy", option=0)
+    owner_form = page_answers(app, "strategy", 0)
     assert post_form(client, f"/a/{token}/step/strategy", owner_form).status_code == 303
 
     page = text(client.get(f"/a/{token}/check"))

@@ -9,9 +9,9 @@ from typing import Any
 
 from flask import Flask
 from flask.testing import FlaskClient
-from web_helpers import PROFILE, csrf_token, post_form, start, text
+from web_helpers import PROFILE, csrf_token, page_answers, post_form, start, text
 
-from web import state, storage
+from web import storage
 
 
 def page_form(client: FlaskClient, url: str) -> dict[str, str]:
@@ -20,18 +20,6 @@ def page_form(client: FlaskClient, url: str) -> dict[str, str]:
     version = re.search(r'name="version" value="(\d+)"', page)
     assert version, "every question page carries the version it shows"
     return {"csrf_token": csrf_token(client, url), "version": version.group(1)}
-
-
-def page_answers(app: Flask, option: int, dimension_id: str = "strategy") -> dict[str, str]:
-    """An answer (the same option) to every question of a page that always applies."""
-    with app.app_context():
-        book = state.rulebook()
-    page = next(d for d in book.dimensions if d.id == dimension_id)
-    return {
-        q.id: q.options[option].value if q.kind == "choice" else "2"
-        for q in page.questions
-        if q.applies_if is None
-    }
 
 
 def stored(app: Flask, token: str) -> dict[str, Any]:
@@ -52,7 +40,7 @@ def test_the_second_save_from_the_same_version_gets_the_conflict_page(
     second = app.test_client()  # a colleague with the same link, in another browser
     first_form, second_form = page_form(client, url), page_form(second, url)
     assert first_form["version"] == second_form["version"]
-    mine, theirs = page_answers(app, 0), page_answers(app, -1)
+    mine, theirs = page_answers(app, "strategy", 0), page_answers(app, "strategy", -1)
 
     assert client.post(url, data={**first_form, **mine}).status_code == 303
     refused = second.post(url, data={**second_form, **theirs})
@@ -81,9 +69,9 @@ def test_a_save_of_another_page_meanwhile_is_a_conflict_with_nothing_to_compare(
     url = f"/a/{token}/step/strategy"
     shown = page_form(client, url)
     other = app.test_client()
-    budget = page_answers(app, 0, "budget")  # the lowest: no follow-up question applies
+    budget = page_answers(app, "budget", 0)  # the lowest: no follow-up question applies
     assert post_form(other, f"/a/{token}/step/budget", budget).status_code == 303
-    refused = client.post(url, data={**shown, **page_answers(app, 0)})
+    refused = client.post(url, data={**shown, **page_answers(app, "strategy", 0)})
     assert refused.status_code == 409
     assert "your answers here can be saved as they are" in text(refused)
     assert {q: stored(app, token)[q] for q in budget} == budget

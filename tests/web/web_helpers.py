@@ -108,6 +108,21 @@ def fill_everything(client: FlaskClient, token: str, app: Flask, name: str = "")
         assert response.status_code == 303, response.get_data(as_text=True)
 
 
+def page_answers(app: Flask, dimension_id: str, option: int) -> dict[str, str]:
+    """The same option (a number for number questions) for every question of a dimension
+    page that applies whatever else is answered."""
+    from web import state
+
+    with app.app_context():
+        book = state.rulebook()
+    page = next(d for d in book.dimensions if d.id == dimension_id)
+    return {
+        q.id: q.options[option].value if q.kind == "choice" else "2"
+        for q in page.questions
+        if q.applies_if is None
+    }
+
+
 def text(response: Any) -> str:
     """The page as the user reads it: HTML entities decoded."""
     return html.unescape(response.get_data(as_text=True))

@@ -322,7 +322,7 @@ def _shown_version(current: int) -> int:
     """The version the posted page was shown at; a form without one (a script, not a
     browser) is taken as shown at the current version."""
     posted = request.form.get("version", "")
-    return int(posted) if posted.isascii() and posted.isdigit() and len(posted) < 10 else current
+    return int(posted) if _plain_id(posted) else current
 
 
 def _render_conflict(
