@@ -11,10 +11,14 @@ ORM rows. A module per group of tables::
     pool         the peer pool: records, change detection, imports, the demo seed
     admin_sessions  admin sign-ins kept on the server (sign-out ends one at once)
     contributors    colleagues invited to an assessment, each with a personal link
+    disputes     where two people answered a question differently (pure functions)
+    reviews      a reviewer's verdict per dimension, the owner's replies to queries
+    activity     the log of who changed what, from what to what, when
     rescore      rows scored under another rulebook, and their new results (not
                  re-exported: only ``web.rescoring`` uses it)
 """
 
+from web.storage.activity import StoredActivity, list_activity
 from web.storage.admin_sessions import (
     admin_session_valid,
     end_admin_session,
@@ -29,6 +33,7 @@ from web.storage.assessments import (
     create_submitted_assessment,
     find_assessment,
     get_assessment,
+    resolve_dispute,
     save_answers,
     save_profile,
     submit_assessment,
@@ -40,6 +45,7 @@ from web.storage.contributors import (
     list_contributors,
     revoke_contributor,
 )
+from web.storage.disputes import open_disputes
 from web.storage.engine import (
     MIGRATIONS,
     app_engine,
@@ -65,6 +71,13 @@ from web.storage.pool import (
     pool_stamps,
     seed_pool,
 )
+from web.storage.reviews import (
+    StoredReview,
+    finish_review,
+    latest_review,
+    reply_to_query,
+    request_review,
+)
 
 __all__ = [
     "MIGRATIONS",
@@ -72,8 +85,10 @@ __all__ = [
     "PoolConflictError",
     "PoolEntry",
     "PoolListing",
+    "StoredActivity",
     "StoredAssessment",
     "StoredContributor",
+    "StoredReview",
     "add_contributor",
     "add_pool_records",
     "admin_session_valid",
@@ -87,19 +102,26 @@ __all__ = [
     "end_admin_session",
     "find_assessment",
     "find_contributor",
+    "finish_review",
     "get_assessment",
     "import_pool_records",
     "init_app",
     "iter_pool_entries",
+    "latest_review",
+    "list_activity",
     "list_contributors",
     "load_pool",
     "load_pool_entries",
     "load_pool_records",
+    "open_disputes",
     "pool_ids",
     "pool_listing",
     "pool_signature",
     "pool_size",
     "pool_stamps",
+    "reply_to_query",
+    "request_review",
+    "resolve_dispute",
     "revoke_contributor",
     "save_answers",
     "save_profile",

@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any, cast
 from sqlalchemy import delete, func, select, update
 
 from benchmark.record import PoolRecord
+from web.storage.activity import log_change
+from web.storage.disputes import choose, updated_disputes
 from web.storage.engine import session as _session
 from web.storage.engine import utcnow as _utcnow
 from web.storage.pool import pool_row
@@ -31,6 +33,7 @@ __all__ = [
     "create_submitted_assessment",
     "find_assessment",
     "get_assessment",
+    "resolve_dispute",
     "save_answers",
     "save_profile",
     "submit_assessment",
@@ -66,6 +69,10 @@ class StoredAssessment:
     answered_by: dict[str, Any] = field(default_factory=dict)
     #: how many times answers were saved: a page carries the version it was shown at
     version: int = 0
+    #: per question id: ``{"link": URL or None, "checked": ISO date or None}``
+    evidence: dict[str, Any] = field(default_factory=dict)
+    #: per question id two people answered differently (see ``web.storage.disputes``)
+    disputes: dict[str, Any] = field(default_factory=dict)
 
     @property
     def submitted(self) -> bool:
@@ -93,6 +100,8 @@ def _stored(row: AssessmentRow) -> StoredAssessment:
         original=dict(row.original) if row.original is not None else None,
         answered_by=dict(row.answered_by or {}),
         version=row.version or 0,
+        evidence=dict(row.evidence or {}),
+        disputes=dict(row.disputes or {}),
     )
 
 
@@ -210,11 +219,14 @@ def save_answers(
     assessment_id: int,
     answers: dict[str, Any],
     notes: dict[str, str],
+    evidence: dict[str, Any] | None = None,
     by: int | None = None,
     shown_version: int | None = None,
 ) -> bool:
-    """Replace the answers and notes of a draft (the caller merges page by page); each
-    answer that changed is recorded as given by ``by`` (a contributor id; None: the owner).
+    """Replace the answers, notes and evidence of a draft (the caller merges page by page;
+    ``evidence`` None keeps the stored evidence of questions still answered). Each answer
+    that changed is recorded as given by ``by`` (a contributor id; None: the owner), in the
+    activity log, and, if it replaced someone else's, as a disagreement.
 
     With ``shown_version`` (the version the page was shown at), the save happens only if
     no one saved answers since: one conditional UPDATE, so two processes cannot both win.
@@ -222,10 +234,17 @@ def save_answers(
     """
     row = _row(assessment_id)
     now = _utcnow()
+    stamp = now.isoformat(timespec="seconds")
+    evidence = dict(row.evidence or {}) if evidence is None else evidence
+    evidence = {q: e for q, e in evidence.items() if q in answers}
     authors = {q: a for q, a in (row.answered_by or {}).items() if q in answers}
     for qid, value in answers.items():
         if qid not in row.answers or row.answers[qid] != value:
-            authors[qid] = {"by": by, "at": now.isoformat(timespec="seconds")}
+            authors[qid] = {"by": by, "at": stamp}
+    disputes = updated_disputes(
+        row.disputes or {}, row.answers, row.answered_by or {}, answers, by=by, at=stamp
+    )
+    changes = _changes(row, answers, notes, evidence)
     expected = row.version if shown_version is None else shown_version
     session = _session()
     done = session.execute(
@@ -234,14 +253,90 @@ def save_answers(
         .values(
             answers=dict(answers),
             notes=dict(notes),
+            evidence=evidence,
+            disputes=disputes,
             answered_by=authors,
             updated_at=now,
             version=AssessmentRow.version + 1,
         )
         .execution_options(synchronize_session=False)
     )
+    if not cast("CursorResult[Any]", done).rowcount:
+        session.rollback()
+        return False
+    for kind, qid, before, after in changes:
+        log_change(
+            assessment_id=assessment_id,
+            at=now,
+            by=by,
+            kind=kind,
+            subject=qid,
+            before=before,
+            after=after,
+        )
     session.commit()
-    return bool(cast("CursorResult[Any]", done).rowcount)
+    return True
+
+
+def _changes(
+    row: AssessmentRow, answers: dict[str, Any], notes: dict[str, str], evidence: dict[str, Any]
+) -> list[tuple[str, str, Any, Any]]:
+    """(kind, question id, before, after) for every answer, note and evidence that changed."""
+    changes = []
+    for kind, old, new in (
+        ("answer", row.answers, answers),
+        ("note", row.notes, notes),
+        ("evidence", row.evidence or {}, evidence),
+    ):
+        for qid in sorted(old.keys() | new.keys()):
+            if old.get(qid) != new.get(qid):
+                changes.append((kind, qid, old.get(qid), new.get(qid)))
+    return changes
+
+
+def resolve_dispute(
+    *, assessment_id: int, question_id: str, choice: int, shown_version: int
+) -> bool:
+    """The owner settles a disagreement with its ``choice``-th answer, which becomes the
+    answer (credited to whoever gave it). False, and nothing stored, when the answers changed
+    since the page was shown or there is no such choice."""
+    row = _row(assessment_id)
+    dispute = (row.disputes or {}).get(question_id)
+    if dispute is None or not 0 <= choice < len(dispute["answers"]):
+        return False
+    now = _utcnow()
+    settled, value, given_by = choose(dispute, choice, at=now.isoformat(timespec="seconds"))
+    author = next(a for a in dispute["answers"] if a["by"] == given_by)
+    session = _session()
+    done = session.execute(
+        update(AssessmentRow)
+        .where(AssessmentRow.id == assessment_id, AssessmentRow.version == shown_version)
+        .values(
+            answers={**row.answers, question_id: value},
+            answered_by={
+                **(row.answered_by or {}),
+                question_id: {"by": given_by, "at": author["at"]},
+            },
+            disputes={**row.disputes, question_id: settled},
+            updated_at=now,
+            version=AssessmentRow.version + 1,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if not cast("CursorResult[Any]", done).rowcount:
+        session.rollback()
+        return False
+    log_change(
+        assessment_id=assessment_id,
+        at=now,
+        by=None,
+        kind="chosen",
+        subject=question_id,
+        before=row.answers.get(question_id),
+        after=value,
+    )
+    session.commit()
+    return True
 
 
 def submit_assessment(
@@ -255,6 +350,9 @@ def submit_assessment(
     """
     row = _row(assessment_id)
     _record_result(row, scorecard=scorecard, pool_record=pool_record)
+    log_change(
+        assessment_id=assessment_id, at=row.submitted_at or _utcnow(), by=None, kind="submitted"
+    )
     _session().commit()
 
 

@@ -39,6 +39,8 @@ class StoredContributor:
     dimensions: tuple[str, ...]
     created_at: datetime
     revoked_at: datetime | None
+    #: invited as a reviewer: the owner can ask them to review the answers
+    reviewer: bool = False
 
     @property
     def active(self) -> bool:
@@ -55,11 +57,18 @@ def _stored(row: ContributorRow) -> StoredContributor:
         dimensions=tuple(row.dimensions or ()),
         created_at=row.created_at,
         revoked_at=row.revoked_at,
+        reviewer=bool(row.reviewer),
     )
 
 
 def add_contributor(
-    *, assessment_id: int, token_hash: str, name: str, role: str, dimensions: Sequence[str]
+    *,
+    assessment_id: int,
+    token_hash: str,
+    name: str,
+    role: str,
+    dimensions: Sequence[str],
+    reviewer: bool = False,
 ) -> StoredContributor:
     """Invite a contributor to the assessment; ``token_hash`` is their link's hash."""
     row = ContributorRow(
@@ -69,6 +78,7 @@ def add_contributor(
         role=role,
         dimensions=list(dimensions) or None,
         created_at=_utcnow(),
+        reviewer=reviewer,
     )
     session = _session()
     session.add(row)

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import delete, select
 
 from web.storage.engine import session as _session
-from web.storage.tables import AssessmentRow, ContributorRow, PoolRow
+from web.storage.tables import ActivityRow, AssessmentRow, ContributorRow, PoolRow, ReviewRow
 
 __all__ = [
     "Deleted",
@@ -79,9 +79,10 @@ def delete_assessments(*, ids: list[int]) -> Deleted:
 
 
 def _delete_teams(session: Any, ids: list[int]) -> None:
-    """The contributors go with their assessments (the foreign key cascades too; this does
-    not depend on SQLite's foreign_keys pragma)."""
-    session.execute(delete(ContributorRow).where(ContributorRow.assessment_id.in_(ids)))
+    """The team, its reviews and the activity log go with their assessments (the foreign
+    keys cascade too; this does not depend on SQLite's foreign_keys pragma)."""
+    for table in (ActivityRow, ReviewRow, ContributorRow):
+        session.execute(delete(table).where(table.assessment_id.in_(ids)))
 
 
 def delete_pool_record(*, pool_id: str) -> Deleted | None:
@@ -111,11 +112,41 @@ def stored_about(*, assessment_id: int) -> dict[str, Any]:
         .where(ContributorRow.assessment_id.in_(chain))
         .order_by(ContributorRow.id)
     ).all()
+    reviews = session.scalars(
+        select(ReviewRow).where(ReviewRow.assessment_id.in_(chain)).order_by(ReviewRow.id)
+    ).all()
+    log = session.scalars(
+        select(ActivityRow).where(ActivityRow.assessment_id.in_(chain)).order_by(ActivityRow.id)
+    ).all()
     by_id = {r.id: r for r in rows}
     return {
         "assessments": [_assessment(by_id[i]) for i in chain if i in by_id],
         "pool_records": [_pool(p) for p in pool],
         "contributors": [_contributor(c) for c in team],
+        "reviews": [_review(r) for r in reviews],
+        "activity": [_activity(a) for a in log],
+    }
+
+
+def _review(row: ReviewRow) -> dict[str, Any]:
+    return {
+        "assessment_id": row.assessment_id,
+        "reviewer_id": row.reviewer_id,
+        "requested_at": _when(row.requested_at),
+        "finished_at": _when(row.finished_at),
+        "verdicts": row.verdicts,
+    }
+
+
+def _activity(row: ActivityRow) -> dict[str, Any]:
+    return {
+        "assessment_id": row.assessment_id,
+        "at": _when(row.at),
+        "contributor_id": row.contributor_id,
+        "kind": row.kind,
+        "subject": row.subject,
+        "before": row.before,
+        "after": row.after,
     }
 
 
@@ -126,6 +157,7 @@ def _contributor(row: ContributorRow) -> dict[str, Any]:
         "name": row.name,
         "role": row.role,
         "dimensions": row.dimensions,
+        "reviewer": row.reviewer,
         "created_at": _when(row.created_at),
         "revoked_at": _when(row.revoked_at),
     }
@@ -147,6 +179,8 @@ def _assessment(row: AssessmentRow) -> dict[str, Any]:
         "scorecard": row.scorecard,
         "original": row.original,
         "answered_by": row.answered_by,
+        "evidence": row.evidence,
+        "disputes": row.disputes,
     }
 
 

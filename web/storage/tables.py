@@ -25,6 +25,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 __all__ = [
+    "ActivityRow",
     "AdminSessionRow",
     "AssessmentRow",
     "Base",
@@ -32,6 +33,7 @@ __all__ = [
     "ImportBatch",
     "PoolHistoryRow",
     "PoolRow",
+    "ReviewRow",
     "new_pool_id",
 ]
 
@@ -86,6 +88,12 @@ class AssessmentRow(Base):
     answered_by: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     #: counts the saves of answers: a page saved from an older version is refused (0007)
     version: Mapped[int] = mapped_column(Integer, default=0)
+    #: per question id: ``{"link": http(s) URL or None, "checked": ISO date or None}``; the
+    #: evidence note is in ``notes`` (migration 0008)
+    evidence: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    #: per question id two people answered differently: ``{"answers": [{"by", "value",
+    #: "at"}], "chosen": value or None, "resolved_at": ISO time or None}`` (0008)
+    disputes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 
 class ContributorRow(Base):
@@ -105,6 +113,45 @@ class ContributorRow(Base):
     dimensions: Mapped[list[str] | None] = mapped_column(JSON, nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    #: invited as a reviewer: the owner can ask them to review the answers (migration 0008)
+    reviewer: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class ReviewRow(Base):
+    """The owner's request that a reviewer check the answers, and the verdicts (0008)."""
+
+    __tablename__ = "reviews"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(
+        ForeignKey("assessments.id", ondelete="CASCADE"), index=True
+    )
+    reviewer_id: Mapped[int] = mapped_column(ForeignKey("contributors.id", ondelete="CASCADE"))
+    requested_at: Mapped[datetime] = mapped_column(DateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    #: per dimension id: ``{"verdict": "accepted" | "queried", "comment": str, "reply": str
+    #: or None, "replied_at": ISO time or None}``
+    verdicts: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class ActivityRow(Base):
+    """One change to an assessment: who, what, from what to what, when (migration 0008)."""
+
+    __tablename__ = "activity"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(
+        ForeignKey("assessments.id", ondelete="CASCADE"), index=True
+    )
+    at: Mapped[datetime] = mapped_column(DateTime)
+    #: None: the owner
+    contributor_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    #: "answer", "note", "evidence", "chosen", "review-asked", "review", "reply", "submitted"
+    kind: Mapped[str] = mapped_column(String(16))
+    #: the question or dimension id the change is about, if any
+    subject: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    before: Mapped[Any] = mapped_column(JSON, nullable=True)
+    after: Mapped[Any] = mapped_column(JSON, nullable=True)
 
 
 class PoolRow(Base):
