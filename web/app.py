@@ -123,9 +123,11 @@ def _read_rulebook(path: Path) -> Rulebook:
 
 def _register_blueprints(app: Flask) -> None:
     from web.assessment.about import bp as about_bp
+    from web.assessment.activity_views import bp as activity_bp
     from web.assessment.forget import bp as forget_bp
     from web.assessment.pages import bp as pages_bp
     from web.assessment.results import bp as results_bp
+    from web.assessment.review_views import bp as review_bp
     from web.assessment.scoring import bp as scoring_bp
     from web.assessment.team_views import bp as team_bp
 
@@ -135,6 +137,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(about_bp)
     app.register_blueprint(forget_bp)
     app.register_blueprint(team_bp)
+    app.register_blueprint(review_bp)
+    app.register_blueprint(activity_bp)
 
     @app.context_processor
     def host() -> dict[str, object]:

@@ -146,6 +146,13 @@ class Settings(BaseSettings):
         description="Days a resume link stays valid after the assessment was started; after "
         "that the link shows 'page not found'.",
     )
+    evidence_max_age_months: int = Field(
+        default=18,
+        ge=1,
+        le=240,
+        description="Evidence checked longer ago than this many months is flagged as old on "
+        "the results page and in the exports.",
+    )
     session_cookie_secure: bool = Field(
         default=False,
         description="Send cookies over HTTPS only. Turn on whenever the app is served over "

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Annotated, Any, Literal
 
 from flask_babel import gettext as _
@@ -29,6 +30,7 @@ from benchmark.names import clean_name
 from rules import Question, text_in
 from rules.model import NA, UNKNOWN
 from web.assessment.cities import country_facts
+from web.assessment.evidence import read_checked, read_link
 
 __all__ = [
     "NOTE_MAX",
@@ -192,15 +194,22 @@ class PageAnswers:
 
     answers: dict[str, str | int | float] = field(default_factory=dict)
     notes: dict[str, str] = field(default_factory=dict)
+    #: question id → ``{"link", "checked"}`` for answers with a note or a link
+    evidence: dict[str, dict[str, str | None]] = field(default_factory=dict)
     errors: list[FieldError] = field(default_factory=list)
     #: what the user typed or picked, to fill the form again when it has errors
     raw: dict[str, str] = field(default_factory=dict)
 
 
 def parse_page(
-    questions: list[Question], form: MultiDict[str, str], *, required: set[str]
+    questions: list[Question],
+    form: MultiDict[str, str],
+    *,
+    required: set[str],
+    today: date | None = None,
 ) -> PageAnswers:
-    """Parse the answers to ``questions``; those in ``required`` must be answered."""
+    """Parse the answers to ``questions``; those in ``required`` must be answered. Evidence
+    given without the date it was checked is taken as checked ``today``."""
     page = PageAnswers()
     for question in questions:
         qid = question.id
@@ -209,6 +218,7 @@ def parse_page(
         else:
             _parse_choice(question, form, page, qid in required)
         _parse_note(qid, form, page)
+        _parse_evidence(qid, form, page, today or date.today())
     return page
 
 
@@ -295,6 +305,20 @@ def _parse_note(qid: str, form: MultiDict[str, str], page: PageAnswers) -> None:
         return
     if note:
         page.notes[qid] = note
+
+
+def _parse_evidence(qid: str, form: MultiDict[str, str], page: PageAnswers, today: date) -> None:
+    link = read_link(_clean(form.get(f"{qid}--link") or ""))
+    checked = read_checked(form.get(f"{qid}--checked") or "", today=today)
+    page.raw[f"{qid}--link"] = (form.get(f"{qid}--link") or "").strip()
+    page.raw[f"{qid}--checked"] = (form.get(f"{qid}--checked") or "").strip()
+    for name, entry in (("link", link), ("checked", checked)):
+        if entry.error:
+            _error(page, f"{qid}--{name}", field_id(f"{qid}--{name}"), entry.error)
+    if link.error or checked.error:
+        return
+    if link.value or qid in page.notes:
+        page.evidence[qid] = {"link": link.value, "checked": checked.value or today.isoformat()}
 
 
 def form_values(data: Mapping[str, Any]) -> dict[str, str]:

@@ -6,7 +6,7 @@ Every page works without JavaScript. Answers are saved at every step; the secret
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
@@ -33,19 +33,21 @@ from web.assessment.forms import (
     parse_page,
     parse_profile,
 )
+from web.assessment.review import review_context
 from web.assessment.submit import submit
 from web.assessment.team import (
     ROLE_SUGGESTIONS,
     Invitation,
     SaveConflict,
     authors_of,
+    dispute_rows,
     save_conflict,
 )
 from web.assessment.views import error_map, question_views, stored_values, summary_sections
 from web.tokens import hash_token, looks_like_token, new_token
 from web.urls import external_url
 
-__all__ = ["bp", "load_assessment", "load_for_answering", "render_check"]
+__all__ = ["bp", "load_assessment", "load_for_answering", "plain_id", "render_check"]
 
 bp = Blueprint("pages", __name__)
 
@@ -167,7 +169,8 @@ def resume(token: str) -> Response:
     return redirect(_step_url(token, key))
 
 
-def _plain_id(text: str) -> bool:
+def plain_id(text: str) -> bool:
+    """True for a short string of ASCII digits: an id or a version posted by a form."""
     # ASCII digits only: "²" and "⑦" are str.isdigit() but not int(), a 500 before.
     return text.isascii() and text.isdigit() and len(text) < 12
 
@@ -175,7 +178,7 @@ def _plain_id(text: str) -> bool:
 def _profile_values(found: storage.StoredAssessment) -> dict[str, str]:
     values: dict[str, str] = {}
     chosen = request.args.get("city", "")
-    picked = city_profile(int(chosen)) if _plain_id(chosen) else None
+    picked = city_profile(int(chosen)) if plain_id(chosen) else None
     source: dict[str, Any] = dict(found.profile or {})
     if picked is not None:
         source = {**source, **picked.model_dump()}
@@ -274,6 +277,7 @@ def _render_dimension(
         back_url=_previous_url(token, dimension.id, owner=owner),
         version=version,
         conflict=conflict,
+        today=date.today().isoformat(),
         **_step_context(token, dimension.id),
     ), status
 
@@ -287,7 +291,7 @@ def dimension(token: str, dimension_id: str) -> Response | tuple[str, int]:
     page = _dimension(dimension_id)
     owner = contributor is None
     if request.method == "GET":
-        values = stored_values(found.answers, found.notes)
+        values = stored_values(found.answers, found.notes, found.evidence)
         return _render_dimension(
             token, page, values, [], found.answers, owner=owner, version=found.version
         )
@@ -306,10 +310,12 @@ def dimension(token: str, dimension_id: str) -> Response | tuple[str, int]:
     here = {q.id for q in page.questions}
     notes = {q: n for q, n in found.notes.items() if q not in here} | parsed.notes
     notes = {q: n for q, n in notes.items() if q in merged}
+    evidence = {q: e for q, e in found.evidence.items() if q not in here} | parsed.evidence
     saved = storage.save_answers(
         assessment_id=found.id,
         answers=merged,
         notes=notes,
+        evidence=evidence,
         by=None if contributor is None else contributor.id,
         shown_version=_shown_version(found.version),
     )
@@ -322,7 +328,7 @@ def _shown_version(current: int) -> int:
     """The version the posted page was shown at; a form without one (a script, not a
     browser) is taken as shown at the current version."""
     posted = request.form.get("version", "")
-    return int(posted) if _plain_id(posted) else current
+    return int(posted) if plain_id(posted) else current
 
 
 def _render_conflict(
@@ -386,15 +392,17 @@ def render_check(
     contributor: storage.StoredContributor | None = None,
     invitation: Invitation | None = None,
     new_link: tuple[storage.StoredContributor, str] | None = None,
+    reply_text: dict[str, str] | None = None,
 ) -> tuple[str, int]:
     """Render the check-your-answers page, with ``errors`` from a failed submission; for the
     owner, the team (an ``invitation`` with problems, or the ``new_link`` just made)."""
     book = state.rulebook()
     team = storage.list_contributors(assessment_id=found.id)
     authors = authors_of(found.answered_by, team)
-    sections = summary_sections(book, found.answers, found.notes, authors)
+    sections = summary_sections(book, found.answers, found.notes, authors, found.evidence)
     invitation = invitation or Invitation()
     errors = [*errors, *invitation.errors]
+    titles = {d.id: text_in(d.title) for d in book.dimensions}
     # A re-assessment says which assessment its answers come from.
     previous = (
         None
@@ -417,7 +425,12 @@ def render_check(
         invitation=invitation,
         new_link=new_link,
         role_suggestions=ROLE_SUGGESTIONS,
-        dimension_titles={d.id: text_in(d.title) for d in book.dimensions},
+        dimension_titles=titles,
+        disputes=dispute_rows(book, found.disputes, team),
+        version=found.version,
+        reply_text=reply_text or {},
+        error=error_map(errors),
+        **review_context(found.id, team, contributor, titles),
         **_step_context(token, CHECK_STEP),
     ), status
 

@@ -18,9 +18,11 @@ from rules.index import RulebookIndex
 from rules.rounding import shown_score
 from web import state, storage
 from web.assessment.chart import dimension_chart
+from web.assessment.evidence import EvidenceCount
 from web.assessment.flow import answer_label
 from web.assessment.pages import load_assessment
 from web.assessment.submit import own_ids
+from web.assessment.teamwork import teamwork
 from web.network.progress import progress_since_previous
 from web.peers import find_peers
 from web.urls import external_url
@@ -40,6 +42,11 @@ CSV_COLUMNS = (
     "not_applicable",
     "unknown",
     "skipped",
+    "answers_given",
+    "answers_evidenced",
+    "evidence_old",
+    "review_verdict",
+    "review",
 )
 
 
@@ -118,6 +125,7 @@ def results(token: str) -> BaseResponse | str:
         resume_url=external_url("pages.resume", token=token),
         sharing=found.sharing,
         progress=progress_since_previous(found),
+        team=teamwork(book, found),
     )
 
 
@@ -134,6 +142,11 @@ def split_steps(steps: list[NextStep]) -> tuple[list[NextStep], list[NextStep]]:
         (more if step.dimension in seen else first).append(step)
         seen.add(step.dimension)
     return first, more
+
+
+def _evidence_cells(count: EvidenceCount | None) -> tuple[int, int, int]:
+    """Answers given (not "I don't know"), those with evidence, those whose evidence is old."""
+    return (0, 0, 0) if count is None else (count.answers, count.evidenced, count.stale)
 
 
 def _download_name(profile: CityProfile, extension: str) -> str:
@@ -156,6 +169,7 @@ def results_json(token: str) -> BaseResponse:
         "profile": profile.model_dump(mode="json"),
         "submitted_at": found.submitted_at.isoformat() + "Z" if found.submitted_at else None,
         "scorecard": card.model_dump(mode="json"),
+        "team": teamwork(state.rulebook(), found).as_json(),
     }
     return Response(
         json.dumps(body, indent=2, ensure_ascii=False),
@@ -170,7 +184,9 @@ def results_csv(token: str) -> BaseResponse:
     loaded = _submitted(token)
     if loaded is None:
         return redirect(url_for("pages.check", token=token))
-    _found, card, profile = loaded
+    found, card, profile = loaded
+    team = teamwork(state.rulebook(), found)
+    verdicts = {} if team.reviewer is None or team.review is None else team.review.verdicts
     out = io.StringIO()
     writer = SafeCsvWriter(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
@@ -187,6 +203,9 @@ def results_csv(token: str) -> BaseResponse:
                 dim.not_applicable,
                 dim.unknown,
                 dim.skipped,
+                *_evidence_cells(team.evidence_by_dimension.get(dim.id)),
+                (verdicts.get(dim.id) or {}).get("verdict", ""),
+                team.review_line,
             ]
         )
     return Response(

@@ -39,6 +39,9 @@ def submit(found: storage.StoredAssessment, *, link: StepLink) -> list[FieldErro
     profile = _profile(found)
     if profile is None:
         return [FieldError("profile", "", _("Tell us about your city"), href=link("profile", ""))]
+    unsettled = _team_problems(book, found)
+    if unsettled:
+        return unsettled
     answers = Answers(rulebook=book.id, answers=found.answers, notes=found.notes)
     try:
         card = score_assessment(book, answers)
@@ -46,6 +49,25 @@ def submit(found: storage.StoredAssessment, *, link: StepLink) -> list[FieldErro
         return [_problem(book, p, link) for p in exc.problems]
     record_submission(found, team_from_answers(profile, found.answers), card)
     return []
+
+
+def _team_problems(book: Rulebook, found: storage.StoredAssessment) -> list[FieldError]:
+    """Disagreements still to settle and review queries still to answer: the team's work
+    the owner finishes before submitting (a review itself is optional)."""
+    questions = RulebookIndex.of(book).questions
+    problems = []
+    for qid in storage.open_disputes(found.disputes):
+        if qid in questions:
+            anchor = field_id("dispute-" + qid)
+            text = _("Choose one of the answers given to: %(q)s", q=text_in(questions[qid].text))
+            problems.append(FieldError("dispute", anchor, text))
+    review = storage.latest_review(assessment_id=found.id, finished=True)
+    titles = {d.id: text_in(d.title) for d in book.dimensions}
+    for dimension_id in [] if review is None else review.open_queries:
+        text = _("Reply to the reviewer's query on %(d)s", d=titles.get(dimension_id, ""))
+        anchor = "query-" + dimension_id
+        problems.append(FieldError("query", anchor, text))
+    return problems
 
 
 def team_from_answers(profile: CityProfile, answers: dict[str, Any]) -> CityProfile:

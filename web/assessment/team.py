@@ -19,23 +19,34 @@ from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
 from benchmark.names import clean_name
-from rules import Dimension, text_in
+from rules import Dimension, Rulebook, text_in
+from rules.index import RulebookIndex
 from web import storage
 from web.assessment.flow import answer_label
-from web.assessment.forms import FieldError
+from web.assessment.forms import FieldError, field_id
 
 __all__ = [
     "ROLE_SUGGESTIONS",
     "ConflictRow",
+    "DisputeChoice",
+    "DisputeRow",
     "Invitation",
     "SaveConflict",
     "authors_of",
+    "dispute_rows",
+    "person",
     "read_invitation",
     "save_conflict",
 ]
 
 #: offered beside the role field (free text: any other role is fine)
-ROLE_SUGGESTIONS = ("International office", "EU affairs", "Mayor's office", "Department")
+ROLE_SUGGESTIONS = (
+    "International office",
+    "EU affairs",
+    "Mayor's office",
+    "Department",
+    "Reviewer",
+)
 MAX_TEXT = 120
 
 
@@ -46,6 +57,7 @@ class Invitation:
     name: str = ""
     role: str = ""
     dimensions: tuple[str, ...] = ()
+    reviewer: bool = False
     errors: tuple[FieldError, ...] = ()
 
 
@@ -78,7 +90,8 @@ def read_invitation(form: MultiDict[str, str], dimension_ids: Sequence[str]) -> 
         errors.append(FieldError("role", "f-role", _("Enter the colleague's role")))
     elif len(role) > MAX_TEXT:
         errors.append(FieldError("role", "f-role", _("The role can have at most 120 characters")))
-    return Invitation(name, role, chosen, tuple(errors))
+    reviewer = form.get("reviewer") == "yes"
+    return Invitation(name, role, chosen, reviewer, tuple(errors))
 
 
 @dataclass(frozen=True)
@@ -117,3 +130,51 @@ def save_conflict(
             )
         )
     return SaveConflict(tuple(rows))
+
+
+@dataclass(frozen=True)
+class DisputeChoice:
+    """One person's answer to a disputed question."""
+
+    index: int
+    answer: str
+    who: str
+
+
+@dataclass(frozen=True)
+class DisputeRow:
+    """A question two people answered differently, still to settle."""
+
+    question_id: str
+    question: str
+    anchor: str
+    choices: tuple[DisputeChoice, ...]
+
+
+def person(by: int | None, contributors: Sequence[storage.StoredContributor]) -> str:
+    """ "Name (role)" of a contributor id; None is the owner."""
+    if by is None:
+        return _("the assessment's owner")
+    found = next((c for c in contributors if c.id == by), None)
+    return _("a former contributor") if found is None else f"{found.name} ({found.role})"
+
+
+def dispute_rows(
+    book: Rulebook,
+    disputes: Mapping[str, Any],
+    contributors: Sequence[storage.StoredContributor],
+) -> list[DisputeRow]:
+    """The open disagreements, each with every person's answer, in the rulebook's order."""
+    questions = RulebookIndex.of(book).questions
+    rows = []
+    for qid in storage.open_disputes(disputes):
+        question = questions.get(qid)
+        if question is None:
+            continue
+        choices = tuple(
+            DisputeChoice(i, answer_label(question, a["value"]), person(a["by"], contributors))
+            for i, a in enumerate(disputes[qid]["answers"])
+        )
+        rows.append(DisputeRow(qid, text_in(question.text), field_id("dispute-" + qid), choices))
+    order = list(questions)
+    return sorted(rows, key=lambda r: order.index(r.question_id))

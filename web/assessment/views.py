@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from flask_babel import gettext as _
@@ -55,6 +56,10 @@ class QuestionView:
     unknown_checked: bool
     error: str | None = None
     note_error: str | None = None
+    link: str = ""
+    checked: str = ""
+    link_error: str | None = None
+    checked_error: str | None = None
 
 
 def error_map(errors: list[FieldError]) -> dict[str, str]:
@@ -105,15 +110,26 @@ def question_views(
                 unknown_checked=unknown or values.get(f"{qid}--unknown") == UNKNOWN,
                 error=by_field.get(qid),
                 note_error=by_field.get(f"{qid}--note"),
+                link=values.get(f"{qid}--link", ""),
+                checked=values.get(f"{qid}--checked", ""),
+                link_error=by_field.get(f"{qid}--link"),
+                checked_error=by_field.get(f"{qid}--checked"),
             )
         )
     return views
 
 
-def stored_values(answers: Mapping[str, Any], notes: Mapping[str, str]) -> dict[str, str]:
-    """Stored answers and notes as the raw strings a form shows."""
+def stored_values(
+    answers: Mapping[str, Any],
+    notes: Mapping[str, str],
+    evidence: Mapping[str, Mapping[str, Any]] | None = None,
+) -> dict[str, str]:
+    """Stored answers, notes and evidence as the raw strings a form shows."""
     values = {qid: str(value) for qid, value in answers.items()}
     values.update({f"{qid}--note": note for qid, note in notes.items()})
+    for qid, entry in (evidence or {}).items():
+        values[f"{qid}--link"] = entry.get("link") or ""
+        values[f"{qid}--checked"] = entry.get("checked") or ""
     return values
 
 
@@ -128,6 +144,9 @@ class AnswerRow:
     change_anchor: str
     #: who gave the answer and when ("Amira Haddad (EU affairs), 4 December 2026"), if known
     answered_by: str | None = None
+    #: the evidence link (shown as text, never as a link to follow) and the date checked
+    link: str | None = None
+    checked: date | None = None
 
 
 @dataclass
@@ -149,11 +168,15 @@ def summary_sections(
     answers: Mapping[str, Any],
     notes: Mapping[str, str],
     authors: Mapping[str, str] | None = None,
+    evidence: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> list[SummarySection]:
     """The check-your-answers sections: every question that applies, answered or not;
-    ``authors`` says who gave each answer."""
+    ``authors`` says who gave each answer, ``evidence`` its link and date checked."""
     applies = applicable_questions(book, answers)
-    return [_section(d, applies, answers, notes, authors or {}) for d in book.dimensions]
+    return [
+        _section(d, applies, answers, notes, authors or {}, evidence or {})
+        for d in book.dimensions
+    ]
 
 
 def _section(
@@ -162,12 +185,14 @@ def _section(
     answers: Mapping[str, Any],
     notes: Mapping[str, str],
     authors: Mapping[str, str],
+    evidence: Mapping[str, Mapping[str, Any]],
 ) -> SummarySection:
     section = SummarySection(dimension.id, text_in(dimension.title))
     for question in dimension.questions:
         if question.id not in applies:
             continue
         raw = answers.get(question.id)
+        backing = evidence.get(question.id) or {}
         section.rows.append(
             AnswerRow(
                 question=text_in(question.text),
@@ -176,6 +201,8 @@ def _section(
                 note=notes.get(question.id),
                 change_anchor=field_id(question.id),
                 answered_by=authors.get(question.id) if raw is not None else None,
+                link=backing.get("link"),
+                checked=date.fromisoformat(backing["checked"]) if backing.get("checked") else None,
             )
         )
     return section

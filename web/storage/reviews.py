@@ -61,18 +61,13 @@ def _stored(row: ReviewRow) -> StoredReview:
     )
 
 
-def latest_review(*, assessment_id: int) -> StoredReview | None:
-    """The assessment's most recent review request, finished or not."""
-    row = (
-        _session()
-        .scalars(
-            select(ReviewRow)
-            .where(ReviewRow.assessment_id == assessment_id)
-            .order_by(ReviewRow.id.desc())
-            .limit(1)
-        )
-        .one_or_none()
-    )
+def latest_review(*, assessment_id: int, finished: bool = False) -> StoredReview | None:
+    """The assessment's most recent review request, finished or not (with ``finished``:
+    the most recent finished one)."""
+    query = select(ReviewRow).where(ReviewRow.assessment_id == assessment_id)
+    if finished:
+        query = query.where(ReviewRow.finished_at.is_not(None))
+    row = _session().scalars(query.order_by(ReviewRow.id.desc()).limit(1)).one_or_none()
     return None if row is None else _stored(row)
 
 
