@@ -105,7 +105,8 @@ def test_each_level_is_shown_with_its_description(app: Flask) -> None:
 def _shown_scores(html: str) -> dict[str, tuple[int, int]]:
     """Dimension title → (score, level) as the table shows them."""
     rows = re.findall(
-        r'<th scope="row">([^<]+)</th>\s*<td class="table__cell--numeric">(\d+)</td>\s*<td>(\d) –',
+        r'<th scope="row">([^<]+)(?:<br>(?:(?!</th>).)*)?</th>'  # the title, then evidence
+        r'\s*<td class="table__cell--numeric">(\d+)</td>\s*<td>(\d) –',
         html,
     )
     return {title: (int(score), int(level)) for title, score, level in rows}

@@ -388,8 +388,10 @@ def test_the_history_says_who_changed_what_from_what_to_what(
         assert "Disagreement settled" in page
         assert "Answer:" in page
     assert post_on_check(client, token, "/submit", {}).status_code == 303
-    after = text(client.get(f"/a/{token}/activity"))
-    assert "Submitted" in after and "Jan Nowak (Department)" in after
+    for holder in (token, colleague):  # kept after submission, for the whole team
+        after = text(client.get(f"/a/{holder}/activity"))
+        assert "Submitted" in after and "Jan Nowak (Department)" in after
+    assert client.get(f"/a/{colleague}/check").status_code == 404, "the rest stays closed"
 
 
 def test_a_revoked_colleague_no_longer_sees_the_history(app: Flask, client: FlaskClient) -> None:

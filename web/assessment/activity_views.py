@@ -1,7 +1,8 @@
 """The history of changes: who changed which answer from what to what, and when.
 
-Open to the owner and to every contributor whose link still works, before and after
-submission (the log is kept with the assessment and goes only with it).
+Open to the owner and to every contributor whose link was not revoked, before and after
+submission (a contributor's link opens nothing else once the assessment is submitted). The
+log is kept with the assessment and goes only with it.
 """
 
 from __future__ import annotations
@@ -65,6 +66,11 @@ def _words(kind: str, value: Any, question: Question | None) -> str:
     return str(value)
 
 
+def _sentence_start(text: str) -> str:
+    # "the assessment's owner" opens a table cell here; a name stays as it is
+    return text[:1].upper() + text[1:]
+
+
 def activity_rows(
     book: Rulebook,
     entries: Sequence[storage.StoredActivity],
@@ -85,7 +91,7 @@ def activity_rows(
         rows.append(
             ActivityRow(
                 when=format_datetime(entry.at, "d MMM y, HH:mm"),
-                who=person(entry.contributor_id, team),
+                who=_sentence_start(person(entry.contributor_id, team)),
                 what=kinds.get(entry.kind, entry.kind),
                 subject=subject,
                 before=_words(entry.kind, entry.before, question),
@@ -98,7 +104,7 @@ def activity_rows(
 @bp.get("/a/<token>/activity")
 def activity(token: str) -> str:
     """The assessment's history of changes, newest first."""
-    found, contributor = load_for_answering(token)
+    found, contributor = load_for_answering(token, submitted_too=True)
     team = storage.list_contributors(assessment_id=found.id)
     entries = storage.list_activity(assessment_id=found.id)
     if not found.submitted:

@@ -64,17 +64,18 @@ def load_assessment(token: str) -> storage.StoredAssessment:
 
 
 def load_for_answering(
-    token: str,
+    token: str, *, submitted_too: bool = False
 ) -> tuple[storage.StoredAssessment, storage.StoredContributor | None]:
     """The assessment of its owner's or a contributor's link, and the contributor (None for
-    the owner); a 404 for anything else, a revoked link included."""
+    the owner); a 404 for anything else, a revoked link included, and a contributor's link
+    once the assessment is submitted unless ``submitted_too`` (pages that only read)."""
     if not looks_like_token(token):
         abort(404)
     token_hash = hash_token(token)
     found = storage.find_assessment(token_hash=token_hash)
     if found is not None:
         return _not_expired(found), None
-    contributor = storage.find_contributor(token_hash=token_hash)
+    contributor = storage.find_contributor(token_hash=token_hash, submitted_too=submitted_too)
     found = (
         None
         if contributor is None
@@ -157,12 +158,16 @@ def start() -> Response:
 @bp.get("/a/<token>")
 def resume(token: str) -> Response:
     """Where a resume link lands: the first step still to do, or the results; a
-    contributor's link, the first dimension they were asked to answer."""
+    contributor's link, the first dimension they were asked to answer (a reviewer's, the
+    review asked of them)."""
     found, contributor = load_for_answering(token)
     if found.submitted:
         return redirect(url_for("results.results", token=token))
     book = state.rulebook()
     if contributor is not None:
+        review = storage.latest_review(assessment_id=found.id)
+        if review and review.finished_at is None and review.reviewer_id == contributor.id:
+            return redirect(url_for("review.review", token=token))
         asked = contributor.dimensions or tuple(d.id for d in book.dimensions)
         return redirect(_step_url(token, asked[0]))
     key = first_open_step(book, found.profile, found.answers)

@@ -96,22 +96,18 @@ def list_contributors(*, assessment_id: int) -> list[StoredContributor]:
     return [_stored(row) for row in rows]
 
 
-def find_contributor(*, token_hash: str) -> StoredContributor | None:
+def find_contributor(*, token_hash: str, submitted_too: bool = False) -> StoredContributor | None:
     """The contributor whose link hashes to ``token_hash``, unless it was revoked, and only
-    while their assessment is a draft."""
-    row = (
-        _session()
-        .scalars(
-            select(ContributorRow)
-            .join(AssessmentRow, AssessmentRow.id == ContributorRow.assessment_id)
-            .where(
-                ContributorRow.token_hash == token_hash,
-                ContributorRow.revoked_at.is_(None),
-                AssessmentRow.status == "draft",
-            )
-        )
-        .one_or_none()
+    while their assessment is a draft (``submitted_too``: also after, for the pages that
+    only read what the team did, such as the history of changes)."""
+    query = (
+        select(ContributorRow)
+        .join(AssessmentRow, AssessmentRow.id == ContributorRow.assessment_id)
+        .where(ContributorRow.token_hash == token_hash, ContributorRow.revoked_at.is_(None))
     )
+    if not submitted_too:
+        query = query.where(AssessmentRow.status == "draft")
+    row = _session().scalars(query).one_or_none()
     return None if row is None else _stored(row)
 
 
