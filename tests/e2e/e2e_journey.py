@@ -150,7 +150,7 @@ def answer_questions(page: Page, *, pick: int = 2) -> dict[str, str]:
     chosen: dict[str, str] = {}
     for block in page.locator("[data-testid=question]").all():
         name = block.get_attribute("data-question") or ""
-        number = block.locator("input[type=text]")
+        number = block.locator(f"input[type=text][name='{name}']")  # not the evidence date
         if number.count():
             number.fill("3")
             chosen[name] = "3"
@@ -170,7 +170,7 @@ def checked_answers(page: Page) -> dict[str, str]:
     shown: dict[str, str] = {}
     for block in page.locator("[data-testid=question]").all():
         name = block.get_attribute("data-question") or ""
-        number = block.locator("input[type=text]")
+        number = block.locator(f"input[type=text][name='{name}']")  # not the evidence date
         checked = block.locator("input[type=radio]:checked")
         if number.count():
             shown[name] = number.input_value()

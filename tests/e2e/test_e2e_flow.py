@@ -102,7 +102,8 @@ def test_a_change_link_on_check_your_answers_comes_back_to_it(tab: Any) -> None:
     section.get_by_role("link", name=re.compile("^Change")).first.click()
     page.wait_for_url(re.compile(rf"/a/{token}/step/{DIMENSIONS[2]}\?return_to=check"))
     question = page.get_by_test_id("question").first
-    number = question.locator("input[type=text]")
+    name = question.get_attribute("data-question")
+    number = question.locator(f"input[type=text][name='{name}']")  # not the evidence date
     if number.count():
         number.fill("7")
     else:
@@ -165,7 +166,7 @@ def test_a_question_page_can_be_done_by_keyboard_alone(tab: Any) -> None:
             page.keyboard.press("Space")  # checks the first option
             page.keyboard.press("ArrowDown")  # moves to the second one and checks it
             typed[focused["name"]] = active_element(page)["value"]
-        elif focused["tag"] == "input" and focused["type"] == "text":
+        elif focused["type"] == "text" and focused["name"] in questions:  # a number question
             page.keyboard.type("4")
             typed[focused["name"]] = "4"
         elif focused["tag"] == "textarea" and not note_field:

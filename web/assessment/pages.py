@@ -6,7 +6,7 @@ Every page works without JavaScript. Answers are saved at every step; the secret
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
@@ -282,7 +282,6 @@ def _render_dimension(
         back_url=_previous_url(token, dimension.id, owner=owner),
         version=version,
         conflict=conflict,
-        today=date.today().isoformat(),
         **_step_context(token, dimension.id),
     ), status
 
