@@ -165,8 +165,9 @@ class Settings(BaseSettings):
     )
     api_write_rate_limit: str = Field(
         default="60 per minute",
-        description="Rate limit on creating assessments through the JSON API "
-        "(`POST /api/v1/assessments`) per client address, in Flask-Limiter notation "
+        description="Rate limit on each writing operation of the JSON API (creating "
+        "assessments and drafts, saving answers, the team and review operations; each "
+        "operation counted on its own) per client address, in Flask-Limiter notation "
         "(several limits separated by `;`). Requests over it get a 429 with `Retry-After`.",
     )
     api_score_rate_limit: str = Field(

@@ -405,3 +405,27 @@ def test_a_revoked_colleague_no_longer_sees_the_history(app: Flask, client: Flas
     )
     assert revoked.status_code == 303
     assert client.get(f"/a/{colleague}/activity").status_code == 404
+
+
+def test_no_page_shows_a_link_to_anyone_but_its_holder(app: Flask, client: FlaskClient) -> None:
+    token, reviewer = ask_review(client, app)
+    colleague = contributor_token(invite(client, token, name="Jan Nowak", role="Department"))
+    assert (
+        post_form(client, f"/a/{colleague}/step/strategy", strategy_form(app)).status_code == 303
+    )
+    pages = {
+        token: ["/check", "/activity", "/step/strategy"],
+        colleague: ["/check", "/activity", "/step/strategy"],
+        reviewer: ["/review", "/check", "/activity"],
+    }
+    for holder, paths in pages.items():
+        others = {token, colleague, reviewer} - {holder}
+        for path in paths:
+            shown = text(client.get(f"/a/{holder}{path}"))
+            assert not [t for t in others if t in shown], f"another link on {path}"
+    post_form(client, f"/a/{reviewer}/review", verdicts(app))
+    assert post_on_check(client, token, "/submit", {}).status_code == 303
+    for path in ("/results", "/results.csv", "/results.json", "/activity"):
+        shown = text(client.get(f"/a/{token}{path}"))
+        assert colleague not in shown and reviewer not in shown, path
+    assert token not in text(client.get(f"/a/{colleague}/activity"))

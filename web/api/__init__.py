@@ -1,10 +1,15 @@
-"""The JSON API under ``/api/v1``: rulebook, stateless scoring, assessments, peers, advice.
+"""The JSON API under ``/api/v1``: rulebook, stateless scoring, assessments, peers, advice,
+and drafts worked on by a team.
 
 Modules::
 
     routes     the blueprint and the table of operations (one declaration per route)
     views      the endpoints
+    team_views the endpoints of drafts and team work
     service    what they do: reuses storage, tokens, submission and peers of the web flow
+    drafts     drafts: profile, answers at a version, disagreements, submission
+    team       colleagues, review, the activity log
+    team_state a draft's team work as responses
     models     request models and the error shape (pydantic): the OpenAPI schemas
     responses  response models (pydantic)
     parsing    JSON bodies and query parameters into models
@@ -24,6 +29,7 @@ from __future__ import annotations
 from flask import Flask
 
 from web import state
+from web.api import team_views as _team_views  # noqa: F401  (registers the team's endpoints)
 from web.api import views as _views  # noqa: F401  (registers the endpoints on the blueprint)
 from web.api.errors import API_PREFIX
 from web.api.limits import init_limits

@@ -23,6 +23,7 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from werkzeug.routing import RequestRedirect
 
 from web.api.models import Error, ErrorBody, ErrorCode, ErrorDetail, json_kind
+from web.api.responses import AnswersOut, ConflictError
 
 __all__ = [
     "API_PREFIX",
@@ -64,7 +65,12 @@ _MESSAGES: dict[str, str] = {
 
 
 class ApiError(Exception):
-    """An error to answer in the API's shape; raise it from views and helpers."""
+    """An error to answer in the API's shape; raise it from views and helpers.
+
+    ``code`` replaces the status's usual code (a 409 is ``not_submitted`` unless told);
+    ``current`` makes it a :class:`~web.api.responses.ConflictError` carrying the answers as
+    stored now.
+    """
 
     def __init__(
         self,
@@ -72,11 +78,16 @@ class ApiError(Exception):
         message: str | None = None,
         details: Sequence[ErrorDetail] = (),
         headers: Mapping[str, str] | None = None,
+        *,
+        code: ErrorCode | None = None,
+        current: AnswersOut | None = None,
     ) -> None:
         self.status = status
         self.message = message or ERRORS[status][1]
         self.details = list(details)
         self.headers = dict(headers or {})
+        self.code = code
+        self.current = current
         super().__init__(self.message)
 
 
@@ -85,12 +96,17 @@ def error_response(
     message: str | None = None,
     details: Iterable[ErrorDetail] = (),
     headers: Mapping[str, str] | None = None,
+    *,
+    code: ErrorCode | None = None,
+    current: AnswersOut | None = None,
 ) -> Response:
-    """A response in the API's error shape."""
-    code, default = ERRORS.get(status, ERRORS[500])
-    body = Error(
-        error=ErrorBody(code=code, message=message or default, details=list(details)),
-        status=status,
+    """A response in the API's error shape (with ``current``: a conflict's shape)."""
+    usual, default = ERRORS.get(status, ERRORS[500])
+    error = ErrorBody(code=code or usual, message=message or default, details=list(details))
+    body: Error = (
+        Error(error=error, status=status)
+        if current is None
+        else ConflictError(error=error, status=status, current=current)
     )
     response = Response(body.model_dump_json(), status=status, mimetype="application/json")
     response.headers.update(headers or {})
@@ -132,7 +148,14 @@ def is_api_request() -> bool:
 
 
 def _api_error(error: ApiError) -> Response:
-    return error_response(error.status, error.message, error.details, error.headers)
+    return error_response(
+        error.status,
+        error.message,
+        error.details,
+        error.headers,
+        code=error.code,
+        current=error.current,
+    )
 
 
 def _http_error(error: HTTPException) -> Response:

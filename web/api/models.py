@@ -27,20 +27,32 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from benchmark.names import clean_name
+from web.assessment.evidence import LINK_MAX
 from web.assessment.forms import NOTE_MAX, NUMBER_MAX
+from web.assessment.team import MAX_TEXT
 
 __all__ = [
     "AdviceQuery",
     "AnswerValue",
+    "AnswersPatch",
+    "ChooseAnswerRequest",
     "CreateAssessmentRequest",
     "Error",
     "ErrorBody",
+    "ErrorCode",
     "ErrorDetail",
+    "EvidenceIn",
+    "InvitationRequest",
     "PeersQuery",
     "ProfileIn",
+    "ProfileRequest",
     "QueryMode",
+    "ReplyRequest",
+    "ReviewAskRequest",
     "ScoreRequest",
     "Sharing",
+    "VerdictIn",
+    "VerdictsRequest",
     "json_kind",
 ]
 
@@ -201,6 +213,144 @@ class CreateAssessmentRequest(ScoreRequest):
     )
 
 
+# --- team work on a draft -------------------------------------------------------------------
+
+#: Largest id or version a request may name (the database's integers).
+ID_MAX = 2_147_483_647
+Version = Annotated[int, Field(ge=0, le=ID_MAX), BeforeValidator(_integral)]
+ContributorId = Annotated[int, Field(gt=0, le=ID_MAX), BeforeValidator(_integral)]
+#: A short name or role: as a city's name, at most 120 characters, something visible.
+ShortName = Annotated[str, Field(min_length=1, max_length=MAX_TEXT, pattern=NAME)]
+Comment = Annotated[str, StringConstraints(max_length=NOTE_MAX, pattern=FREE_TEXT)]
+
+
+class ProfileRequest(_Request):
+    """A draft's city profile and sharing choice, as the browser's profile page takes them."""
+
+    profile: ProfileIn
+    sharing: Sharing = Field(
+        default="private",
+        description="`named`, `anonymous` or `private`, as for `POST /api/v1/assessments`; "
+        "it decides whether the city joins the peer pool when the draft is submitted.",
+    )
+
+
+class EvidenceIn(_Request):
+    """The evidence behind one answer: a link and the date it was checked."""
+
+    link: str | None = Field(
+        default=None,
+        max_length=LINK_MAX,
+        description="An http or https address with a host, without spaces. It is stored and "
+        "shown as text, never fetched.",
+    )
+    checked: str | None = Field(
+        default=None,
+        pattern=r"^\d{4}-\d{2}-\d{2}$",
+        description="The date the evidence was last checked, `YYYY-MM-DD`, not in the future; "
+        "today when left out.",
+    )
+
+
+class AnswersPatch(_Request):
+    """Changes to a draft's answers, notes and evidence, made at the version last read.
+
+    Each map changes only the questions it names; `null` removes an entry. After the change,
+    answers to questions that no longer apply (skip logic) are dropped, with their notes and
+    evidence, as on the browser's pages.
+    """
+
+    version: Version = Field(
+        description="The `version` of the answers these changes were made on (from the last "
+        "read or save). When someone saved since, nothing is stored and the answer is a 409."
+    )
+    answers: dict[str, AnswerValue | None] = Field(
+        default_factory=dict,
+        description="Question id → answer, or `null` to remove the answer. An answer to a "
+        "question that does not apply given the other answers is refused.",
+    )
+    notes: dict[str, Note | None] = Field(
+        default_factory=dict,
+        description=f"Question id → evidence note (at most {NOTE_MAX:,} characters), or `null` "
+        "(or blank) to remove it. A note needs an answer to its question.",
+    )
+    evidence: dict[str, EvidenceIn | None] = Field(
+        default_factory=dict,
+        description="Question id → evidence link and date checked, replacing those stored, or "
+        "`null` to remove them. Evidence needs an answer to its question; an answer with a "
+        "note keeps an entry for its date checked.",
+    )
+
+
+class ChooseAnswerRequest(_Request):
+    """The owner's choice among the answers given to a disputed question."""
+
+    version: Version = Field(
+        description="The `version` of the answers the choice was made on; a 409 when someone "
+        "saved since."
+    )
+    choice: int = Field(
+        ge=0,
+        le=ID_MAX,
+        description="Position of the chosen answer in the dispute's `answers`, from 0.",
+    )
+
+
+class InvitationRequest(_Request):
+    """A colleague to invite: they get a personal token of their own."""
+
+    name: ShortName = Field(description="The colleague's name (at most 120 characters).")
+    role: ShortName = Field(
+        description="Their role, e.g. `EU affairs` or `Mayor's office` (at most 120 characters)."
+    )
+    dimensions: list[Annotated[str, StringConstraints(max_length=64)]] = Field(
+        default_factory=list,
+        max_length=50,
+        description="Ids of the dimensions they are asked to answer; empty: no particular "
+        "ones. They may still answer any question.",
+    )
+    reviewer: bool = Field(
+        default=False,
+        description="Invited as a reviewer: the owner can then ask them to review the answers.",
+    )
+
+
+class ReviewAskRequest(_Request):
+    """Whom the owner asks to review the answers."""
+
+    reviewer_id: ContributorId = Field(
+        description="The `id` of an active colleague invited with `reviewer: true`. A request "
+        "still open, to anyone, is replaced."
+    )
+
+
+class VerdictIn(_Request):
+    """The reviewer's verdict on one dimension."""
+
+    verdict: Literal["accepted", "queried"]
+    comment: Comment = Field(
+        default="",
+        description=f"At most {NOTE_MAX:,} characters; required with `queried`: it is a "
+        "question to the owner.",
+    )
+
+
+class VerdictsRequest(_Request):
+    """The reviewer's verdicts: one for every dimension of the rulebook."""
+
+    verdicts: dict[str, VerdictIn] = Field(description="Dimension id → verdict.")
+
+
+class ReplyRequest(_Request):
+    """The owner's reply to the reviewer's query on one dimension."""
+
+    reply: Annotated[str, StringConstraints(max_length=NOTE_MAX, pattern=NAME)] = Field(
+        description=f"Some text, at most {NOTE_MAX:,} characters."
+    )
+
+
+# --- query parameters -----------------------------------------------------------------------
+
 QueryMode = Literal["comparable", "same_stage", "learn_from"]
 PeerCount = Annotated[int, Field(ge=1, le=K_MAX), BeforeValidator(_integral)]
 
@@ -255,6 +405,8 @@ ErrorCode = Literal[
     "not_found",
     "method_not_allowed",
     "not_submitted",
+    "already_submitted",
+    "version_conflict",
     "payload_too_large",
     "unsupported_media_type",
     "validation_error",

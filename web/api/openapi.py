@@ -18,7 +18,7 @@ from pydantic.json_schema import JsonSchemaMode, models_json_schema
 from rules import Rulebook
 from web import state
 from web.api.errors import ERRORS
-from web.api.models import Error
+from web.api.models import ID_MAX, Error
 from web.api.routes import OPERATIONS, Operation
 from web.api.service import example_answers
 from web.settings import Settings
@@ -33,8 +33,34 @@ TAGS = [
     {"name": "Rulebook", "description": "The questions, options and levels."},
     {"name": "Scoring", "description": "Score answers without storing anything."},
     {"name": "Assessments", "description": "Store an assessment; read it, its peers, advice."},
+    {
+        "name": "Drafts",
+        "description": "Fill in an assessment step by step, as a team: profile, answers at a "
+        "version, disagreements, submission.",
+    },
+    {
+        "name": "Team",
+        "description": "Colleagues with tokens of their own, the review, the activity log.",
+    },
     {"name": "Documentation", "description": "This document, and a page to read it."},
 ]
+_TAG_ORDER = {tag["name"]: i for i, tag in enumerate(TAGS)}
+
+#: The path parameters other than the token: their schema and what they are.
+PATH_PARAMETERS: dict[str, tuple[dict[str, Any], str]] = {
+    "contributor_id": (
+        {"type": "integer", "minimum": 1, "maximum": ID_MAX},
+        "The colleague's `id` (see `contributors` of the assessment).",
+    ),
+    "question_id": (
+        {"type": "string", "pattern": r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$", "maxLength": 100},
+        "The id of the disputed question (see `disputes` of the assessment).",
+    ),
+    "dimension_id": (
+        {"type": "string", "pattern": "^[a-z][a-z0-9_]*$", "maxLength": 64},
+        "The id of the queried dimension (see `review.open_queries` of the assessment).",
+    ),
+}
 
 EXAMPLE_PROFILE = {
     "name": "Nordhaven",
@@ -58,11 +84,13 @@ def build_document(
 ) -> dict[str, Any]:
     """The OpenAPI 3.1 document describing ``operations``."""
     wanted: list[tuple[type[BaseModel], JsonSchemaMode]] = [(Error, "serialization")]
+    operations = sorted(operations, key=lambda spec: _TAG_ORDER.get(spec.tag, len(TAGS)))
     for spec in operations:
         if spec.body is not None:
             wanted.append((spec.body, "validation"))
         if spec.response is not None:
             wanted.append((spec.response, "serialization"))
+        wanted += [(model, "serialization") for model in spec.error_models.values()]
     refs, definitions = models_json_schema(list(dict.fromkeys(wanted)), ref_template=REF)
     examples = _examples(book)
     paths: dict[str, dict[str, Any]] = {}
@@ -102,27 +130,84 @@ An integer field takes `2` or `2.0` (any number with a zero fraction, as JSON Sc
 **Bodies** are JSON (`Content-Type: application/json`; anything else gets 415) of at most
 {settings.max_content_length:,} bytes (413 beyond).
 
-**Rate limits** per client address: creating assessments {settings.api_write_rate_limit},
-scoring {settings.api_score_rate_limit}. Over the limit: 429 with `Retry-After` (seconds).
+**Rate limits** per client address and per operation: each write (creating assessments and
+drafts, saving, inviting, reviewing, submitting) {settings.api_write_rate_limit}, scoring
+{settings.api_score_rate_limit}. Over the limit: 429 with `Retry-After` (seconds).
 Limits are counted per server process unless `CITYDIP_RATELIMIT_STORAGE_URI` names a shared
 store (e.g. Redis).
 
-**Tokens.** Creating an assessment returns its secret resume token once; only its hash is
-stored. Anyone with the token can read the assessment: keep it like a password.
+**Tokens.** Creating an assessment or a draft returns its owner's secret token once, and
+inviting a colleague returns the colleague's token once; only their hashes are stored. Anyone
+with a token can read the assessment: keep it like a password. A colleague's token reads the
+assessment and its activity log, saves answers and gives the review it is asked for (once the
+assessment is submitted, it reads only the log); every other operation is the owner's and
+answers 404 to it, as to a wrong, expired or revoked token.
+
+**Versions.** Every save of answers carries the `version` it was made on; when someone saved
+since, nothing is stored and the 409 (`version_conflict`) carries the answers as stored now,
+so no save silently overwrites another.
 """
 
 
-def _examples(book: Rulebook) -> dict[str, dict[str, Any]]:
+def _examples(book: Rulebook) -> dict[str, tuple[str, str, dict[str, Any]]]:
+    """Request model name → (example key, summary, value): valid bodies for this rulebook."""
     answers = example_answers(book)
     if answers is None:
         return {}
+    first = book.dimensions[0]
+    page = {q.id: answers[q.id] for q in first.questions if q.id in answers}
+    noted = next(iter(page))
+    dimensions = [d.id for d in book.dimensions]
     return {
-        "ScoreRequest": {"rulebook": book.id, "answers": answers},
-        "CreateAssessmentRequest": {
-            "profile": EXAMPLE_PROFILE,
-            "answers": answers,
-            "sharing": "private",
-        },
+        "ScoreRequest": (
+            "complete",
+            "A complete, valid set of answers",
+            {"rulebook": book.id, "answers": answers},
+        ),
+        "CreateAssessmentRequest": (
+            "complete",
+            "A complete, valid set of answers",
+            {"profile": EXAMPLE_PROFILE, "answers": answers, "sharing": "private"},
+        ),
+        "ProfileRequest": (
+            "profile",
+            "A city that stays out of the peer pool",
+            {"profile": EXAMPLE_PROFILE, "sharing": "private"},
+        ),
+        "AnswersPatch": (
+            "page",
+            f"The answers of one dimension ({first.id}), a note and a link",
+            {
+                "version": 0,
+                "answers": page,
+                "notes": {noted: "Adopted by the city council; see the minutes."},
+                "evidence": {noted: {"link": "https://example.org/council/minutes.pdf"}},
+            },
+        ),
+        "ChooseAnswerRequest": (
+            "choice",
+            "The first answer given",
+            {"version": 0, "choice": 0},
+        ),
+        "InvitationRequest": (
+            "colleague",
+            "A colleague asked to answer one dimension",
+            {"name": "Amira Haddad", "role": "EU affairs", "dimensions": dimensions[-1:]},
+        ),
+        "ReviewAskRequest": ("reviewer", "A colleague invited as a reviewer", {"reviewer_id": 1}),
+        "VerdictsRequest": (
+            "verdicts",
+            "One query, everything else accepted",
+            {
+                "verdicts": {d: {"verdict": "accepted", "comment": ""} for d in dimensions[1:]}
+                | {dimensions[0]: {"verdict": "queried", "comment": "Is the strategy adopted?"}}
+            },
+        ),
+        "ReplyRequest": (
+            "reply",
+            "A reply to a query",
+            {"reply": "Yes: the council adopted it in March; the minutes are linked."},
+        ),
     }
 
 
@@ -130,7 +215,7 @@ def _operation(
     spec: Operation,
     refs: Mapping[tuple[Any, JsonSchemaMode], Any],
     settings: Settings,
-    examples: dict[str, dict[str, Any]],
+    examples: dict[str, tuple[str, str, dict[str, Any]]],
 ) -> dict[str, Any]:
     entry: dict[str, Any] = {
         "operationId": spec.operation_id,
@@ -145,9 +230,8 @@ def _operation(
         media: dict[str, Any] = {"schema": refs[(spec.body, "validation")]}
         example = examples.get(spec.body.__name__)
         if example is not None:
-            media["examples"] = {
-                "complete": {"summary": "A complete, valid set of answers", "value": example}
-            }
+            key, summary, value = example
+            media["examples"] = {key: {"summary": summary, "value": value}}
         entry["requestBody"] = {"required": True, "content": {"application/json": media}}
     entry["responses"] = _responses(spec, refs, settings)
     return entry
@@ -156,15 +240,23 @@ def _operation(
 def _path_parameters(spec: Operation) -> list[dict[str, Any]]:
     parameters = []
     for name in spec.path_parameters:
-        assert name == "token", f"describe the path parameter {name!r}"
+        if name == "token":
+            schema: dict[str, Any] = {"type": "string", "pattern": TOKEN_PATTERN}
+            description = (
+                "A secret token: the owner's, returned when the assessment or draft was "
+                "created (also the last part of its resume link), or — where the operation "
+                "says so — a colleague's, returned when they were invited."
+            )
+        else:
+            assert name in PATH_PARAMETERS, f"describe the path parameter {name!r}"
+            schema, description = PATH_PARAMETERS[name]
         parameters.append(
             {
-                "name": "token",
+                "name": name,
                 "in": "path",
                 "required": True,
-                "description": "The secret resume token returned when the assessment was "
-                "created (also the last part of its resume link).",
-                "schema": {"type": "string", "pattern": TOKEN_PATTERN},
+                "description": description,
+                "schema": schema,
             }
         )
     return parameters
@@ -229,11 +321,11 @@ def _responses(
             for name, text in spec.success_headers.items()
         }
     responses: dict[str, Any] = {str(spec.success): success}
-    error_ref = refs[(Error, "serialization")]
     for status in spec.error_statuses:
-        text = _ERROR_TEXT.get(status) or ERRORS[status][1]
+        text = spec.error_texts.get(status) or _ERROR_TEXT.get(status) or ERRORS[status][1]
         if status == 413:
             text = f"The body is larger than {settings.max_content_length:,} bytes."
+        error_ref = refs[(spec.error_models.get(status, Error), "serialization")]
         response: dict[str, Any] = {
             "description": text,
             "content": {"application/json": {"schema": error_ref}},

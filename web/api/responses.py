@@ -6,8 +6,8 @@ the models here wrap them, and give the rulebook in the shape a client needs to 
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Literal
+from datetime import date, datetime
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -16,21 +16,37 @@ from benchmark.explain import PeerGroup
 from benchmark.profile import CityProfile
 from rules import Scorecard
 from rules.conditions import Condition
-from web.api.models import QueryMode, Sharing
+from web.api.models import Error, QueryMode, Sharing
 
 __all__ = [
+    "ActivityEntryOut",
+    "ActivityOut",
+    "AnswersOut",
     "AssessmentLinks",
     "AssessmentOut",
+    "AuthorOut",
+    "ConflictError",
+    "ContributorLinks",
+    "ContributorOut",
     "CreatedAssessment",
+    "CreatedContributor",
+    "CreatedDraft",
     "DimensionOut",
+    "DisputeAnswerOut",
+    "DisputeOut",
+    "EvidenceOut",
     "IndicatorOut",
     "LevelOut",
     "OptionOut",
     "PeerSummary",
     "PeersOut",
+    "ProfileOut",
     "QuestionOut",
+    "ReviewOut",
+    "ReviewRequestOut",
     "RulebookOut",
     "RulebookRef",
+    "VerdictOut",
 ]
 
 
@@ -148,8 +164,162 @@ class RulebookRef(_Response):
     hash: str
 
 
+# --- team work ------------------------------------------------------------------------------
+
+Answer = str | int | float
+
+
+class AuthorOut(_Response):
+    """Who gave an answer, and when."""
+
+    by: int | None = Field(description="The colleague's id; `null`: the owner.")
+    at: datetime
+
+
+class EvidenceOut(_Response):
+    """The evidence behind an answer (its note is in `notes`)."""
+
+    link: str | None = Field(description="Shown as text, never fetched by the server.")
+    checked: date | None = Field(description="The date the evidence was last checked.")
+
+
+class DisputeAnswerOut(_Response):
+    """One person's answer to a disputed question."""
+
+    by: int | None = Field(description="The colleague's id; `null`: the owner.")
+    value: Answer
+    at: datetime
+
+
+class DisputeOut(_Response):
+    """A question two people answered differently, for the owner to settle."""
+
+    question: str = Field(description="The question id.")
+    answers: list[DisputeAnswerOut] = Field(
+        description="Each person's answer; the owner chooses one by its position (`choice`)."
+    )
+
+
+class AnswersOut(_Response):
+    """A draft's answers as stored now, at their version."""
+
+    version: int = Field(description="How many times answers were saved; send it with changes.")
+    answers: dict[str, Answer]
+    notes: dict[str, str]
+    evidence: dict[str, EvidenceOut] = Field(description="Question id → link and date checked.")
+    answered_by: dict[str, AuthorOut] = Field(description="Question id → who gave the answer.")
+    disputes: list[DisputeOut] = Field(
+        description="Disagreements still to settle, in the rulebook's order: the owner chooses "
+        "one answer for each before submitting."
+    )
+
+
+class ConflictError(Error):
+    """An error whose request was made on answers that have changed since: nothing was stored."""
+
+    current: AnswersOut = Field(description="What is stored now: look again, then resend.")
+
+
+class ContributorOut(_Response):
+    """A colleague invited to the assessment (their token is never shown again)."""
+
+    id: int
+    name: str
+    role: str
+    dimensions: list[str] = Field(
+        description="The dimensions they were asked to answer; empty: no particular ones."
+    )
+    reviewer: bool = Field(description="Invited as a reviewer.")
+    invited_at: datetime
+    revoked_at: datetime | None
+    active: bool = Field(description="Their token works (not revoked).")
+
+
+class ContributorLinks(_Response):
+    """Where a colleague's token opens the assessment."""
+
+    assessment: str = Field(description="The assessment in this API, with their token.")
+    resume: str = Field(description="Their personal link in the browser.")
+
+
+class CreatedContributor(_Response):
+    """A colleague just invited; the only response that carries their token."""
+
+    token: str = Field(
+        description="The colleague's secret token: shown only here, only its hash is stored. "
+        "Pass it on to them."
+    )
+    contributor: ContributorOut
+    links: ContributorLinks
+
+
+class ReviewRequestOut(_Response):
+    """A review the owner asked for, not finished yet."""
+
+    reviewer_id: int = Field(description="The id of the colleague asked.")
+    requested_at: datetime
+
+
+class VerdictOut(_Response):
+    """The reviewer's verdict on one dimension, and the owner's reply to a query."""
+
+    verdict: Literal["accepted", "queried"]
+    comment: str
+    reply: str | None = Field(description="The owner's reply to a query; `null`: none yet.")
+    replied_at: datetime | None
+
+
+class ReviewOut(_Response):
+    """A finished review: a verdict per dimension."""
+
+    reviewer_id: int
+    requested_at: datetime
+    finished_at: datetime
+    verdicts: dict[str, VerdictOut] = Field(description="Dimension id → verdict.")
+    open_queries: list[str] = Field(
+        description="Dimensions queried and not yet replied to: submission waits for replies."
+    )
+
+
+class ActivityEntryOut(_Response):
+    """One change to the assessment."""
+
+    at: datetime
+    by: int | None = Field(description="The colleague's id; `null`: the owner.")
+    kind: str = Field(
+        description="`answer`, `note`, `evidence`, `chosen` (a disagreement settled), "
+        "`review-asked`, `review` (a verdict), `reply` or `submitted`."
+    )
+    subject: str | None = Field(description="The question or dimension id, if any.")
+    before: Any = Field(description="The value before the change, if any.")
+    after: Any = Field(description="The value after the change, if any.")
+
+
+class ActivityOut(_Response):
+    """The assessment's log of changes, newest first."""
+
+    entries: list[ActivityEntryOut]
+
+
+class CreatedDraft(_Response):
+    """A new, empty draft; the only response that carries the owner's token."""
+
+    token: str = Field(
+        description="The owner's secret token: shown only here, only its hash is stored. Keep it."
+    )
+    version: int = Field(description="The answers' version: 0 for a new draft.")
+    links: AssessmentLinks
+
+
+class ProfileOut(_Response):
+    """A draft's city profile and sharing choice, as stored."""
+
+    profile: CityProfile
+    sharing: Sharing
+
+
 class AssessmentOut(_Response):
-    """An assessment as stored: a draft from the browser flow, or submitted and scored."""
+    """An assessment as stored: a draft, or submitted and scored."""
 
     status: Literal["draft", "submitted"]
     created_at: datetime
@@ -157,11 +327,28 @@ class AssessmentOut(_Response):
     submitted_at: datetime | None
     profile: CityProfile | None
     sharing: Sharing | None
-    answers: dict[str, str | int | float]
+    version: int = Field(description="How many times answers were saved; send it with changes.")
+    answers: dict[str, Answer]
     notes: dict[str, str]
+    evidence: dict[str, EvidenceOut] = Field(description="Question id → link and date checked.")
+    answered_by: dict[str, AuthorOut] = Field(description="Question id → who gave the answer.")
+    disputes: list[DisputeOut] = Field(description="Disagreements still to settle.")
+    review_request: ReviewRequestOut | None = Field(
+        description="A review asked for and not finished yet."
+    )
+    review: ReviewOut | None = Field(description="The latest finished review.")
+    contributors: list[ContributorOut] | None = Field(
+        description="The colleagues invited, revoked ones too; `null` unless the token is the "
+        "owner's."
+    )
+    you: ContributorOut | None = Field(
+        description="The colleague whose token this is; `null` for the owner's token."
+    )
     rulebook: RulebookRef
     scorecard: Scorecard | None = Field(description="None while the assessment is a draft.")
-    links: AssessmentLinks
+    links: AssessmentLinks = Field(
+        description="With this token. Peers, advice and results are the owner's, once submitted."
+    )
 
 
 class PeersOut(_Response):

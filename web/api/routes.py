@@ -50,6 +50,10 @@ class Operation:
     rate_limit: RateLimit | None = None
     #: further error statuses this operation can answer
     extra_errors: tuple[int, ...] = ()
+    #: what an error status means for this operation, where it differs from the usual text
+    error_texts: dict[int, str] = field(default_factory=dict)
+    #: error statuses whose body is a model that extends the error shape
+    error_models: dict[int, type[BaseModel]] = field(default_factory=dict)
     #: headers of the success response: name → description
     success_headers: dict[str, str] = field(default_factory=dict)
 

@@ -8,7 +8,6 @@ browser: same rows, same pool entry, same results page.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import ValidationError
@@ -38,9 +37,10 @@ from web.api.responses import (
     RulebookOut,
     RulebookRef,
 )
+from web.api.team_state import answers_out, contributor_out, review_state, utc
 from web.assessment.cities import country_facts
 from web.assessment.flow import prune_answers
-from web.assessment.pages import load_assessment
+from web.assessment.pages import load_assessment, load_for_answering
 from web.assessment.results import submitted_result
 from web.assessment.submit import (
     TEAM_QUESTION,
@@ -55,13 +55,21 @@ from web.urls import external_url
 
 __all__ = [
     "advice_for",
+    "answer_values",
+    "as_stored",
+    "assessment_out",
     "assessment_view",
+    "city_profile",
     "create_assessment",
     "example_answers",
+    "links",
+    "owner_assessment",
     "peers_for",
+    "problems",
     "rulebook_view",
     "score",
     "submitted",
+    "team_assessment",
 ]
 
 EMPTY_POOL_NOTE = "the peer pool is empty: there are no peers to compare with yet"
@@ -100,10 +108,16 @@ def rulebook_view(book: Rulebook) -> RulebookOut:
     )
 
 
-def _question(question: Question) -> QuestionOut:
+def answer_values(question: Question) -> list[str]:
+    """Every string answer ``question`` accepts (a number question also takes a number)."""
     values = [o.value for o in question.options]
     values += [NA] if question.allow_na else []
     values += [UNKNOWN] if question.allow_unknown else []
+    return values
+
+
+def _question(question: Question) -> QuestionOut:
+    values = answer_values(question)
     return QuestionOut(
         id=question.id,
         text=text_in(question.text),
@@ -152,7 +166,8 @@ def _score(book: Rulebook, body: ScoreRequest) -> tuple[Scorecard | None, list[E
         return None, _answer_problems(exc)
 
 
-def _problems(details: list[ErrorDetail]) -> ApiError:
+def problems(details: list[ErrorDetail]) -> ApiError:
+    """A 422 listing ``details``."""
     count = len(details)
     message = f"The request has {count} problem{'s' * (count != 1)}; see details."
     return ApiError(422, message, details)
@@ -162,14 +177,15 @@ def score(book: Rulebook, body: ScoreRequest) -> Scorecard:
     """Score ``body`` statelessly; a 422 lists every answer that does not fit the rulebook."""
     card, details = _score(book, body)
     if card is None:
-        raise _problems(details)
+        raise problems(details)
     return card
 
 
 # --- creating and reading assessments -------------------------------------------------------
 
 
-def _city_profile(given: ProfileIn) -> tuple[CityProfile | None, list[ErrorDetail]]:
+def city_profile(given: ProfileIn) -> tuple[CityProfile | None, list[ErrorDetail]]:
+    """The city's profile with region and EU membership from its country, or the problems."""
     facts = country_facts(given.country)
     if facts is None:
         message = f"{given.country} is not a country code we know; use ISO 3166-1 alpha-2"
@@ -209,13 +225,13 @@ def create_assessment(book: Rulebook, body: CreateAssessmentRequest) -> CreatedA
     Nothing is stored unless profile and answers are all valid; a 422 lists every problem
     with both. Returns the only response that carries the new resume token.
     """
-    profile, details = _city_profile(body.profile)
+    profile, details = city_profile(body.profile)
     card, answer_details = _score(book, body)
     if profile is None or card is None:
-        raise _problems(details + answer_details)
-    asked = team_from_answers(profile, _as_stored(body.answers))
+        raise problems(details + answer_details)
+    asked = team_from_answers(profile, as_stored(body.answers))
     if body.profile.team_size is not None and body.profile.team_size != asked.team_size:
-        raise _problems(
+        raise problems(
             [
                 ErrorDetail(
                     path="profile.team_size",
@@ -230,14 +246,14 @@ def create_assessment(book: Rulebook, body: CreateAssessmentRequest) -> CreatedA
         token_hash=hash_token(token),
         profile=profile,
         sharing=body.sharing,
-        answers=_as_stored(body.answers),
+        answers=as_stored(body.answers),
         notes=dict(body.notes),
         card=card,
     )
     results = find_peers(profile, card, city_id=pool_id(found))
     return CreatedAssessment(
         token=token,
-        links=_links(token),
+        links=links(token),
         profile=profile,
         sharing=body.sharing,
         scorecard=card,
@@ -246,8 +262,8 @@ def create_assessment(book: Rulebook, body: CreateAssessmentRequest) -> CreatedA
     )
 
 
-def _as_stored(answers: Mapping[str, str | int | float]) -> dict[str, str | int | float]:
-    # As the browser form stores them: 5.0 staff is stored as 5.
+def as_stored(answers: Mapping[str, str | int | float]) -> dict[str, str | int | float]:
+    """Answers as the browser form stores them: 5.0 staff is stored as 5."""
     return {
         qid: int(v) if isinstance(v, float) and v.is_integer() else v for qid, v in answers.items()
     }
@@ -268,7 +284,8 @@ def _advice_without_peers(card: Scorecard, profile: CityProfile) -> Advice:
     return Advice(next_steps=steps, practices=[], practices_note=EMPTY_POOL_NOTE, learning=[])
 
 
-def _links(token: str) -> AssessmentLinks:
+def links(token: str) -> AssessmentLinks:
+    """Where the assessment of ``token`` is, in this API and in the browser."""
     return AssessmentLinks(
         self=external_url("api.get_assessment", token=token),
         peers=external_url("api.get_peers", token=token),
@@ -278,20 +295,39 @@ def _links(token: str) -> AssessmentLinks:
     )
 
 
-def _found(token: str) -> storage.StoredAssessment:
+def _unknown_token() -> ApiError:
+    # One message for every refused token (unknown, expired, revoked, or a colleague's token
+    # on the owner's operation), as the pages give one "page not found": it tells no one
+    # which of these a token is.
+    days = state.settings().resume_token_days
+    message = (
+        "No assessment has this token. Check that it was copied whole; tokens stop working "
+        f"{days} days after the assessment was started, and a colleague's token when the "
+        "owner revokes it (or submits: then it reads only the activity log). A colleague's "
+        "token reads, saves answers, reviews when asked and reads the activity log; "
+        "everything else is the owner's."
+    )
+    return ApiError(404, message)
+
+
+def owner_assessment(token: str) -> storage.StoredAssessment:
+    """The assessment of its owner's ``token``; a 404 for any other (a colleague's too)."""
     try:
         return load_assessment(token)
     except NotFound:
-        days = state.settings().resume_token_days
-        message = (
-            "No assessment has this token. Check that it was copied whole; tokens stop "
-            f"working {days} days after the assessment was started."
-        )
-        raise ApiError(404, message) from None
+        raise _unknown_token() from None
 
 
-def _utc(moment: datetime | None) -> datetime | None:
-    return None if moment is None else moment.replace(tzinfo=UTC)
+def team_assessment(
+    token: str, *, submitted_too: bool = False
+) -> tuple[storage.StoredAssessment, storage.StoredContributor | None]:
+    """The assessment of its owner's or an active colleague's ``token``, and the colleague
+    (None for the owner); a 404 for any other, a revoked one included, and a colleague's once
+    the assessment is submitted unless ``submitted_too`` (the activity log, as on the pages)."""
+    try:
+        return load_for_answering(token, submitted_too=submitted_too)
+    except NotFound:
+        raise _unknown_token() from None
 
 
 def _stored_profile(profile: dict[str, Any] | None) -> CityProfile | None:
@@ -302,30 +338,54 @@ def _stored_profile(profile: dict[str, Any] | None) -> CityProfile | None:
 
 
 def assessment_view(token: str) -> AssessmentOut:
-    """The assessment of ``token`` as stored (a 404 for an unknown or expired token)."""
-    found = _found(token)
-    created, updated = _utc(found.created_at), _utc(found.updated_at)
+    """The assessment of ``token`` — its owner's or a colleague's — as stored (a 404 for an
+    unknown, expired or revoked token)."""
+    found, contributor = team_assessment(token)
+    return assessment_out(found, token, contributor)
+
+
+def assessment_out(
+    found: storage.StoredAssessment, token: str, contributor: storage.StoredContributor | None
+) -> AssessmentOut:
+    """``found`` as the holder of ``token`` sees it: the colleagues only for the owner."""
+    book = state.rulebook()
+    created, updated = utc(found.created_at), utc(found.updated_at)
     assert created is not None and updated is not None
+    state_now = answers_out(book, found)
+    review_request, review = review_state(found.id)
+    team = (
+        [contributor_out(c) for c in storage.list_contributors(assessment_id=found.id)]
+        if contributor is None
+        else None
+    )
     return AssessmentOut(
         status="submitted" if found.submitted else "draft",
         created_at=created,
         updated_at=updated,
-        submitted_at=_utc(found.submitted_at),
+        submitted_at=utc(found.submitted_at),
         profile=_stored_profile(found.profile),
         sharing=found.sharing if found.sharing in ("named", "anonymous", "private") else None,
-        answers=found.answers,
-        notes=found.notes,
+        version=state_now.version,
+        answers=state_now.answers,
+        notes=state_now.notes,
+        evidence=state_now.evidence,
+        answered_by=state_now.answered_by,
+        disputes=state_now.disputes,
+        review_request=review_request,
+        review=review,
+        contributors=team,
+        you=None if contributor is None else contributor_out(contributor),
         rulebook=RulebookRef(
             id=found.rulebook_id, version=found.rulebook_version, hash=found.rulebook_hash
         ),
         scorecard=Scorecard.model_validate(found.scorecard) if found.submitted else None,
-        links=_links(token),
+        links=links(token),
     )
 
 
 def submitted(token: str) -> tuple[storage.StoredAssessment, Scorecard, CityProfile]:
     """The submitted assessment of ``token``: 404 when unknown, 409 while still a draft."""
-    found = _found(token)
+    found = owner_assessment(token)
     result = submitted_result(found)
     if result is None:
         message = (

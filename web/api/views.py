@@ -23,12 +23,13 @@ from web.api.parsing import json_body, query_params
 from web.api.responses import AssessmentOut, CreatedAssessment, PeersOut, RulebookOut
 from web.api.routes import operation
 
-__all__: list[str] = []
+__all__ = ["json_response"]
 
 _RULEBOOK_JSON = "citydip.api.rulebook_json"
 
 
-def _json(model: BaseModel, status: int = 200, *, private: bool = False) -> Response:
+def json_response(model: BaseModel, status: int = 200, *, private: bool = False) -> Response:
+    """``model`` as a JSON response; ``private`` ones are kept out of every cache."""
     response = Response(model.model_dump_json(), status=status, mimetype="application/json")
     if private:  # assessments are secret: keep them out of every cache
         response.headers["Cache-Control"] = "no-store"
@@ -91,7 +92,7 @@ def create_assessment() -> Response:
     the scorecard, peers in the three modes, advice, and the secret resume `token`: this is the
     only response that contains it. Nothing is stored when anything is invalid."""
     created = service.create_assessment(state.rulebook(), json_body(CreateAssessmentRequest))
-    response = _json(created, 201, private=True)
+    response = json_response(created, 201, private=True)
     response.headers["Location"] = created.links.self
     return response
 
@@ -100,14 +101,17 @@ def create_assessment() -> Response:
     "GET",
     "/assessments/<token>",
     operation_id="getAssessment",
-    summary="Read an assessment",
+    summary="Read an assessment (the owner's or a colleague's token)",
     tag="Assessments",
     response=AssessmentOut,
 )
 def get_assessment(token: str) -> Response:
-    """The assessment as stored: profile, sharing choice, answers and notes, and the scorecard
-    once submitted. Assessments started in the browser and not yet submitted are drafts."""
-    return _json(service.assessment_view(token), private=True)
+    """The assessment as stored: profile, sharing choice, answers with their notes, evidence,
+    authors and `version`, open disagreements, the review, and the scorecard once submitted.
+    Drafts (started in the browser or with `POST /api/v1/drafts`) are read with the owner's
+    token or an active colleague's; only the owner's shows the colleagues (`contributors`),
+    and a colleague's says whose it is (`you`)."""
+    return json_response(service.assessment_view(token), private=True)
 
 
 @operation(
@@ -125,7 +129,7 @@ def get_peers(token: str) -> Response:
     contributions and plain-language reasons) and the city's position against the peer
     median. Cities that did not agree to be named are described, not named."""
     query = query_params(PeersQuery)
-    return _json(service.peers_for(token, mode=query.mode, k=query.k), private=True)
+    return json_response(service.peers_for(token, mode=query.mode, k=query.k), private=True)
 
 
 @operation(
@@ -143,7 +147,7 @@ def get_advice(token: str) -> Response:
     lacks (only over groups of at least 5 cities), and cities to learn from in the weakest
     dimensions."""
     query = query_params(AdviceQuery)
-    return _json(service.advice_for(token, k=query.k), private=True)
+    return json_response(service.advice_for(token, k=query.k), private=True)
 
 
 @operation(

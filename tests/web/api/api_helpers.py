@@ -56,24 +56,69 @@ def created(client: FlaskClient, body: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-def assert_error(response: Any, status: int, *paths: str) -> dict[str, Any]:
+def assert_error(
+    response: Any, status: int, *paths: str, code: str | None = None
+) -> dict[str, Any]:
     """Check that ``response`` is an API error of ``status`` in the one error shape.
 
-    ``paths`` are the detail paths expected, in order (validation errors only).
+    ``paths`` are the detail paths expected, in order (validation errors only); ``code``
+    the error's code when it is not the status's usual one. A version conflict carries the
+    answers stored now (``current``) beside the shape.
     """
     assert response.status_code == status, response.get_data(as_text=True)
     assert response.mimetype == "application/json"
     body: dict[str, Any] = response.get_json()
-    assert set(body) == {"error", "status"}
+    assert set(body) == (
+        {"error", "status", "current"} if "current" in body else {"error", "status"}
+    )
     assert body["status"] == status
     error = body["error"]
     assert set(error) == {"code", "message", "details"}
-    assert error["code"] == ERROR_CODES[status]
+    assert error["code"] == (code or ERROR_CODES[status])
     assert isinstance(error["message"], str) and error["message"].endswith(".")
     assert [d["path"] for d in error["details"]] == list(paths)
     for detail in error["details"]:
         assert set(detail) == {"path", "message"} and detail["message"]
     return body
+
+
+def new_draft(client: FlaskClient) -> str:
+    """Start an empty draft through the API; returns the owner's token."""
+    response = client.post("/api/v1/drafts")
+    assert response.status_code == 201, response.get_json()
+    token: str = response.get_json()["token"]
+    return token
+
+
+def give_profile(client: FlaskClient, token: str, sharing: str = "private") -> None:
+    """Give the draft of ``token`` the example city's profile (the team size is an answer)."""
+    profile = {k: v for k, v in PROFILE.items() if k != "team_size"}
+    response = client.put(
+        f"/api/v1/assessments/{token}/profile", json={"profile": profile, "sharing": sharing}
+    )
+    assert response.status_code == 200, response.get_json()
+
+
+def invite(client: FlaskClient, token: str, **changes: Any) -> tuple[str, int]:
+    """Invite a colleague to the draft of ``token``; returns their token and id."""
+    body = {"name": "Amira Haddad", "role": "EU affairs", **changes}
+    response = client.post(f"/api/v1/assessments/{token}/contributors", json=body)
+    assert response.status_code == 201, response.get_json()
+    data = response.get_json()
+    return data["token"], data["contributor"]["id"]
+
+
+def save(client: FlaskClient, token: str, version: int, **changes: Any) -> Any:
+    """PATCH the answers of the draft of ``token`` at ``version``; returns the response."""
+    return client.patch(
+        f"/api/v1/assessments/{token}/answers", json={"version": version, **changes}
+    )
+
+
+def version_of(client: FlaskClient, token: str) -> int:
+    """The answers' version of the assessment of ``token``, as its holder reads it."""
+    version: int = client.get(f"/api/v1/assessments/{token}").get_json()["version"]
+    return version
 
 
 def make_api_app(tmp_path: Path, **overrides: Any) -> Flask:

@@ -70,6 +70,16 @@ def test_curl_examples_work_as_written(server: str, tmp_path: Path) -> None:
     assert f'"self":"{server}/api/v1/assessments/{created["token"]}"' in out  # read back
     assert '"mode":"learn_from","k":5' in out
     assert '"practices":' in out
+    # The team's draft: the owner's stale save was refused, the rest saved and submitted.
+    assert '"code":"version_conflict"' in out
+    saved = json.loads((work / "saved.json").read_text())
+    assert saved["version"] == 2
+    colleague = json.loads((work / "colleague.json").read_text())["contributor"]["id"]
+    assert saved["answered_by"]["eu.programmes"]["by"] == colleague
+    assert saved["evidence"]["eu.programmes"]["link"] == "https://example.org/eu-projects"
+    submitted = json.loads((work / "submitted.json").read_text())
+    assert (submitted["status"], submitted["scorecard"]["overall_level"]) == ("submitted", 4)
+    assert json.loads((work / "activity.json").read_text())["entries"][0]["kind"] == "submitted"
     assert out.rstrip().endswith(
         '"details":[{"path":"answers.staff.team_size","message":"give an option value (a '
         'string such as \\"adopted\\", \\"na\\" or \\"unknown\\") or a number, not true"}]},'

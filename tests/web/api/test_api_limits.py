@@ -11,6 +11,7 @@ from api_helpers import assert_error, create_body, make_api_app, score_body
 from flask import Flask
 
 from web import storage
+from web.api.routes import OPERATIONS
 from web.errors import StartupError
 
 
@@ -49,6 +50,29 @@ def test_each_write_has_its_own_limit(limited: Flask) -> None:
     assert client.post("/api/v1/score", json={}).status_code == 422
     assert client.post("/api/v1/score", json=score_body()).status_code == 200
     assert_error(client.post("/api/v1/score", json=score_body()), 429)
+
+
+#: A value for each path parameter: the requests are refused (404, 422), and count all the same.
+PATH_VALUES = {
+    "token": "A" * 43,
+    "contributor_id": "1",
+    "question_id": "strategy.document",
+    "dimension_id": "staff",
+}
+
+
+def test_every_write_has_its_own_limit(limited: Flask) -> None:
+    client = limited.test_client()
+    writes = [spec for spec in OPERATIONS if spec.rate_limit == "api_write_rate_limit"]
+    assert len(writes) == 11
+    for spec in writes:
+        path = spec.path
+        for name in spec.path_parameters:
+            path = path.replace(f"{{{name}}}", PATH_VALUES[name])
+        body = {} if spec.body is not None else None
+        first = client.open(path, method=spec.method, json=body)
+        assert first.status_code != 429, spec.operation_id
+        assert_error(client.open(path, method=spec.method, json=body), 429)
 
 
 def test_reads_are_not_limited(limited: Flask) -> None:
