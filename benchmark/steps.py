@@ -22,7 +22,7 @@ from rules.index import RulebookIndex
 from rules.model import Question
 from rules.scorecard import DimensionResult
 
-__all__ = ["EFFORT", "STEPS_PER_DIMENSION", "has_eu_link", "next_steps"]
+__all__ = ["EFFORT", "STEPS_PER_DIMENSION", "climb_steps", "has_eu_link", "next_steps"]
 
 EFFORT = {"low": 1, "medium": 2, "high": 3}
 STEPS_PER_DIMENSION = 3
@@ -51,8 +51,22 @@ def next_steps(rulebook: Rulebook, card: Scorecard, profile: CityProfile) -> lis
     return steps
 
 
+def climb_steps(
+    rulebook: Rulebook, card: Scorecard, profile: CityProfile, dimension_id: str
+) -> list[NextStep]:
+    """Every step one option up in a dimension, best first (the order of :func:`next_steps`,
+    which shows the first three): what an action plan draws on to reach a target."""
+    dimension = next(d for d in rulebook.dimensions if d.id == dimension_id)
+    result = card.dimension(dimension_id)
+    return _climb(rulebook, dimension, result, has_eu_link(profile), limit=None)
+
+
 def _climb(
-    rulebook: Rulebook, dimension: Dimension, result: DimensionResult, eu_link: bool
+    rulebook: Rulebook,
+    dimension: Dimension,
+    result: DimensionResult,
+    eu_link: bool,
+    limit: int | None = STEPS_PER_DIMENSION,
 ) -> list[NextStep]:
     index = RulebookIndex.of(rulebook)
     chosen = {
@@ -79,7 +93,7 @@ def _climb(
             )
             ranked.append((rank, step))
     ranked.sort(key=lambda pair: pair[0])
-    return [step for _rank, step in ranked[:STEPS_PER_DIMENSION]]
+    return [step for _rank, step in ranked[:limit]]
 
 
 def _gate_questions(

@@ -126,9 +126,11 @@ def _register_blueprints(app: Flask) -> None:
     from web.assessment.activity_views import bp as activity_bp
     from web.assessment.forget import bp as forget_bp
     from web.assessment.pages import bp as pages_bp
+    from web.assessment.plan_views import bp as plan_bp
     from web.assessment.results import bp as results_bp
     from web.assessment.review_views import bp as review_bp
     from web.assessment.scoring import bp as scoring_bp
+    from web.assessment.share_views import bp as share_bp
     from web.assessment.team_views import bp as team_bp
 
     app.register_blueprint(pages_bp)
@@ -139,6 +141,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(team_bp)
     app.register_blueprint(review_bp)
     app.register_blueprint(activity_bp)
+    app.register_blueprint(plan_bp)
+    app.register_blueprint(share_bp)
 
     @app.context_processor
     def host() -> dict[str, object]:

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import re
+from datetime import date
 from pathlib import Path
 
 from flask import Flask
@@ -109,8 +110,14 @@ def test_json_download(client: FlaskClient, app: Flask) -> None:
     response = client.get(f"/a/{token}/results.json")
     assert response.status_code == 200
     assert response.mimetype == "application/json"
-    assert 'filename="citydip-nordhaven.json"' in response.headers["Content-Disposition"]
+    today = date.today().isoformat()
+    disposition = response.headers["Content-Disposition"]
+    assert f"filename*=UTF-8''nordhaven-results-{today}.json" in disposition
+    assert f'filename="nordhaven-results-{today}.json"' in disposition
     body = json.loads(response.get_data(as_text=True))
+    assert body["city"] == "Nordhaven" and body["assessed_on"] == today
+    assert body["overall_level"] == 4 and body["overall_score"] is not None
+    assert body["rulebook_version"] == body["scorecard"]["rulebook_version"]
     assert body["profile"]["name"] == "Nordhaven"
     assert body["profile"]["region"] == "Western Europe"
     assert body["scorecard"]["overall_level"] == 4

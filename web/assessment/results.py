@@ -5,9 +5,10 @@ from __future__ import annotations
 import io
 import json
 from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from typing import Any
 
-from flask import Blueprint, Response, redirect, render_template, url_for
+from flask import Blueprint, Response, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
 from benchmark.profile import CityProfile
@@ -17,21 +18,31 @@ from rules import NextStep, Rulebook, Scorecard, text_in
 from rules.index import RulebookIndex
 from rules.rounding import shown_score
 from web import state, storage
+from web.assessment.access import load_for_reading
 from web.assessment.chart import dimension_chart
 from web.assessment.evidence import EvidenceCount
 from web.assessment.flow import answer_label
-from web.assessment.pages import load_assessment
+from web.assessment.forms import FieldError
 from web.assessment.submit import own_ids
+from web.assessment.targets import target_choices, targets_of, targets_reached
 from web.assessment.teamwork import teamwork
+from web.assessment.views import error_map
+from web.downloads import attachment, city_file_name
 from web.network.progress import progress_since_previous
 from web.peers import find_peers
 from web.urls import external_url
 
-__all__ = ["bp", "submitted_result"]
+__all__ = ["bp", "render_results", "submitted_result"]
 
 bp = Blueprint("results", __name__)
 
+#: the first five repeat on every row, so that a row pasted elsewhere still says whose it is
 CSV_COLUMNS = (
+    "city",
+    "assessed_on",
+    "rulebook_version",
+    "overall_score",
+    "overall_level",
     "dimension_id",
     "dimension",
     "score",
@@ -69,7 +80,7 @@ def submitted_result(found: storage.StoredAssessment) -> tuple[Scorecard, CityPr
 
 
 def _submitted(token: str) -> tuple[storage.StoredAssessment, Scorecard, CityProfile] | None:
-    found = load_assessment(token)
+    found = load_for_reading(token).found
     result = submitted_result(found)
     return None if result is None else (found, *result)
 
@@ -98,12 +109,29 @@ def _question_texts(book: Rulebook) -> dict[str, str]:
 
 
 @bp.get("/a/<token>/results")
-def results(token: str) -> BaseResponse | str:
-    """Overall level and floor, chart and table, trace, next steps, peers, advice."""
-    loaded = _submitted(token)
-    if loaded is None:
+def results(token: str) -> BaseResponse | tuple[str, int]:
+    """Overall level and floor, chart and table, trace, next steps, peers, advice; targets
+    and sharing for the owner. Read only under a share link."""
+    reading = load_for_reading(token)
+    if submitted_result(reading.found) is None:
         return redirect(url_for("pages.check", token=token))
-    found, card, profile = loaded
+    return render_results(token, reading.found, shared=reading.shared)
+
+
+def render_results(
+    token: str,
+    found: storage.StoredAssessment,
+    *,
+    shared: bool = False,
+    target_errors: list[FieldError] | None = None,
+    new_share: str | None = None,
+    status: int = 200,
+) -> tuple[str, int]:
+    """The results page of a submitted assessment; ``target_errors`` from the targets form,
+    ``new_share`` a share link just made (shown once)."""
+    result = submitted_result(found)
+    assert result is not None
+    card, profile = result
     book = state.rulebook()
     peers = find_peers(profile, card, city_id=own_ids(found))
     indicator_labels = {i.id: text_in(i.label) for i in book.indicators}
@@ -126,7 +154,40 @@ def results(token: str) -> BaseResponse | str:
         sharing=found.sharing,
         progress=progress_since_previous(found),
         team=teamwork(book, found),
+        shared=shared,
+        **_targets_context(found, card, book, target_errors or []),
+        share_links=[] if shared else storage.list_share_links(assessment_id=found.id),
+        new_share=new_share,
+        now=datetime.now(UTC).replace(tzinfo=None),
+    ), status
+
+
+def _targets_context(
+    found: storage.StoredAssessment, card: Scorecard, book: Rulebook, errors: list[FieldError]
+) -> dict[str, Any]:
+    targets = targets_of(found, card, book)
+    chosen = targets.levels
+    if errors:  # the form again, as the user filled it
+        chosen = {
+            c.dimension_id: int(v)
+            for c in target_choices(card, book, {})
+            if (v := request.form.get(c.field, "")).isdigit()
+        }
+    previous = (
+        None
+        if found.previous_id is None
+        else storage.get_assessment(assessment_id=found.previous_id)
     )
+    reached, reached_by = targets_reached(previous, card)
+    return {
+        "targets": targets,
+        "target_rows": target_choices(card, book, chosen),
+        "target_date": request.form.get("target-date", "") if errors else (targets.date or ""),
+        "target_errors": errors,
+        "target_error": error_map(errors),
+        "reached": reached,
+        "reached_by": date.fromisoformat(reached_by) if reached_by else None,
+    }
 
 
 def split_steps(steps: list[NextStep]) -> tuple[list[NextStep], list[NextStep]]:
@@ -149,13 +210,23 @@ def _evidence_cells(count: EvidenceCount | None) -> tuple[int, int, int]:
     return (0, 0, 0) if count is None else (count.answers, count.evidenced, count.stale)
 
 
-def _download_name(profile: CityProfile, extension: str) -> str:
-    safe = "".join(c if c.isascii() and c.isalnum() else "-" for c in profile.name).strip("-")
-    return f"citydip-{safe.lower() or 'results'}.{extension}"
+def _download_name(found: storage.StoredAssessment, profile: CityProfile, extension: str) -> str:
+    day = (found.submitted_at or datetime.now(UTC)).date()
+    return city_file_name(profile.name, "results", day, extension)
 
 
-def _attachment(filename: str) -> dict[str, str]:
-    return {"Content-Disposition": f'attachment; filename="{filename}"'}
+def _summary(
+    found: storage.StoredAssessment, card: Scorecard, profile: CityProfile
+) -> dict[str, Any]:
+    """What every download starts with: whose results, from when, under which rulebook."""
+    return {
+        "city": profile.name,
+        "assessed_on": found.submitted_at.date().isoformat() if found.submitted_at else None,
+        "rulebook_version": card.rulebook_version,
+        "overall_score": None if card.overall_score is None else shown_score(card.overall_score),
+        "overall_level": card.overall_level,
+        "overall_level_name": card.overall_level_name,
+    }
 
 
 @bp.get("/a/<token>/results.json")
@@ -166,6 +237,7 @@ def results_json(token: str) -> BaseResponse:
         return redirect(url_for("pages.check", token=token))
     found, card, profile = loaded
     body: dict[str, Any] = {
+        **_summary(found, card, profile),
         "profile": profile.model_dump(mode="json"),
         "submitted_at": found.submitted_at.isoformat() + "Z" if found.submitted_at else None,
         "scorecard": card.model_dump(mode="json"),
@@ -174,7 +246,7 @@ def results_json(token: str) -> BaseResponse:
     return Response(
         json.dumps(body, indent=2, ensure_ascii=False),
         mimetype="application/json",
-        headers=_attachment(_download_name(profile, "json")),
+        headers=attachment(_download_name(found, profile, "json")),
     )
 
 
@@ -190,9 +262,12 @@ def results_csv(token: str) -> BaseResponse:
     out = io.StringIO()
     writer = SafeCsvWriter(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
+    summary = _summary(found, card, profile)
+    whose = [summary[k] if summary[k] is not None else "" for k in CSV_COLUMNS[:5]]
     for dim in card.dimensions:
         writer.writerow(
             [
+                *whose,
                 dim.id,
                 dim.title,
                 "" if dim.score is None else shown_score(dim.score),
@@ -211,5 +286,5 @@ def results_csv(token: str) -> BaseResponse:
     return Response(
         out.getvalue(),
         mimetype="text/csv",
-        headers=_attachment(_download_name(profile, "csv")),
+        headers=attachment(_download_name(found, profile, "csv")),
     )

@@ -73,6 +73,8 @@ class StoredAssessment:
     evidence: dict[str, Any] = field(default_factory=dict)
     #: per question id two people answered differently (see ``web.storage.disputes``)
     disputes: dict[str, Any] = field(default_factory=dict)
+    #: ``{"levels": {dimension id: level}, "date": ISO date or None}``; empty: none set
+    targets: dict[str, Any] = field(default_factory=dict)
 
     @property
     def submitted(self) -> bool:
@@ -102,6 +104,7 @@ def _stored(row: AssessmentRow) -> StoredAssessment:
         version=row.version or 0,
         evidence=dict(row.evidence or {}),
         disputes=dict(row.disputes or {}),
+        targets=dict(row.targets or {}),
     )
 
 
@@ -141,6 +144,21 @@ def find_assessment(*, token_hash: str) -> StoredAssessment | None:
 def get_assessment(*, assessment_id: int) -> StoredAssessment | None:
     """The assessment with id ``assessment_id``, if any (e.g. the one a re-assessment follows)."""
     row = _session().get(AssessmentRow, assessment_id)
+    return None if row is None else _stored(row)
+
+
+def later_assessment(*, assessment_id: int) -> StoredAssessment | None:
+    """The latest submitted assessment started from this one (its re-assessment), if any."""
+    row = (
+        _session()
+        .scalars(
+            select(AssessmentRow)
+            .where(AssessmentRow.previous_id == assessment_id, AssessmentRow.status == "submitted")
+            .order_by(AssessmentRow.id.desc())
+            .limit(1)
+        )
+        .one_or_none()
+    )
     return None if row is None else _stored(row)
 
 

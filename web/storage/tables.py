@@ -21,6 +21,7 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -94,6 +95,9 @@ class AssessmentRow(Base):
     #: per question id two people answered differently: ``{"answers": [{"by", "value",
     #: "at"}], "chosen": value or None, "resolved_at": ISO time or None}`` (0008)
     disputes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    #: ``{"levels": {dimension id: level}, "date": ISO date or None}``; empty until the city
+    #: sets its targets (migration 0009)
+    targets: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 
 class ContributorRow(Base):
@@ -224,3 +228,38 @@ class PoolHistoryRow(Base):
     assessed_on: Mapped[date] = mapped_column(Date)
     stored_at: Mapped[datetime] = mapped_column(DateTime)
     record: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class PlanActionRow(Base):
+    """The city's record of one action of its plan: who, by when, how far (migration 0009)."""
+
+    __tablename__ = "plan_actions"
+    __table_args__ = (UniqueConstraint("assessment_id", "key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(
+        ForeignKey("assessments.id", ondelete="CASCADE"), index=True
+    )
+    #: the action's stable key: "dimension:question:option aimed at"
+    key: Mapped[str] = mapped_column(String(200))
+    owner: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    #: ISO date
+    due: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    status: Mapped[str] = mapped_column(String(16))
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class ShareLinkRow(Base):
+    """A read-only link to an assessment's results, report, plan and history (0009)."""
+
+    __tablename__ = "share_links"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(
+        ForeignKey("assessments.id", ondelete="CASCADE"), index=True
+    )
+    #: SHA-256 (hex) of the link's token; the link is shown once, to the owner
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)

@@ -1,0 +1,188 @@
+"""From score to plan: target levels and the actions that reach them.
+
+A city sets a target level per dimension (by default one level up in its weakest
+dimensions). The plan takes, for each dimension below its target, the rulebook's steps one
+option up (:func:`~benchmark.steps.climb_steps`) until their points would lift the score to
+the target level's threshold: "I don't know" answers first, as "find out" actions (no
+one can plan on an answer they do not know), then steps that lift a gate of the next level,
+then the largest gain per effort. Across dimensions the actions keep that order, so the
+first five are the ones to start with.
+
+Each action has a stable key (dimension, question, the option it aims at) under which the
+city's owner, due date and status are kept, and by which the next assessment says whether
+its answer moved.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from benchmark.profile import CityProfile
+from benchmark.steps import EFFORT, climb_steps
+from rules import NextStep, Rulebook, Scorecard
+from rules.model import Level
+
+__all__ = [
+    "STATUSES",
+    "Action",
+    "Progress",
+    "action_progress",
+    "default_targets",
+    "plan_actions",
+    "resolved_options",
+    "short_of_target",
+    "target_reached",
+]
+
+STATUSES = ("planned", "started", "done", "dropped")
+#: how many of the weakest dimensions get a default target
+DEFAULT_TARGETS = 3
+
+
+@dataclass(frozen=True)
+class Action:
+    """One step of the plan."""
+
+    key: str
+    dimension: str
+    question: str
+    advice: str
+    effort: str
+    gain: int
+    find_out: bool
+    lifts_gate: bool
+    #: the option answered when the plan was made (None: "I don't know")
+    current: str | None
+    #: the option the step aims at
+    target: str
+
+
+def default_targets(card: Scorecard, levels: list[Level]) -> dict[str, int]:
+    """One level up in the (up to three) weakest dimensions below the top level, weakest by
+    level, then score; the other dimensions get no target."""
+    top = max(level.level for level in levels)
+    below = [d for d in card.dimensions if d.level is not None and d.level < top]
+    below.sort(key=lambda d: (d.level, d.score or 0.0))
+    return {d.id: (d.level or 0) + 1 for d in below[:DEFAULT_TARGETS]}
+
+
+def _threshold(levels: list[Level], level: int) -> float:
+    return next(item.min_score for item in levels if item.level == level)
+
+
+def _points_needed(card: Scorecard, levels: list[Level], dimension_id: str, target: int) -> int:
+    result = card.dimension(dimension_id)
+    wanted = math.ceil(_threshold(levels, target) * result.max_points / 100)
+    return max(0, wanted - result.points)
+
+
+def _action(step: NextStep) -> Action:
+    find_out = step.current is None
+    return Action(
+        key=f"{step.dimension}:{step.question}:{step.target}",
+        dimension=step.dimension,
+        question=step.question,
+        advice=step.advice,
+        effort=step.effort,
+        gain=step.gain,
+        find_out=find_out,
+        lifts_gate=step.lifts_gate,
+        current=step.current,
+        target=step.target,
+    )
+
+
+def _rank(action: Action) -> tuple[bool, bool, float]:
+    return (not action.find_out, not action.lifts_gate, -action.gain / EFFORT[action.effort])
+
+
+def _dimension_actions(
+    book: Rulebook, card: Scorecard, profile: CityProfile, dimension_id: str, target: int
+) -> list[Action]:
+    steps = sorted((_action(s) for s in climb_steps(book, card, profile, dimension_id)), key=_rank)
+    needed = _points_needed(card, book.levels, dimension_id, target)
+    chosen, gained = [], 0
+    for action in steps:
+        if gained >= needed and not action.find_out and not action.lifts_gate:
+            break
+        chosen.append(action)
+        gained += action.gain
+    return chosen
+
+
+def plan_actions(
+    book: Rulebook, card: Scorecard, profile: CityProfile, targets: Mapping[str, int]
+) -> list[Action]:
+    """The actions towards ``targets`` (dimension id → level), best first."""
+    actions: list[Action] = []
+    for result in card.dimensions:
+        target = targets.get(result.id)
+        if target is None or result.level is None or target <= result.level:
+            continue
+        actions.extend(_dimension_actions(book, card, profile, result.id, target))
+    order = {d.id: n for n, d in enumerate(book.dimensions)}
+    return sorted(actions, key=lambda a: (*_rank(a), order.get(a.dimension, 0)))
+
+
+def short_of_target(
+    book: Rulebook, card: Scorecard, actions: list[Action], targets: Mapping[str, int]
+) -> list[str]:
+    """The dimensions whose planned actions, all done, would still leave the score below the
+    target's threshold: the plan says that more is needed than one step per question."""
+    short = []
+    for dimension_id, target in targets.items():
+        result = card.dimension(dimension_id)
+        if result.level is None or target <= result.level:
+            continue
+        gained = sum(a.gain for a in actions if a.dimension == dimension_id)
+        if gained < _points_needed(card, book.levels, dimension_id, target):
+            short.append(dimension_id)
+    return short
+
+
+def target_reached(card: Scorecard, dimension_id: str, target: int) -> bool:
+    """Whether ``card`` reaches the target level in a dimension."""
+    try:
+        level = card.dimension(dimension_id).level
+    except KeyError:
+        return False
+    return level is not None and level >= target
+
+
+@dataclass(frozen=True)
+class Progress:
+    """What became of an action's answer in the next assessment."""
+
+    #: "reached" (the aimed-at option or better), "moved" (up, not yet there),
+    #: "unchanged", "down" or "gone" (no longer answered, or "I don't know")
+    outcome: str
+    #: the option now answered
+    answer: str | None
+
+
+def resolved_options(card: Scorecard) -> dict[str, str]:
+    """Question id → the option its answer resolved to (a number's band included)."""
+    return {
+        line.question: line.option
+        for result in card.dimensions
+        for line in result.trace
+        if line.option is not None
+    }
+
+
+def action_progress(action: Action, options: list[str], later: str | None) -> Progress:
+    """Compare ``action`` with the option the next assessment's answer resolved to
+    (``later``; None: unanswered or "I don't know"); ``options`` are the question's option
+    values, lowest first."""
+    if later is None or later not in options:
+        return Progress("gone", None)
+    now = options.index(later)
+    aimed = options.index(action.target) if action.target in options else len(options) - 1
+    before = options.index(action.current) if action.current in options else -1
+    if now >= aimed:
+        return Progress("reached", later)
+    if now > before:
+        return Progress("moved", later)
+    return Progress("down" if now < before else "unchanged", later)
