@@ -20,8 +20,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from benchmark.profile import CityProfile
-from benchmark.steps import EFFORT, climb_steps
-from rules import NextStep, Rulebook, Scorecard
+from benchmark.steps import EFFORT, climb_steps, has_eu_link
+from rules import NextStep, Rulebook, Scorecard, text_in
+from rules.index import RulebookIndex
 from rules.model import Level
 
 __all__ = [
@@ -57,6 +58,8 @@ class Action:
     current: str | None
     #: the option the step aims at
     target: str
+    #: the key of the action to do first (a second step on the same question)
+    after: str | None = None
 
 
 def default_targets(card: Scorecard, levels: list[Level]) -> dict[str, int]:
@@ -98,18 +101,77 @@ def _rank(action: Action) -> tuple[bool, bool, float]:
     return (not action.find_out, not action.lifts_gate, -action.gain / EFFORT[action.effort])
 
 
+def _follow_up(book: Rulebook, action: Action, eu_link: bool) -> Action | None:
+    """The step after ``action`` on the same question (the next option up), if the rulebook
+    words one; none after a "find out", whose answer is not known yet."""
+    question = RulebookIndex.of(book).questions.get(action.question)
+    if action.find_out or question is None:
+        return None
+    values = [o.value for o in question.options]
+    here = values.index(action.target)
+    if here + 1 >= len(values):
+        return None
+    option = question.options[here]
+    worded = option.step_outside_eu if not eu_link and option.step_outside_eu else option.next_step
+    if worded is None:
+        return None
+    return Action(
+        key=f"{action.dimension}:{action.question}:{values[here + 1]}",
+        dimension=action.dimension,
+        question=action.question,
+        advice=text_in(worded),
+        effort=option.step_effort,
+        gain=question.options[here + 1].points - option.points,
+        find_out=False,
+        lifts_gate=False,
+        current=action.target,
+        target=values[here + 1],
+        after=action.key,
+    )
+
+
 def _dimension_actions(
     book: Rulebook, card: Scorecard, profile: CityProfile, dimension_id: str, target: int
 ) -> list[Action]:
-    steps = sorted((_action(s) for s in climb_steps(book, card, profile, dimension_id)), key=_rank)
+    """Best steps first until the target's threshold is met; a question taken one option up
+    offers its next step in turn, for targets more than one step away."""
+    candidates = sorted(
+        (_action(s) for s in climb_steps(book, card, profile, dimension_id)), key=_rank
+    )
     needed = _points_needed(card, book.levels, dimension_id, target)
-    chosen, gained = [], 0
-    for action in steps:
+    eu_link = has_eu_link(profile)
+    chosen: list[Action] = []
+    gained = 0
+    while candidates:
+        action = candidates.pop(0)
         if gained >= needed and not action.find_out and not action.lifts_gate:
             break
         chosen.append(action)
         gained += action.gain
+        following = _follow_up(book, action, eu_link)
+        if following is not None:
+            candidates.append(following)
+            candidates.sort(key=_rank)
     return chosen
+
+
+def _after_their_first_steps(actions: list[Action]) -> list[Action]:
+    """``actions`` in order, each second step moved after the step it follows."""
+    done: set[str] = set()
+    ordered: list[Action] = []
+    waiting: list[Action] = []
+    for action in actions:
+        waiting.append(action)
+        ready = True
+        while ready:
+            ready = False
+            for candidate in list(waiting):
+                if candidate.after is None or candidate.after in done:
+                    waiting.remove(candidate)
+                    ordered.append(candidate)
+                    done.add(candidate.key)
+                    ready = True
+    return ordered + waiting
 
 
 def plan_actions(
@@ -123,7 +185,8 @@ def plan_actions(
             continue
         actions.extend(_dimension_actions(book, card, profile, result.id, target))
     order = {d.id: n for n, d in enumerate(book.dimensions)}
-    return sorted(actions, key=lambda a: (*_rank(a), order.get(a.dimension, 0)))
+    ranked = sorted(actions, key=lambda a: (*_rank(a), order.get(a.dimension, 0)))
+    return _after_their_first_steps(ranked)
 
 
 def short_of_target(

@@ -10,6 +10,7 @@ from playwright.sync_api import Page
 __all__ = [
     "BLOCKING_IMPACTS",
     "SCREENSHOTS",
+    "Problems",
     "active_element",
     "axe_violations",
     "csp_violations",
@@ -17,6 +18,7 @@ __all__ = [
     "focus_is_visible",
     "is_own_status_message",
     "save_screenshot",
+    "wide",
 ]
 
 #: Where the screenshots for the documentation go.
@@ -116,3 +118,32 @@ def save_screenshot(page: Page, name: str) -> None:
 def is_own_status_message(problem: str, page: Page) -> bool:
     """Chromium logs an error page's own 4xx status as a console error: that one is expected."""
     return "Failed to load resource" in problem and f"({page.url})" in problem
+
+
+class Problems:
+    """Blocking axe violations and too-wide pages, collected over the whole test."""
+
+    def __init__(self) -> None:
+        self.found: list[str] = []
+
+    def check(self, page: Page, name: str, screenshot: str = "") -> None:
+        violations = [v for v in axe_violations(page) if v["impact"] in BLOCKING_IMPACTS]
+        if violations:
+            self.found.append(describe_violations(name, violations))
+        for width in (1280, 390) if screenshot else ():
+            page.set_viewport_size({"width": width, "height": 900})
+            if page.evaluate("document.documentElement.scrollWidth > window.innerWidth"):
+                self.found.append(f"{name} is wider than a {width} px window: {wide(page)}")
+            save_screenshot(page, f"{screenshot}-{width}")
+        page.set_viewport_size({"width": 1280, "height": 900})
+
+
+_WIDEST = """() => [...document.querySelectorAll("body *")]
+  .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)
+  .slice(-3).map(e => e.tagName + "." + e.className + " " + (e.textContent || "").slice(0, 40))"""
+
+
+def wide(page: Page) -> list[str]:
+    """The innermost elements that reach past the window's right edge."""
+    found: list[str] = page.evaluate(_WIDEST)
+    return found

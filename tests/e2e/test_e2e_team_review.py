@@ -11,40 +11,11 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from e2e_checks import BLOCKING_IMPACTS, axe_violations, describe_violations, save_screenshot
+from e2e_checks import Problems
 from e2e_journey import Journey, answer_questions
 from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.e2e
-
-
-class Problems:
-    """Blocking axe violations and too-wide pages, collected over the whole test."""
-
-    def __init__(self) -> None:
-        self.found: list[str] = []
-
-    def check(self, page: Page, name: str, screenshot: str = "") -> None:
-        violations = [v for v in axe_violations(page) if v["impact"] in BLOCKING_IMPACTS]
-        if violations:
-            self.found.append(describe_violations(name, violations))
-        for width in (1280, 390) if screenshot else ():
-            page.set_viewport_size({"width": width, "height": 900})
-            if page.evaluate("document.documentElement.scrollWidth > window.innerWidth"):
-                self.found.append(f"{name} is wider than a {width} px window: {wide(page)}")
-            save_screenshot(page, f"{screenshot}-{width}")
-        page.set_viewport_size({"width": 1280, "height": 900})
-
-
-_WIDEST = """() => [...document.querySelectorAll("body *")]
-  .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)
-  .slice(-3).map(e => e.tagName + "." + e.className + " " + (e.textContent || "").slice(0, 40))"""
-
-
-def wide(page: Page) -> list[str]:
-    """The innermost elements that reach past the window's right edge."""
-    found: list[str] = page.evaluate(_WIDEST)
-    return found
 
 
 def _invite(owner: Page, name: str, role: str, *, reviewer: bool = False) -> str:
