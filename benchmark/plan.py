@@ -60,6 +60,9 @@ class Action:
     target: str
     #: the key of the action to do first (a second step on the same question)
     after: str | None = None
+    #: the option answered when the plan was made (a second step's ``current`` is the
+    #: option its first step aims at)
+    start: str | None = None
 
 
 def default_targets(card: Scorecard, levels: list[Level]) -> dict[str, int]:
@@ -94,6 +97,7 @@ def _action(step: NextStep) -> Action:
         lifts_gate=step.lifts_gate,
         current=step.current,
         target=step.target,
+        start=step.current,
     )
 
 
@@ -127,6 +131,7 @@ def _follow_up(book: Rulebook, action: Action, eu_link: bool) -> Action | None:
         current=action.target,
         target=values[here + 1],
         after=action.key,
+        start=action.start,
     )
 
 
@@ -243,7 +248,7 @@ def action_progress(action: Action, options: list[str], later: str | None) -> Pr
         return Progress("gone", None)
     now = options.index(later)
     aimed = options.index(action.target) if action.target in options else len(options) - 1
-    before = options.index(action.current) if action.current in options else -1
+    before = options.index(action.start) if action.start in options else -1
     if now >= aimed:
         return Progress("reached", later)
     if now > before:

@@ -139,6 +139,19 @@ def test_doing_the_whole_plan_reaches_the_targets_or_says_it_falls_short(
         assert target_reached(later, dimension_id, target), (dimension_id, target)
 
 
+def test_a_second_step_left_undone_is_unchanged_not_down(book: Rulebook) -> None:
+    answers, card, profile = city(book, "answers-emerging.yaml")
+    everything = {d.id: 4 for d in card.dimensions if d.level and d.level < 4}
+    actions = plan_actions(book, card, profile, everything)
+    second = next(a for a in actions if a.after is not None)
+    first = next(a for a in actions if a.key == second.after)
+    assert actions.index(first) < actions.index(second), "the first step comes first"
+    options = [o.value for o in RulebookIndex.of(book).questions[second.question].options]
+    assert action_progress(second, options, first.current).outcome == "unchanged"
+    assert action_progress(second, options, first.target).outcome == "moved"
+    assert action_progress(second, options, second.target).outcome == "reached"
+
+
 def test_the_next_assessment_says_what_moved(book: Rulebook) -> None:
     answers, card, profile = city(book, "answers-emerging.yaml")
     actions = plan_actions(book, card, profile, default_targets(card, book.levels))

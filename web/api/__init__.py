@@ -1,5 +1,5 @@
 """The JSON API under ``/api/v1``: rulebook, stateless scoring, assessments, peers, advice,
-and drafts worked on by a team.
+drafts worked on by a team, targets and the action plan.
 
 Modules::
 
@@ -10,6 +10,8 @@ Modules::
     drafts     drafts: profile, answers at a version, disagreements, submission
     team       colleagues, review, the activity log
     team_state a draft's team work as responses
+    plan_views the endpoints of targets and the action plan
+    plan       targets and the plan: the pages' rules on JSON bodies
     models     request models and the error shape (pydantic): the OpenAPI schemas
     responses  response models (pydantic)
     parsing    JSON bodies and query parameters into models
@@ -29,6 +31,7 @@ from __future__ import annotations
 from flask import Flask
 
 from web import state
+from web.api import plan_views as _plan_views  # noqa: F401  (registers the plan's endpoints)
 from web.api import team_views as _team_views  # noqa: F401  (registers the team's endpoints)
 from web.api import views as _views  # noqa: F401  (registers the endpoints on the blueprint)
 from web.api.errors import API_PREFIX

@@ -27,11 +27,15 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from benchmark.names import clean_name
+from benchmark.plan import STATUSES
 from web.assessment.evidence import LINK_MAX
 from web.assessment.forms import NOTE_MAX, NUMBER_MAX
+from web.assessment.plan import OWNER_MAX
 from web.assessment.team import MAX_TEXT
 
 __all__ = [
+    "ActionPatch",
+    "ActionStatus",
     "AdviceQuery",
     "AnswerValue",
     "AnswersPatch",
@@ -51,6 +55,7 @@ __all__ = [
     "ReviewAskRequest",
     "ScoreRequest",
     "Sharing",
+    "TargetsRequest",
     "VerdictIn",
     "VerdictsRequest",
     "json_kind",
@@ -346,6 +351,65 @@ class ReplyRequest(_Request):
 
     reply: Annotated[str, StringConstraints(max_length=NOTE_MAX, pattern=NAME)] = Field(
         description=f"Some text, at most {NOTE_MAX:,} characters."
+    )
+
+
+# --- targets and the action plan ----------------------------------------------------------
+
+#: A day as the pages take it: year-month-day (whether it exists, the pages' rules say).
+ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
+TargetLevel = Annotated[int, Field(ge=1, le=ID_MAX), BeforeValidator(_integral)]
+#: An action's status. The values are :data:`benchmark.plan.STATUSES`; the plan page's rules
+#: check them, so the model only says what they are.
+ActionStatus = Annotated[str, WithJsonSchema({"type": "string", "enum": list(STATUSES)})]
+
+
+class TargetsRequest(_Request):
+    """The city's targets: a level per dimension and the date to reach them by."""
+
+    levels: dict[str, TargetLevel] = Field(
+        max_length=50,
+        description="Dimension id → the level aimed at, above the dimension's current level "
+        "(see `choices` of `GET .../targets`). Dimensions left out get no target; `{}` sets "
+        "none.",
+    )
+    date: str | None = Field(
+        default=None,
+        pattern=ISO_DATE,
+        description="The date to reach the targets by, `YYYY-MM-DD`, today or later; "
+        "required when any target is set.",
+    )
+
+
+def _left_out_stays(schema: dict[str, Any]) -> None:
+    # A field of a PATCH left out keeps what is recorded: it has no default to document.
+    schema.pop("default", None)
+
+
+class ActionPatch(_Request):
+    """What the city records about one action of its plan; what is left out stays.
+
+    Which fields were given is :attr:`model_fields_set`; the others are never read.
+    """
+
+    owner: Annotated[str, StringConstraints(max_length=OWNER_MAX, pattern=FREE_TEXT)] | None = (
+        Field(
+            default=None,
+            json_schema_extra=_left_out_stays,
+            description=f"Who does it (at most {OWNER_MAX} characters); `null` or blank: no one "
+            "yet. Spaces and line breaks are collapsed, as on the plan page.",
+        )
+    )
+    due: str | None = Field(
+        default=None,
+        pattern=ISO_DATE,
+        json_schema_extra=_left_out_stays,
+        description="The date it is due, `YYYY-MM-DD`; `null`: none.",
+    )
+    status: ActionStatus = Field(
+        default="planned",  # never read: a status left out stays as recorded
+        json_schema_extra=_left_out_stays,
+        description="`planned`, `started`, `done` or `dropped`.",
     )
 
 

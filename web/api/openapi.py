@@ -9,6 +9,7 @@ its examples and its rate limits in the text).
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date, timedelta
 from typing import Any
 
 from flask import current_app
@@ -42,6 +43,10 @@ TAGS = [
         "name": "Team",
         "description": "Colleagues with tokens of their own, the review, the activity log.",
     },
+    {
+        "name": "Plan",
+        "description": "Targets per dimension and the action plan towards them, once submitted.",
+    },
     {"name": "Documentation", "description": "This document, and a page to read it."},
 ]
 _TAG_ORDER = {tag["name"]: i for i, tag in enumerate(TAGS)}
@@ -59,6 +64,15 @@ PATH_PARAMETERS: dict[str, tuple[dict[str, Any], str]] = {
     "dimension_id": (
         {"type": "string", "pattern": "^[a-z][a-z0-9_]*$", "maxLength": 64},
         "The id of the queried dimension (see `review.open_queries` of the assessment).",
+    ),
+    "key": (
+        {
+            "type": "string",
+            "pattern": r"^[a-z][a-z0-9_]*:[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*:[a-z0-9][a-z0-9_+-]*$",
+            "maxLength": 200,
+        },
+        "The action's `key`: dimension, question and the option aimed at (see `actions` of "
+        "`GET .../plan`).",
     ),
 }
 
@@ -131,8 +145,9 @@ An integer field takes `2` or `2.0` (any number with a zero fraction, as JSON Sc
 {settings.max_content_length:,} bytes (413 beyond).
 
 **Rate limits** per client address and per operation: each write (creating assessments and
-drafts, saving, inviting, reviewing, submitting) {settings.api_write_rate_limit}, scoring
-{settings.api_score_rate_limit}. Over the limit: 429 with `Retry-After` (seconds).
+drafts, saving, inviting, reviewing, submitting, setting targets, recording actions)
+{settings.api_write_rate_limit}, scoring {settings.api_score_rate_limit}. Over the limit: 429
+with `Retry-After` (seconds).
 Limits are counted per server process unless `CITYDIP_RATELIMIT_STORAGE_URI` names a shared
 store (e.g. Redis).
 
@@ -207,6 +222,19 @@ def _examples(book: Rulebook) -> dict[str, tuple[str, str, dict[str, Any]]]:
             "reply",
             "A reply to a query",
             {"reply": "Yes: the council adopted it in March; the minutes are linked."},
+        ),
+        "TargetsRequest": (
+            "targets",
+            "Targets in two dimensions, to reach in a year",
+            {
+                "levels": {dimensions[0]: 4, dimensions[1]: 3},
+                "date": (date.today() + timedelta(days=365)).isoformat(),
+            },
+        ),
+        "ActionPatch": (
+            "action",
+            "Someone takes the action on",
+            {"owner": "Amira Haddad, EU affairs", "due": "2027-03-31", "status": "started"},
         ),
     }
 

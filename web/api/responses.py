@@ -16,9 +16,10 @@ from benchmark.explain import PeerGroup
 from benchmark.profile import CityProfile
 from rules import Scorecard
 from rules.conditions import Condition
-from web.api.models import Error, QueryMode, Sharing
+from web.api.models import ActionStatus, Error, QueryMode, Sharing
 
 __all__ = [
+    "ActionOut",
     "ActivityEntryOut",
     "ActivityOut",
     "AnswersOut",
@@ -40,12 +41,16 @@ __all__ = [
     "OptionOut",
     "PeerSummary",
     "PeersOut",
+    "PlanOut",
     "ProfileOut",
     "QuestionOut",
     "ReviewOut",
     "ReviewRequestOut",
     "RulebookOut",
     "RulebookRef",
+    "TargetChoiceOut",
+    "TargetsOut",
+    "TargetsSet",
     "VerdictOut",
 ]
 
@@ -128,6 +133,8 @@ class AssessmentLinks(_Response):
     self: str
     peers: str
     advice: str
+    targets: str
+    plan: str
     resume: str = Field(description="The secret resume link of the browser flow.")
     results: str = Field(description="The results page in the browser.")
 
@@ -288,7 +295,8 @@ class ActivityEntryOut(_Response):
     by: int | None = Field(description="The colleague's id; `null`: the owner.")
     kind: str = Field(
         description="`answer`, `note`, `evidence`, `chosen` (a disagreement settled), "
-        "`review-asked`, `review` (a verdict), `reply` or `submitted`."
+        "`review-asked`, `review` (a verdict), `reply`, `submitted`, and once submitted "
+        "`targets` (targets set) or `action` (an action of the plan recorded)."
     )
     subject: str | None = Field(description="The question or dimension id, if any.")
     before: Any = Field(description="The value before the change, if any.")
@@ -316,6 +324,92 @@ class ProfileOut(_Response):
 
     profile: CityProfile
     sharing: Sharing
+
+
+# --- targets and the action plan ----------------------------------------------------------
+
+#: A field named ``date`` would hide the type inside its class.
+Day = date
+
+
+class TargetsSet(_Response):
+    """The city's targets, or the defaults offered until it sets its own."""
+
+    levels: dict[str, int] = Field(description="Dimension id → the level aimed at.")
+    date: Day | None = Field(description="The date to reach them by.")
+    offered: bool = Field(
+        description="`true`: the city has set no targets yet, these are the defaults offered "
+        "(one level up in the weakest dimensions, a year from today)."
+    )
+
+
+class TargetChoiceOut(_Response):
+    """A dimension a target can be set for, and the levels it can aim at."""
+
+    dimension: str = Field(description="The dimension id.")
+    title: str
+    level: int = Field(description="The dimension's current level.")
+    level_name: str
+    levels: list[int] = Field(description="The levels above the current one.")
+
+
+class TargetsOut(TargetsSet):
+    """The targets, and what each dimension can aim at."""
+
+    choices: list[TargetChoiceOut] = Field(
+        description="Every assessed dimension below the top level: only these take a target."
+    )
+
+
+class ActionOut(_Response):
+    """One action of the plan, with what the city recorded about it."""
+
+    key: str = Field(
+        description="Stable id of the action (dimension, question, option aimed at): edit it "
+        "with `PATCH .../plan/actions/{key}`."
+    )
+    number: int = Field(description="Its place in the plan, from 1: the first ones first.")
+    dimension: str = Field(description="The dimension id.")
+    dimension_title: str
+    question: str = Field(description="The question id.")
+    question_text: str
+    advice: str = Field(description="What to do.")
+    effort: str = Field(description="`low`, `medium` or `high`.")
+    gain: int = Field(description="The points the step adds to its dimension.")
+    find_out: bool = Field(
+        description='The answer now is "I don\'t know": the action is to find out.'
+    )
+    lifts_gate: bool = Field(description="The step lifts a gate of the next level.")
+    current: str | None = Field(description='The option answered now; `null`: "I don\'t know".')
+    current_label: str
+    aim: str = Field(description="The option the action aims at.")
+    aim_label: str
+    owner: str | None = Field(description="Who does it; `null`: no one yet.")
+    due: Day | None = Field(description="When it is due.")
+    status: ActionStatus = Field(description="`planned` until the city records otherwise.")
+    outcome: str | None = Field(
+        description="Once the city re-assessed: `reached` (the answer is at the aimed-at "
+        "option or above), `moved` (up, not there yet), `unchanged`, `down` or `gone` (no "
+        'longer answered, or "I don\'t know"); `null` before.'
+    )
+
+
+class PlanOut(_Response):
+    """The action plan towards the targets."""
+
+    targets: TargetsSet
+    actions: list[ActionOut] = Field(
+        description="Best first: find-out actions, then steps "
+        "that lift a gate, then the largest gain per effort."
+    )
+    short: list[str] = Field(
+        description="Dimension ids whose actions, all done, would still leave the score "
+        "below the target level: more than one step per question is needed there."
+    )
+    reassessed_on: Day | None = Field(
+        description="The day the re-assessment the outcomes come from was submitted; "
+        "`null`: the city has not re-assessed yet."
+    )
 
 
 class AssessmentOut(_Response):
@@ -346,8 +440,13 @@ class AssessmentOut(_Response):
     )
     rulebook: RulebookRef
     scorecard: Scorecard | None = Field(description="None while the assessment is a draft.")
+    targets: TargetsSet | None = Field(
+        description="Once submitted: the city's targets, or the defaults offered; `null` while "
+        "the assessment is a draft."
+    )
     links: AssessmentLinks = Field(
-        description="With this token. Peers, advice and results are the owner's, once submitted."
+        description="With this token. Peers, advice, targets, plan and results are the "
+        "owner's, once submitted."
     )
 
 

@@ -36,6 +36,7 @@ from web.api.responses import (
     QuestionOut,
     RulebookOut,
     RulebookRef,
+    TargetsSet,
 )
 from web.api.team_state import answers_out, contributor_out, review_state, utc
 from web.assessment.cities import country_facts
@@ -49,6 +50,7 @@ from web.assessment.submit import (
     record_new_submission,
     team_from_answers,
 )
+from web.assessment.targets import Targets, targets_of
 from web.peers import PeerResults, find_peers, others_in_pool, peer_finder
 from web.tokens import hash_token, new_token
 from web.urls import external_url
@@ -69,6 +71,7 @@ __all__ = [
     "rulebook_view",
     "score",
     "submitted",
+    "targets_set",
     "team_assessment",
 ]
 
@@ -290,6 +293,8 @@ def links(token: str) -> AssessmentLinks:
         self=external_url("api.get_assessment", token=token),
         peers=external_url("api.get_peers", token=token),
         advice=external_url("api.get_advice", token=token),
+        targets=external_url("api.get_targets", token=token),
+        plan=external_url("api.get_plan", token=token),
         resume=external_url("pages.resume", token=token),
         results=external_url("results.results", token=token),
     )
@@ -352,6 +357,7 @@ def assessment_out(
     created, updated = utc(found.created_at), utc(found.updated_at)
     assert created is not None and updated is not None
     state_now = answers_out(book, found)
+    card = Scorecard.model_validate(found.scorecard) if found.submitted else None
     review_request, review = review_state(found.id)
     team = (
         [contributor_out(c) for c in storage.list_contributors(assessment_id=found.id)]
@@ -378,19 +384,28 @@ def assessment_out(
         rulebook=RulebookRef(
             id=found.rulebook_id, version=found.rulebook_version, hash=found.rulebook_hash
         ),
-        scorecard=Scorecard.model_validate(found.scorecard) if found.submitted else None,
+        scorecard=card,
+        targets=None if card is None else targets_set(targets_of(found, card, book)),
         links=links(token),
     )
 
 
-def submitted(token: str) -> tuple[storage.StoredAssessment, Scorecard, CityProfile]:
-    """The submitted assessment of ``token``: 404 when unknown, 409 while still a draft."""
+def targets_set(targets: Targets) -> TargetsSet:
+    """The targets the city set, or the defaults it is offered."""
+    return TargetsSet(levels=targets.levels, date=targets.date, offered=targets.offered)
+
+
+def submitted(
+    token: str, *, before: str = "asking for peers or advice"
+) -> tuple[storage.StoredAssessment, Scorecard, CityProfile]:
+    """The submitted assessment of its owner's ``token``: 404 when unknown (or a colleague's),
+    409 while still a draft; ``before`` says what waits for the submission."""
     found = owner_assessment(token)
     result = submitted_result(found)
     if result is None:
         message = (
             "This assessment is still a draft: finish and submit it on its resume link "
-            "before asking for peers or advice."
+            f"before {before}."
         )
         raise ApiError(409, message)
     return found, *result

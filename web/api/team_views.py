@@ -38,7 +38,7 @@ from web.api.responses import (
 from web.api.routes import operation
 from web.api.views import json_response
 
-__all__: list[str] = []
+__all__ = ["OWNER_ONLY", "owner_only"]
 
 _NOT_THE_OWNERS = (
     "No assessment has this token: it is wrong or has expired — or it is a colleague's, "
@@ -54,7 +54,7 @@ CONFLICT = (
 )
 
 
-def _owner_only(otherwise: str) -> str:
+def owner_only(otherwise: str) -> str:
     """The 404 of an owner's operation on something that may not exist."""
     return f"{_NOT_THE_OWNERS}; or {otherwise}."
 
@@ -133,7 +133,7 @@ def save_answers(token: str) -> Response:
     rate_limit="api_write_rate_limit",
     extra_errors=(409,),
     error_texts={
-        404: _owner_only("no disagreement on this question is open"),
+        404: owner_only("no disagreement on this question is open"),
         409: "Someone saved answers since `version`: nothing was stored; `current` holds "
         "the answers as stored now.",
     },
@@ -208,7 +208,7 @@ def _contributor_id(contributor_id: int) -> int:
     tag="Team",
     response=ContributorOut,
     rate_limit="api_write_rate_limit",
-    error_texts={404: _owner_only("the assessment has no colleague with this id")},
+    error_texts={404: owner_only("the assessment has no colleague with this id")},
 )
 def revoke_contributor(token: str, contributor_id: int) -> Response:
     """The owner's. From now on the colleague's token answers 404 everywhere; what they
@@ -268,7 +268,7 @@ def give_verdicts(token: str) -> Response:
     body=ReplyRequest,
     response=ReviewOut,
     rate_limit="api_write_rate_limit",
-    error_texts={404: _owner_only("no query on this dimension waits for a reply")},
+    error_texts={404: owner_only("no query on this dimension waits for a reply")},
 )
 def reply_to_query(token: str, dimension_id: str) -> Response:
     """The owner's. Every query of the latest review needs a reply before submission."""

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import copy
+import re
 from pathlib import Path
 from typing import Any
 
 from flask import Flask
 from flask.testing import FlaskClient
-from web_helpers import example_answers, make_app
+from web_helpers import csrf_token, example_answers, make_app
 
 #: The example city of ``examples/answers-established.yaml``, as the API takes it.
 PROFILE: dict[str, Any] = {
@@ -119,6 +120,18 @@ def version_of(client: FlaskClient, token: str) -> int:
     """The answers' version of the assessment of ``token``, as its holder reads it."""
     version: int = client.get(f"/api/v1/assessments/{token}").get_json()["version"]
     return version
+
+
+def reassess(client: FlaskClient, token: str) -> str:
+    """Start a re-assessment of the submitted assessment of ``token`` with the results page's
+    button, as a city does (the API has no operation for it); returns the new draft's token.
+    The draft keeps the answers and profile: change answers with ``PATCH``, then submit."""
+    form = {"csrf_token": csrf_token(client, f"/a/{token}/results")}
+    response = client.post(f"/a/{token}/reassess", data=form)
+    assert response.status_code == 303, response.get_data(as_text=True)
+    found = re.fullmatch(r".*/a/([A-Za-z0-9_-]{43})/check", response.headers["Location"])
+    assert found, response.headers["Location"]
+    return found.group(1)
 
 
 def make_api_app(tmp_path: Path, **overrides: Any) -> Flask:

@@ -70,6 +70,8 @@ def test_curl_examples_work_as_written(server: str, tmp_path: Path) -> None:
     assert f'"self":"{server}/api/v1/assessments/{created["token"]}"' in out  # read back
     assert '"mode":"learn_from","k":5' in out
     assert '"practices":' in out
+    assert '"offered":true' in out  # the targets offered, and the first action taken on
+    assert '"owner":"Amira Haddad","due":null,"status":"started"' in out
     # The team's draft: the owner's stale save was refused, the rest saved and submitted.
     assert '"code":"version_conflict"' in out
     saved = json.loads((work / "saved.json").read_text())

@@ -58,13 +58,14 @@ PATH_VALUES = {
     "contributor_id": "1",
     "question_id": "strategy.document",
     "dimension_id": "staff",
+    "key": "strategy:strategy.document:adopted",
 }
 
 
 def test_every_write_has_its_own_limit(limited: Flask) -> None:
     client = limited.test_client()
     writes = [spec for spec in OPERATIONS if spec.rate_limit == "api_write_rate_limit"]
-    assert len(writes) == 11
+    assert len(writes) == 13
     for spec in writes:
         path = spec.path
         for name in spec.path_parameters:

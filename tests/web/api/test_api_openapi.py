@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from api_helpers import create_body, give_profile, invite, new_draft, save, score_body
+from api_helpers import create_body, created, give_profile, invite, new_draft, save, score_body
 from flask import Flask
 from flask.testing import FlaskClient
 from web_helpers import start
@@ -27,6 +27,8 @@ BIG = b'{"answers": "' + b"a" * 300_000 + b'"}'
 ANSWERS: dict[str, Any] = score_body()["answers"]
 DOC = "strategy.document"
 PROFILE_BODY = {"profile": {"name": "Nordhaven", "country": "DK", "population": 900000}}
+NO_TARGETS = {"levels": {}}
+MISSING_KEY = "strategy:strategy.document:nothing_like_it"
 
 
 @dataclass(frozen=True)
@@ -99,6 +101,13 @@ def _revoke(c: FlaskClient) -> Any:
 def _ask(c: FlaskClient) -> Any:
     owner, _colleague, colleague_id = _reviewer(c)
     return c.post(f"/api/v1/assessments/{owner}/review", json={"reviewer_id": colleague_id})
+
+
+def _edit_action(c: FlaskClient, body: dict[str, Any]) -> Any:
+    """PATCH the first action of a new submitted assessment's plan (the default targets')."""
+    token = created(c, create_body())["token"]
+    key = c.get(f"/api/v1/assessments/{token}/plan").get_json()["actions"][0]["key"]
+    return c.patch(f"/api/v1/assessments/{token}/plan/actions/{key}", json=body)
 
 
 def _bad_bodies(
@@ -245,6 +254,39 @@ PROBES: dict[tuple[str, int], Probe] = {
     ),
     ("getActivity", 200): lambda c, s: c.get(f"/api/v1/assessments/{s.token}/activity"),
     ("getActivity", 404): lambda c, s: c.get(f"/api/v1/assessments/{MISSING}/activity"),
+    # targets and the plan
+    ("getTargets", 200): lambda c, s: c.get(f"/api/v1/assessments/{s.token}/targets"),
+    ("getTargets", 404): lambda c, s: c.get(f"/api/v1/assessments/{MISSING}/targets"),
+    ("getTargets", 409): lambda c, s: c.get(f"/api/v1/assessments/{s.draft}/targets"),
+    ("putTargets", 200): lambda c, s: c.put(
+        f"/api/v1/assessments/{created(c, create_body())['token']}/targets", json=NO_TARGETS
+    ),
+    **_bad_bodies("putTargets", "PUT", lambda s: f"/api/v1/assessments/{s.token}/targets"),
+    ("putTargets", 404): lambda c, s: c.put(
+        f"/api/v1/assessments/{MISSING}/targets", json=NO_TARGETS
+    ),
+    ("putTargets", 409): lambda c, s: c.put(
+        f"/api/v1/assessments/{s.draft}/targets", json=NO_TARGETS
+    ),
+    ("putTargets", 422): lambda c, s: c.put(
+        f"/api/v1/assessments/{s.token}/targets", json={"levels": {"nowhere": 3}}
+    ),
+    ("getPlan", 200): lambda c, s: c.get(f"/api/v1/assessments/{s.token}/plan"),
+    ("getPlan", 404): lambda c, s: c.get(f"/api/v1/assessments/{MISSING}/plan"),
+    ("getPlan", 409): lambda c, s: c.get(f"/api/v1/assessments/{s.draft}/plan"),
+    ("updatePlanAction", 200): lambda c, s: _edit_action(c, {"status": "started"}),
+    **_bad_bodies(
+        "updatePlanAction",
+        "PATCH",
+        lambda s: f"/api/v1/assessments/{s.token}/plan/actions/{MISSING_KEY}",
+    ),
+    ("updatePlanAction", 404): lambda c, s: c.patch(
+        f"/api/v1/assessments/{s.token}/plan/actions/{MISSING_KEY}", json={"status": "done"}
+    ),
+    ("updatePlanAction", 409): lambda c, s: c.patch(
+        f"/api/v1/assessments/{s.draft}/plan/actions/{MISSING_KEY}", json={"status": "done"}
+    ),
+    ("updatePlanAction", 422): lambda c, s: _edit_action(c, {"status": "finished"}),
 }
 #: Statuses that need an app of their own (a tiny rate limit): see test_api_limits.py.
 ELSEWHERE = {(spec.operation_id, 429) for spec in OPERATIONS if spec.rate_limit is not None}
@@ -274,7 +316,7 @@ def test_document_lists_every_api_route_and_no_other(
                     routes.add((method, path))
     documented = {(method, path) for method, path, _spec in _operations(document)}
     assert documented == routes
-    assert len(routes) == len(OPERATIONS) == 19
+    assert len(routes) == len(OPERATIONS) == 23
 
 
 def test_every_documented_status_is_real(api: FlaskClient, token: str, document: Any) -> None:

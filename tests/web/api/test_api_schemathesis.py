@@ -12,7 +12,8 @@ rulebook, the stored draft and the gazetteer, and a name or a reply may be blank
 invisible characters are dropped; those operations may also answer 422.
 
 Operations on an assessment get a token pinned to one prepared for them (see
-:class:`Scene`): a submitted assessment for peers and advice, drafts with a team for the rest.
+:class:`Scene`): submitted assessments for peers, advice, targets and the plan (one of them
+re-assessed, so that its plan has outcomes), drafts with a team for the rest.
 What the document cannot say — the current ``version``, an open disagreement, a review asked
 of this reviewer, a query waiting for a reply, a draft not yet submitted — :meth:`Scene.prepare`
 makes true before each call, changing only values the schema allows anyway, so that valid
@@ -41,6 +42,7 @@ from api_helpers import (
     invite,
     make_api_app,
     new_draft,
+    reassess,
     save,
     score_body,
     version_of,
@@ -58,6 +60,7 @@ atexit.register(storage.dispose, APP)  # runs before the folder is removed
 
 ANSWERS: dict[str, Any] = score_body()["answers"]
 DIMENSIONS = [d.id for d in load_rulebook().dimensions]
+CHOICES = {q.id for d in load_rulebook().dimensions for q in d.questions if q.kind == "choice"}
 DOC = "strategy.document"
 QUERIED = "staff"
 ID_MAX = 2_147_483_647
@@ -102,6 +105,11 @@ class Scene:
     verdicts_reviewer: str
     verdicts_reviewer_id: int
     queried: str
+    #: submitted: targets to set; targets set, re-assessed since (its plan has outcomes), and
+    #: the key of an action of that plan
+    targets: str
+    planned: str
+    action_key: str
     disputed: str = ""
     _turns: dict[str, Iterator[bool]] = field(default_factory=dict)
 
@@ -119,6 +127,7 @@ class Scene:
         verdicts = new_draft(client)
         verdicts_reviewer, verdicts_reviewer_id = invite(client, verdicts, reviewer=True)
         queried = new_draft(client)
+        planned, action_key = cls._planned(client)
         scene = cls(
             client=client,
             submitted=submitted,
@@ -135,6 +144,9 @@ class Scene:
             verdicts_reviewer=verdicts_reviewer,
             verdicts_reviewer_id=verdicts_reviewer_id,
             queried=queried,
+            targets=created(client, create_body())["token"],
+            planned=planned,
+            action_key=action_key,
         )
         scene._query(queried)
         scene.disputed = scene._disputed()
@@ -161,6 +173,23 @@ class Scene:
         client.post(f"{ask}/staff/reply", json={"reply": "Yes, since 2024."})
         client.post(ask, json={"reviewer_id": reviewer_id})  # asked again, not finished
         return owner, colleague
+
+    @staticmethod
+    def _planned(client: FlaskClient) -> tuple[str, str]:
+        """A submitted assessment with the defaults set as its targets, and re-assessed with
+        one action's answer raised to the option it aims at; that action's key."""
+        owner = created(client, create_body())["token"]
+        path = f"/api/v1/assessments/{owner}"
+        offered = client.get(f"{path}/targets").get_json()
+        targets = {"levels": offered["levels"], "date": offered["date"]}
+        assert client.put(f"{path}/targets", json=targets).status_code == 200
+        actions = client.get(f"{path}/plan").get_json()["actions"]
+        action = next(a for a in actions if a["question"] in CHOICES)
+        again = reassess(client, owner)
+        raised = {action["question"]: action["aim"]}
+        assert save(client, again, version_of(client, again), answers=raised).status_code == 200
+        assert client.post(f"/api/v1/assessments/{again}/submit").status_code == 200
+        return owner, action["key"]
 
     @staticmethod
     def _ask(client: FlaskClient, owner: str) -> str:
@@ -209,6 +238,8 @@ class Scene:
         body = case.body if isinstance(case.body, dict) else {}
         if operation_id in ("getAssessment", "getActivity"):
             path["token"] = self._alternate(operation_id, self.rich, self.rich_colleague)
+        elif operation_id in ("getTargets", "getPlan"):
+            path["token"] = self._alternate(operation_id, self.submitted, self.planned)
         elif operation_id == "saveAnswers":
             path["token"] = self._alternate(operation_id, self.answers, self.answers_colleague)
         elif operation_id == "resolveDispute":
@@ -236,8 +267,9 @@ SCENE = Scene.build(APP.test_client())
 
 #: Operations whose schema-valid data may still be refused with a 422, because what is
 #: valid depends on more than JSON Schema says: skip logic and the rulebook's ids (answers,
-#: dimensions), the gazetteer (countries), the stored disagreement (choices), and names or
-#: replies that are blank once invisible characters are dropped.
+#: dimensions), the gazetteer (countries), the stored disagreement (choices), names or
+#: replies that are blank once invisible characters are dropped, target levels above the
+#: current ones and dates that exist (and, for targets, are not past).
 RULEBOOK_BOUND = {
     "include-operation-id": [
         "scoreAnswers",
@@ -248,6 +280,8 @@ RULEBOOK_BOUND = {
         "inviteContributor",
         "giveVerdicts",
         "replyToQuery",
+        "putTargets",
+        "updatePlanAction",
     ],
     "checks": {"positive_data_acceptance": {"expected-statuses": ["2xx", "422"]}},
 }
@@ -273,6 +307,8 @@ CONFIG = schemathesis.Config.from_dict(
             _pinned("requestReview", token=SCENE.review),
             _pinned("giveVerdicts", token=SCENE.verdicts_reviewer),
             _pinned("replyToQuery", token=SCENE.queried, dimension_id=QUERIED),
+            _pinned("putTargets", token=SCENE.targets),
+            _pinned("updatePlanAction", token=SCENE.planned, key=SCENE.action_key),
         ],
     }
 )
