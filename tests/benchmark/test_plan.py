@@ -140,7 +140,7 @@ def test_doing_the_whole_plan_reaches_the_targets_or_says_it_falls_short(
 
 
 def test_a_second_step_left_undone_is_unchanged_not_down(book: Rulebook) -> None:
-    answers, card, profile = city(book, "answers-emerging.yaml")
+    _answers, card, profile = city(book, "answers-emerging.yaml")
     everything = {d.id: 4 for d in card.dimensions if d.level and d.level < 4}
     actions = plan_actions(book, card, profile, everything)
     second = next(a for a in actions if a.after is not None)
