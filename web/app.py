@@ -125,8 +125,10 @@ def _register_blueprints(app: Flask) -> None:
     from web.assessment.about import bp as about_bp
     from web.assessment.activity_views import bp as activity_bp
     from web.assessment.forget import bp as forget_bp
+    from web.assessment.history_views import bp as history_bp
     from web.assessment.pages import bp as pages_bp
     from web.assessment.plan_views import bp as plan_bp
+    from web.assessment.report_views import bp as report_bp
     from web.assessment.results import bp as results_bp
     from web.assessment.review_views import bp as review_bp
     from web.assessment.scoring import bp as scoring_bp
@@ -143,6 +145,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(activity_bp)
     app.register_blueprint(plan_bp)
     app.register_blueprint(share_bp)
+    app.register_blueprint(history_bp)
+    app.register_blueprint(report_bp)
 
     @app.context_processor
     def host() -> dict[str, object]:
