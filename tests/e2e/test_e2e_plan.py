@@ -60,8 +60,13 @@ def test_targets_plan_share_and_the_next_assessment(open_tab: Callable[..., Any]
     expect(reader.get_by_test_id("read-only-note")).to_be_visible()
     assert reader.locator("form").count() == 0
     problems.check(reader, "the plan under a share link")
-    response = reader.goto(f"/a/{shared}/check")
-    assert response is not None and response.status == 404
+    for page_name in ("report", "history"):  # the rest of what a share link opens
+        opened = reader.goto(f"/a/{shared}/{page_name}")
+        assert opened is not None and opened.status == 200, page_name
+        assert reader.locator("form").count() == 0, f"a form on the shared {page_name}"
+    for editing in ("check", "profile", "step/strategy", "delete", "activity"):
+        response = reader.goto(f"/a/{shared}/{editing}")
+        assert response is not None and response.status == 404, editing
 
     # A year on: re-assess, move the first action's answer to its aim, submit.
     owner.goto(f"/a/{token}/results")
