@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-dev
 
-.PHONY: run test test-postgres lint bench e2e chromium clean
+.PHONY: run test test-postgres lint bench e2e chromium clean translations
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -50,3 +50,11 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) build *.egg-info
+
+## translations: extract the interface's messages into web/translations/messages.pot and
+## update every language's catalog (then translate what is new; the tests check it)
+translations: $(STAMP)
+	$(BIN)/pybabel extract -F web/translations/babel.cfg -k _ -k gettext -k ngettext:1,2 \
+		--no-location --sort-output --project citydip -o web/translations/messages.pot .
+	$(BIN)/pybabel update -i web/translations/messages.pot -d web/translations \
+		--no-fuzzy-matching --ignore-obsolete

@@ -13,7 +13,7 @@ from pydantic import ValidationError
 
 from rules import Rulebook, RulebookError, load_rulebook
 from rules.rounding import shown_score
-from web import log_redaction, peers, rescoring, state, storage
+from web import i18n, log_redaction, peers, rescoring, state, storage
 from web.demo_pool import seed_demo_pool
 from web.errors import StartupError
 from web.security import init_app as init_security
@@ -71,7 +71,10 @@ def create_app(
     )
     app.config.from_mapping(flask_config)
     state.install(app, settings=settings, book=book)
-    Babel(app, locale_selector=lambda: "en")
+    offered = settings.offered_languages
+    catalogs = i18n.init_app(app, offered, instance, secure=settings.session_cookie_secure)
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(catalogs)
+    Babel(app, locale_selector=lambda: i18n.chosen_language(offered))
     init_security(app, write_limit=settings.write_rate_limit)
     database_url = settings.database_url or f"sqlite:///{instance / 'citydip.sqlite3'}"
     storage.init_app(app, database_url)

@@ -146,6 +146,12 @@ class Settings(BaseSettings):
         description="Days a resume link stays valid after the assessment was started; after "
         "that the link shows 'page not found'.",
     )
+    languages: str = Field(
+        default="en",
+        description="The languages offered, comma-separated, from en, fr, de, es, it, pl; "
+        "English is always offered. A language can be offered only when its interface "
+        "catalog is complete (the app refuses to start otherwise).",
+    )
     evidence_max_age_months: int = Field(
         default=18,
         ge=1,
@@ -233,6 +239,26 @@ class Settings(BaseSettings):
         if not parsed or any(limit.amount < 1 for limit in parsed):
             raise ValueError("a rate limit must allow at least 1 request; use a large number")
         return value
+
+    @field_validator("languages")
+    @classmethod
+    def _check_languages(cls, value: str) -> str:
+        from web.i18n import KNOWN, incomplete_messages
+
+        chosen = [part.strip() for part in value.split(",") if part.strip()]
+        unknown = [lang for lang in chosen if lang not in KNOWN]
+        if unknown:
+            raise ValueError(f"unknown language {unknown[0]!r}: choose from {', '.join(KNOWN)}")
+        for lang in chosen:
+            if lang != "en" and incomplete_messages(lang):
+                count = len(incomplete_messages(lang))
+                raise ValueError(f"the {lang} catalog lacks {count} translations")
+        return ",".join(["en", *[lang for lang in chosen if lang != "en"]])
+
+    @property
+    def offered_languages(self) -> tuple[str, ...]:
+        """The languages offered, English first."""
+        return tuple(self.languages.split(","))
 
     @field_validator("ratelimit_storage_uri")
     @classmethod

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Annotated, Any, Literal
 
+from flask_babel import format_number
 from flask_babel import gettext as _
 from pydantic import (
     BaseModel,
@@ -281,7 +282,7 @@ def _store_number(qid: str, text: str, page: PageAnswers, target: str) -> None:
         number = _Number.validate_python(text.replace(",", "."))
     except ValidationError as exc:
         if exc.errors()[0]["type"] in _RANGE_ERRORS:
-            message = _("Enter a number from 0 to %(max)s", max=f"{NUMBER_MAX:,}")
+            message = _("Enter a number from 0 to %(max)s", max=format_number(NUMBER_MAX))
         else:
             message = _("Enter a number, like 2.5")
         _error(page, qid, target, message)
@@ -300,7 +301,7 @@ def _parse_note(qid: str, form: MultiDict[str, str], page: PageAnswers) -> None:
             page,
             name,
             field_id(name),
-            _("Notes must be %(max)s characters or fewer", max=f"{NOTE_MAX:,}"),
+            _("Notes must be %(max)s characters or fewer", max=format_number(NOTE_MAX)),
         )
         return
     if note:

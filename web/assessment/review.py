@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from flask_babel import format_date
+from flask_babel import format_date, format_number
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
@@ -63,7 +63,9 @@ def read_verdicts(form: MultiDict[str, str], dimensions: Mapping[str, str]) -> R
             target = field_id(f"comment-{dimension_id}")
             errors.append(FieldError(f"comment-{dimension_id}", target, message))
         if len(comment) > NOTE_MAX:
-            message = _("Comments must be %(max)s characters or fewer", max=f"{NOTE_MAX:,}")
+            message = _(
+                "Comments must be %(max)s characters or fewer", max=format_number(NOTE_MAX)
+            )
             target = field_id(f"comment-{dimension_id}")
             errors.append(FieldError(f"comment-{dimension_id}", target, message))
         verdicts[dimension_id] = {"verdict": verdict, "comment": comment}
@@ -77,7 +79,7 @@ def read_reply(form: MultiDict[str, str], dimension_id: str) -> tuple[str, Field
     if not reply:
         return reply, FieldError(f"reply-{dimension_id}", target, _("Enter your reply"))
     if len(reply) > NOTE_MAX:
-        message = _("Replies must be %(max)s characters or fewer", max=f"{NOTE_MAX:,}")
+        message = _("Replies must be %(max)s characters or fewer", max=format_number(NOTE_MAX))
         return reply, FieldError(f"reply-{dimension_id}", target, message)
     return reply, None
 
