@@ -78,13 +78,31 @@ def rules_group() -> None:
     type=click.Path(exists=True, file_okay=False, path_type=Path),
     default=DEFAULT_RULEBOOK,
 )
-def check_command(path: Path) -> None:
-    """Check the rulebook in PATH (default: the shipped one); list every problem."""
+@click.option(
+    "--languages",
+    default="en",
+    show_default=True,
+    help="Comma-separated languages every text must have, e.g. en,fr,de,es,it,pl.",
+)
+def check_command(path: Path, languages: str) -> None:
+    """Check the rulebook in PATH (default: the shipped one); list every problem, and
+    every text that lacks one of the --languages, with its file and line."""
+    from rules.languages import missing_texts
+
     book = load_rulebook_or_exit(path)
     questions = sum(len(d.questions) for d in book.dimensions)
+    wanted = [lang.strip() for lang in languages.split(",") if lang.strip()]
+    missing = missing_texts(path, wanted)
+    for text in missing:
+        click.echo(str(text), err=True)
+    if missing:
+        raise click.ClickException(
+            f"{len(missing)} texts lack a language of {', '.join(wanted)} (listed above)"
+        )
     click.echo(
         f"OK: {book.id} {book.version}: {len(book.dimensions)} dimensions, "
         f"{questions} questions, {len(book.levels)} levels (sha256 {book.content_hash[:12]})"
+        + (f"; every text in {', '.join(wanted)}" if len(wanted) > 1 else "")
     )
 
 
