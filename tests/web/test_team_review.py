@@ -246,6 +246,7 @@ def test_results_count_evidenced_answers_and_flag_old_evidence(
     assert backed == (evidence_notes() & set(given)) | {qid}
     assert f"{len(backed)} of {len(given)} answers evidenced" in results
     assert "1 checked more than 18 months ago" in results
+    assert "No answer was discussed: no two people gave different answers." in results
     assert "1 old" in results[results.index('data-testid="evidence-strategy"') :]
 
     rows = list(
