@@ -21,6 +21,7 @@ from e2e_checks import (
     describe_violations,
     save_screenshot,
 )
+from e2e_journey import DIMENSIONS
 from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.e2e
@@ -251,21 +252,6 @@ def test_the_report_prints_on_two_a4_pages_without_the_token(
             (SCREENSHOTS / "report-example.pdf").write_bytes(pdf)
         else:
             print(f"report-example.pdf not saved: {len(pdf)} bytes")
-
-
-#: Every dimension's target, at the top level: the longest list of targets a city can set.
-DIMENSIONS = (
-    "strategy",
-    "institutions",
-    "staff",
-    "budget",
-    "networks",
-    "eu",
-    "coordination",
-    "stakeholders",
-    "monitoring",
-    "crisis",
-)
 
 
 def fill_the_plan(page: Page, token: str) -> None:

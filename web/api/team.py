@@ -34,8 +34,7 @@ from web.api.responses import (
 from web.api.service import owner_assessment, problems, team_assessment
 from web.api.team_state import activity_out, contributor_out, review_out, review_state
 from web.assessment.review import read_reply, read_verdicts
-from web.assessment.team import read_invitation
-from web.tokens import hash_token, new_token
+from web.assessment.team import invite_colleague, read_invitation
 from web.urls import external_url
 
 __all__ = ["activity", "ask_review", "give_verdicts", "invite", "reply_to_query", "revoke"]
@@ -62,15 +61,7 @@ def invite(token: str, body: InvitationRequest) -> CreatedContributor:
     details += [ErrorDetail(path=e.field, message=e.message) for e in invitation.errors]
     if details:
         raise problems(details)
-    link_token = new_token()
-    added = storage.add_contributor(
-        assessment_id=found.id,
-        token_hash=hash_token(link_token),
-        name=invitation.name,
-        role=invitation.role,
-        dimensions=invitation.dimensions,
-        reviewer=invitation.reviewer,
-    )
+    added, link_token = invite_colleague(found.id, invitation)
     return CreatedContributor(
         token=link_token,
         contributor=contributor_out(added),

@@ -24,6 +24,7 @@ from rules.index import RulebookIndex
 from web import storage
 from web.assessment.flow import answer_label
 from web.assessment.forms import FieldError, field_id
+from web.tokens import hash_token, new_token
 
 __all__ = [
     "ROLE_SUGGESTIONS",
@@ -34,6 +35,7 @@ __all__ = [
     "SaveConflict",
     "authors_of",
     "dispute_rows",
+    "invite_colleague",
     "person",
     "read_invitation",
     "save_conflict",
@@ -74,6 +76,23 @@ def authors_of(
         when = format_date(datetime.fromisoformat(meta["at"]), "d MMMM y")
         authors[qid] = _("%(who)s, %(date)s", who=who, date=when)
     return authors
+
+
+def invite_colleague(
+    assessment_id: int, invitation: Invitation
+) -> tuple[storage.StoredContributor, str]:
+    """Store a checked invitation; the new contributor and their link's token (shown once,
+    only its hash kept)."""
+    link_token = new_token()
+    added = storage.add_contributor(
+        assessment_id=assessment_id,
+        token_hash=hash_token(link_token),
+        name=invitation.name,
+        role=invitation.role,
+        dimensions=invitation.dimensions,
+        reviewer=invitation.reviewer,
+    )
+    return added, link_token
 
 
 def read_invitation(form: MultiDict[str, str], dimension_ids: Sequence[str]) -> Invitation:

@@ -10,8 +10,7 @@ from werkzeug.wrappers import Response
 from web import state, storage
 from web.assessment.forms import FieldError, field_id
 from web.assessment.pages import load_assessment, plain_id, render_check
-from web.assessment.team import read_invitation
-from web.tokens import hash_token, new_token
+from web.assessment.team import invite_colleague, read_invitation
 from web.urls import external_url
 
 __all__ = ["bp"]
@@ -29,15 +28,7 @@ def invite(token: str) -> tuple[str, int]:
     invitation = read_invitation(request.form, [d.id for d in book.dimensions])
     if invitation.errors:
         return render_check(token, found, [], invitation=invitation, status=400)
-    link_token = new_token()
-    added = storage.add_contributor(
-        assessment_id=found.id,
-        token_hash=hash_token(link_token),
-        name=invitation.name,
-        role=invitation.role,
-        dimensions=invitation.dimensions,
-        reviewer=invitation.reviewer,
-    )
+    added, link_token = invite_colleague(found.id, invitation)
     link = external_url("pages.resume", token=link_token)
     return render_check(token, found, [], new_link=(added, link))
 
