@@ -19,6 +19,7 @@ from benchmark.profile import CityProfile
 from rules import Dimension, NextStep, Rulebook, Scorecard, text_in
 from rules.conditions import condition_atoms, evaluate
 from rules.index import RulebookIndex
+from rules.locale import phrase
 from rules.model import Question
 from rules.scorecard import DimensionResult
 
@@ -116,7 +117,7 @@ def _step(
         return None  # already at the top option
     target = 0 if current is None else current + 1
     if current is None:
-        advice = f"Find out where you stand: {text_in(question.text)}"
+        advice = _find_out(question)
         effort = "low"
         gain = question.options[0].points
     else:
@@ -124,9 +125,7 @@ def _step(
         worded = (
             option.step_outside_eu if not eu_link and option.step_outside_eu else option.next_step
         )
-        advice = (
-            text_in(worded) if worded else f"Find out where you stand: {text_in(question.text)}"
-        )
+        advice = text_in(worded) if worded else _find_out(question)
         effort = option.step_effort
         gain = question.options[target].points - option.points
     return NextStep(
@@ -141,9 +140,16 @@ def _step(
     )
 
 
+def _find_out(question: Question) -> str:
+    return phrase("Find out where you stand: %(question)s", question=text_in(question.text))
+
+
 def _stretch(dimension: Dimension) -> list[NextStep]:
     texts = [text_in(t) for t in dimension.stretch] or [
-        "Share what works in this area with other cities: mentor a peer or publish your method."
+        phrase(
+            "Share what works in this area with other cities: "
+            "mentor a peer or publish your method."
+        )
     ]
     return [
         NextStep(

@@ -222,7 +222,7 @@ def check_step_wording(book: ParsedRulebook) -> Iterator[Finding]:
                 if option.next_step:
                     yield from _eu_wording(dim, qi, oi, question, option)
         for si, stretch in enumerate(dim.model.stretch):
-            found = EU_WORDING.search(text_in(stretch))
+            found = EU_WORDING.search(text_in(stretch, "en"))
             if found:
                 yield Finding(
                     dim.source,
@@ -237,7 +237,7 @@ def _eu_wording(
     dim: ParsedDimension, qi: int, oi: int, question: Question, option: Option
 ) -> Iterator[Finding]:
     assert option.next_step is not None
-    eu_worded = EU_WORDING.search(text_in(option.next_step))
+    eu_worded = EU_WORDING.search(text_in(option.next_step, "en"))
     if eu_worded and not question.eu_link_only and not option.step_outside_eu:
         yield Finding(
             dim.source,
@@ -247,7 +247,7 @@ def _eu_wording(
             "add step_outside_eu: the same step without EU wording, or mark the question "
             "eu_link_only: true",
         )
-    outside = option.step_outside_eu and EU_WORDING.search(text_in(option.step_outside_eu))
+    outside = option.step_outside_eu and EU_WORDING.search(text_in(option.step_outside_eu, "en"))
     if outside:
         yield Finding(
             dim.source,

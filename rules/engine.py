@@ -107,7 +107,7 @@ class _QuestionPlan:
     values: tuple[str, ...]
     points: tuple[int, ...]
     max_points: int
-    #: per option: its next_step advice in English, or None
+    #: per option: its next_step advice in English (a scorecard is stored in English), or None
     advice: tuple[str | None, ...]
     #: the advice when the answer is "don't know"
     find_out: str
@@ -172,14 +172,14 @@ def _plan_of(index: RulebookIndex) -> _Plan:
         levels=rulebook.levels,
         thresholds=tuple(level.min_score for level in rulebook.levels),
         level_by_count=(rulebook.levels[0].level, *(level.level for level in rulebook.levels)),
-        level_names=tuple(text_in(level.name) for level in rulebook.levels),
-        level_descriptions=tuple(text_in(level.description) for level in rulebook.levels),
+        level_names=tuple(text_in(level.name, "en") for level in rulebook.levels),
+        level_descriptions=tuple(text_in(level.description, "en") for level in rulebook.levels),
         floor_margin=rulebook.floor_margin,
         top_level=rulebook.levels[-1].level,
         dimensions=tuple(
             _DimensionPlan(
                 id=dimension.id,
-                title=text_in(dimension.title),
+                title=text_in(dimension.title, "en"),
                 weight=dimension.weight,
                 questions=tuple(
                     _QuestionPlan(
@@ -188,9 +188,9 @@ def _plan_of(index: RulebookIndex) -> _Plan:
                         points=tuple(o.points for o in q.options),
                         max_points=q.max_points,
                         advice=tuple(
-                            text_in(o.next_step) if o.next_step else None for o in q.options
+                            text_in(o.next_step, "en") if o.next_step else None for o in q.options
                         ),
-                        find_out=f"Find out where you stand: {text_in(q.text)}",
+                        find_out=f"Find out where you stand: {text_in(q.text, 'en')}",
                         gains=_gains([o.points for o in q.options]),
                     )
                     for q in dimension.questions
@@ -199,7 +199,7 @@ def _plan_of(index: RulebookIndex) -> _Plan:
                     _GatePlan(
                         level=gate.level,
                         holds=compiled(gate.requires),
-                        capping=CappingGate(level=gate.level, reason=text_in(gate.reason)),
+                        capping=CappingGate(level=gate.level, reason=text_in(gate.reason, "en")),
                         questions=frozenset(a.question for a in condition_atoms(gate.requires)),
                     )
                     for gate in sorted(dimension.gates, key=lambda g: g.level)
@@ -220,7 +220,7 @@ def _dimension_level_texts(dimension: Dimension, count: int) -> tuple[str | None
     texts: list[str | None] = [None] * count
     for level in dimension.levels:
         if 1 <= level.level <= count:
-            texts[level.level - 1] = text_in(level.description)
+            texts[level.level - 1] = text_in(level.description, "en")
     return tuple(texts)
 
 

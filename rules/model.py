@@ -12,6 +12,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from rules.conditions import Atom, Condition
+from rules.locale import current_language
 
 __all__ = [
     "CarryOver",
@@ -48,11 +49,13 @@ QuestionId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*\.[a-z][
 OptionValue = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_\-+]*$")]
 
 
-def text_in(text: Text, lang: str = "en") -> str:
-    """Return ``text`` in ``lang``, falling back to English, then to any language given."""
+def text_in(text: Text, lang: str | None = None) -> str:
+    """Return ``text`` in ``lang`` (by default the context's, :mod:`rules.locale`), falling
+    back to English, then to any language given."""
     if isinstance(text, str):
         return text
-    return text.get(lang) or text.get("en") or next(iter(text.values()), "")
+    wanted = lang if lang is not None else current_language()
+    return text.get(wanted) or text.get("en") or next(iter(text.values()), "")
 
 
 class _Strict(BaseModel):

@@ -12,6 +12,7 @@ from flask_babel import Babel
 from pydantic import ValidationError
 
 from rules import Rulebook, RulebookError, load_rulebook
+from rules.locale import use_locale
 from rules.rounding import shown_score
 from web import i18n, log_redaction, peers, rescoring, state, storage
 from web.demo_pool import seed_demo_pool
@@ -75,6 +76,8 @@ def create_app(
     catalogs = i18n.init_app(app, offered, instance, secure=settings.session_cookie_secure)
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(catalogs)
     Babel(app, locale_selector=lambda: i18n.chosen_language(offered))
+    # rulebook texts and the sentences rules and benchmark write follow the request too
+    use_locale(i18n.request_language, i18n.translate, i18n.translate_plural)
     init_security(app, write_limit=settings.write_rate_limit)
     database_url = settings.database_url or f"sqlite:///{instance / 'citydip.sqlite3'}"
     storage.init_app(app, database_url)

@@ -17,10 +17,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode
 
-from babel.messages.extract import extract_from_dir
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import Flask, Response, has_request_context, request
+from flask_babel import get_locale, get_translations
 
 __all__ = [
     "CATALOGS",
@@ -32,7 +33,10 @@ __all__ = [
     "extracted_ids",
     "incomplete_messages",
     "language_links",
+    "request_language",
     "template_ids",
+    "translate",
+    "translate_plural",
 ]
 
 #: every language the project translates into (the order of the switch)
@@ -43,15 +47,24 @@ COOKIE = "lang"
 
 ROOT = Path(__file__).parent.parent
 TEMPLATE = CATALOGS / "messages.pot"
-#: what is extracted: the app's Python code and its templates (babel.cfg says the same for
+#: what is extracted: the Python code and the templates (babel.cfg says the same for
 #: ``pybabel``)
-METHODS = [("web/**.py", "python"), ("web/templates/**.html", "jinja2")]
+METHODS = [
+    ("rules/**.py", "python"),
+    ("benchmark/**.py", "python"),
+    ("web/**.py", "python"),
+    ("web/templates/**.html", "jinja2"),
+]
+#: gettext's keywords, and the two ways ``rules`` and ``benchmark`` write a sentence
+KEYWORDS = {**DEFAULT_KEYWORDS, "phrase": None, "plural_phrase": (1, 2)}
 
 
 def extracted_ids() -> set[str | tuple[str, ...]]:
     """The message ids in the code and templates now (with their plural, if any)."""
     found: set[str | tuple[str, ...]] = set()
-    for _file, _line, message, _comments, _context in extract_from_dir(ROOT, METHODS):
+    for _file, _line, message, _comments, _context in extract_from_dir(
+        ROOT, METHODS, keywords=KEYWORDS
+    ):
         found.add(message if isinstance(message, str) else tuple(message))
     return found
 
@@ -103,6 +116,22 @@ def chosen_language(offered: Sequence[str]) -> str:
             return candidate
     best = request.accept_languages.best_match(list(offered))
     return best if best is not None and best in offered else "en"
+
+
+def request_language() -> str:
+    """The language Flask-Babel chose for the current request; English outside one."""
+    locale = get_locale()
+    return str(locale) if locale is not None else "en"
+
+
+def translate(message: str) -> str:
+    """``message`` from the request's catalog, unformatted (``rules.locale.phrase`` fills it)."""
+    return get_translations().gettext(message)
+
+
+def translate_plural(singular: str, plural: str, n: int) -> str:
+    """The form of ``singular``/``plural`` the request's language uses for ``n``, unformatted."""
+    return get_translations().ngettext(singular, plural, n)
 
 
 #: each language's name in itself, for the switch

@@ -52,6 +52,7 @@ from web.assessment.submit import (
 )
 from web.assessment.targets import Targets, targets_of
 from web.peers import PeerResults, find_peers, others_in_pool, peer_finder
+from web.scorecards import for_reader, stored_scorecard
 from web.tokens import hash_token, new_token
 from web.urls import external_url
 
@@ -164,7 +165,7 @@ def _answer_problems(exc: AnswersError) -> list[ErrorDetail]:
 def _score(book: Rulebook, body: ScoreRequest) -> tuple[Scorecard | None, list[ErrorDetail]]:
     answers = Answers(rulebook=body.rulebook, answers=dict(body.answers), notes=dict(body.notes))
     try:
-        return score_assessment(book, answers), []
+        return for_reader(score_assessment(book, answers)), []
     except AnswersError as exc:
         return None, _answer_problems(exc)
 
@@ -357,7 +358,7 @@ def assessment_out(
     created, updated = utc(found.created_at), utc(found.updated_at)
     assert created is not None and updated is not None
     state_now = answers_out(book, found)
-    card = Scorecard.model_validate(found.scorecard) if found.submitted else None
+    card = stored_scorecard(found.scorecard) if found.submitted and found.scorecard else None
     review_request, review = review_state(found.id)
     team = (
         [contributor_out(c) for c in storage.list_contributors(assessment_id=found.id)]

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 from rules import Scorecard
 from web.assessment.trend_chart import TrendChart, TrendValue, trend_chart
+from web.scorecards import stored_scorecard
 
 if TYPE_CHECKING:
     from web.storage import StoredAssessment
@@ -87,7 +88,7 @@ def first_scorecard(found: StoredAssessment) -> Scorecard | None:
     if not found.submitted or found.scorecard is None:
         return None
     first = found.original if found.original and found.original.get("scorecard") else None
-    return Scorecard.model_validate(first["scorecard"] if first else found.scorecard)
+    return stored_scorecard(first["scorecard"] if first else found.scorecard)
 
 
 def build_history(chain: Sequence[StoredAssessment], *, own_id: int) -> History:

@@ -31,6 +31,7 @@ from web import storage
 from web.assessment.evidence import read_checked
 from web.assessment.forms import FieldError, field_id
 from web.assessment.targets import Targets
+from web.scorecards import stored_scorecard
 
 __all__ = [
     "ActionEdit",
@@ -122,7 +123,7 @@ def build_plan(
     recorded = storage.list_plan(assessment_id=found.id)
     titles = {d.id: d.title for d in card.dimensions}
     questions = RulebookIndex.of(book).questions
-    later_card = Scorecard.model_validate(later.scorecard) if later and later.scorecard else None
+    later_card = stored_scorecard(later.scorecard) if later and later.scorecard else None
     moved = resolved_options(later_card) if later_card else {}
     outcomes = _outcome_labels()
     rows = []

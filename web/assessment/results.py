@@ -30,6 +30,7 @@ from web.assessment.views import error_map
 from web.downloads import attachment, city_file_name
 from web.network.progress import progress_since_previous
 from web.peers import find_peers
+from web.scorecards import stored_scorecard
 from web.urls import external_url
 
 __all__ = ["bp", "render_results", "submitted_result"]
@@ -76,7 +77,7 @@ def submitted_result(found: storage.StoredAssessment) -> tuple[Scorecard, CityPr
     """The scorecard and profile of a submitted assessment; None for a draft."""
     if not found.submitted or found.scorecard is None or found.profile is None:
         return None
-    return Scorecard.model_validate(found.scorecard), CityProfile(**found.profile)
+    return stored_scorecard(found.scorecard), CityProfile(**found.profile)
 
 
 def _submitted(token: str) -> tuple[storage.StoredAssessment, Scorecard, CityProfile] | None:

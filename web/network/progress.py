@@ -31,6 +31,7 @@ from rules.index import RulebookIndex
 from rules.model import NA, UNKNOWN
 from web import state, storage
 from web.assessment.flow import chosen_options, prune_answers
+from web.scorecards import stored_scorecard
 
 __all__ = ["Change", "Progress", "answer_fits", "compare", "progress_since_previous"]
 
@@ -178,7 +179,7 @@ def progress_since_previous(found: storage.StoredAssessment) -> Progress | None:
         return None
     # What the city saw then: the first result, when an upgrade re-scored it since.
     first = previous.original if previous.original and previous.original.get("scorecard") else None
-    before = Scorecard.model_validate(first["scorecard"] if first else previous.scorecard)
+    before = stored_scorecard(first["scorecard"] if first else previous.scorecard)
     before_answers = first["answers"] if first else previous.answers
     return compare(
         state.rulebook(),
