@@ -16,8 +16,9 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/citydip serve
 
-## test: lint, check the rulebook (every text in the six languages), run its worked cases, the whole suite on SQLite (browser
-## included), then the storage, web, network and API tests again on a throw-away PostgreSQL
+## test: lint, check the rulebook (every text in the six languages), run its worked cases,
+## the whole suite on SQLite (browser included), then the storage, web, network and API
+## tests again on a throw-away PostgreSQL
 test: $(STAMP) chromium lint
 	$(BIN)/citydip rules check --languages en,fr,de,es,it,pl
 	$(BIN)/citydip rules test

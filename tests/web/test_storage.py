@@ -43,7 +43,7 @@ def test_migrations_create_the_tables(app: Flask) -> None:
     tables = set(inspect(storage.app_engine(app)).get_table_names())
     [(version,)] = run_sql(app, "SELECT version_num FROM alembic_version")
     assert {"assessments", "pool_records", "alembic_version"} <= tables
-    assert version == "0009"  # the latest revision (0008: evidence, review, activity)
+    assert version == "0010"  # the latest revision (0010: the language taken in)
 
 
 @pytest.mark.sqlite_only

@@ -75,6 +75,8 @@ class StoredAssessment:
     disputes: dict[str, Any] = field(default_factory=dict)
     #: ``{"levels": {dimension id: level}, "date": ISO date or None}``; empty: none set
     targets: dict[str, Any] = field(default_factory=dict)
+    #: the interface language it was taken in
+    language: str = "en"
 
     @property
     def submitted(self) -> bool:
@@ -105,13 +107,19 @@ def _stored(row: AssessmentRow) -> StoredAssessment:
         evidence=dict(row.evidence or {}),
         disputes=dict(row.disputes or {}),
         targets=dict(row.targets or {}),
+        language=row.language or "en",
     )
 
 
 def create_assessment(
-    *, token_hash: str, rulebook_id: str, rulebook_version: str, rulebook_hash: str
+    *,
+    token_hash: str,
+    rulebook_id: str,
+    rulebook_version: str,
+    rulebook_hash: str,
+    language: str = "en",
 ) -> StoredAssessment:
-    """Store a new, empty draft assessment found by ``token_hash``."""
+    """Store a new, empty draft assessment found by ``token_hash``, taken in ``language``."""
     return _add_draft(
         token_hash=token_hash,
         answers={},
@@ -119,6 +127,7 @@ def create_assessment(
         rulebook_id=rulebook_id,
         rulebook_version=rulebook_version,
         rulebook_hash=rulebook_hash,
+        language=language,
     )
 
 
@@ -171,9 +180,11 @@ def create_reassessment(
     rulebook_id: str,
     rulebook_version: str,
     rulebook_hash: str,
+    language: str = "en",
 ) -> StoredAssessment:
     """A new draft linked to ``previous_id``, with its profile and sharing choice copied and
-    ``answers`` and ``notes`` (the caller keeps those that fit the current rulebook)."""
+    ``answers`` and ``notes`` (the caller keeps those that fit the current rulebook), taken
+    in ``language``."""
     previous = _row(previous_id)
     return _add_draft(
         token_hash=token_hash,
@@ -185,6 +196,7 @@ def create_reassessment(
         rulebook_version=rulebook_version,
         rulebook_hash=rulebook_hash,
         previous_id=previous_id,
+        language=language,
     )
 
 
@@ -383,8 +395,10 @@ def create_submitted_assessment(
     notes: dict[str, str],
     scorecard: dict[str, Any],
     pool_record: Callable[[StoredAssessment], PoolRecord | None],
+    language: str = "en",
 ) -> StoredAssessment:
-    """Store a complete, scored assessment and its pool entry in one transaction.
+    """Store a complete, scored assessment (taken in ``language``) and its pool entry in one
+    transaction.
 
     ``pool_record`` builds the city's pool entry from the stored assessment (it needs the new
     row's id), or returns None when the city does not share. A process killed before the
@@ -403,6 +417,7 @@ def create_submitted_assessment(
         rulebook_id=scorecard["rulebook_id"],
         rulebook_version=scorecard["rulebook_version"],
         rulebook_hash=scorecard["rulebook_hash"],
+        language=language,
     )
     session = _session()
     session.add(row)

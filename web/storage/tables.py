@@ -98,6 +98,8 @@ class AssessmentRow(Base):
     #: ``{"levels": {dimension id: level}, "date": ISO date or None}``; empty until the city
     #: sets its targets (migration 0009)
     targets: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    #: the interface language it was taken in (migration 0010); answers do not depend on it
+    language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
 
 
 class ContributorRow(Base):
