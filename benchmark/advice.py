@@ -24,6 +24,7 @@ from benchmark.record import PoolRecord
 from benchmark.steps import next_steps
 from rules import Answers, AnswersError, NextStep, Rulebook, Scorecard, text_in, validate_answers
 from rules.index import RulebookIndex
+from rules.locale import phrase, plural_phrase
 
 if TYPE_CHECKING:  # the finder's module imports scikit-learn: only callers that query need it
     from benchmark.peers import OwnIds, PeerFinder
@@ -111,9 +112,12 @@ def common_practices(
     demo_included = len(counted) > len(real)
     chosen = [c for c in (_peer_options(rulebook, r) for r in counted) if c is not None]
     if suppressed(len(chosen)):
-        return [], (
-            f"fewer than {MIN_GROUP_SIZE} comparable cities with answers to this rulebook: "
-            "no counts are shown, for their privacy"
+        return [], plural_phrase(
+            "fewer than %(num)s comparable city with answers to this rulebook: "
+            "no counts are shown, for their privacy",
+            "fewer than %(num)s comparable cities with answers to this rulebook: "
+            "no counts are shown, for their privacy",
+            MIN_GROUP_SIZE,
         )
     practices = []
     for line in (t for d in card.dimensions for t in d.trace):
@@ -154,12 +158,15 @@ def _practice(
     target, count = best
     option = question.options[target]
     label = text_in(option.label)
-    your_label = "don't know" if yours < 0 else text_in(question.options[yours].label)
-    better = "" if target == len(question.options) - 1 else " or better"
-    peers = "peers, demo cities included," if demo_included else "peer cities"
-    text = (
-        f"{count} of your {group} {peers} answer “{label}”{better} to "
-        f"“{text_in(question.text)}” (you: “{your_label}”)"
+    your_label = phrase("don't know") if yours < 0 else text_in(question.options[yours].label)
+    text = _practice_text(
+        count,
+        group,
+        option=label,
+        question=text_in(question.text),
+        yours=your_label,
+        or_better=target < len(question.options) - 1,
+        demo_included=demo_included,
     )
     return CommonPractice(
         question=qid,
@@ -173,4 +180,54 @@ def _practice(
         group_size=group,
         demo_included=demo_included,
         text=text,
+    )
+
+
+def _practice_text(
+    count: int,
+    group: int,
+    *,
+    option: str,
+    question: str,
+    yours: str,
+    or_better: bool,
+    demo_included: bool,
+) -> str:
+    """ "7 of your 10 peer cities answer “Yes” or better to “…” (you: “No”)", each variant a
+    whole sentence, so that each language words it (and places its quotation marks) itself."""
+    texts = {"count": count, "option": option, "question": question, "yours": yours}
+    if demo_included and or_better:
+        return plural_phrase(
+            "%(count)s of your %(num)s peer, demo cities included, answer “%(option)s” or "
+            "better to “%(question)s” (you: “%(yours)s”)",
+            "%(count)s of your %(num)s peers, demo cities included, answer “%(option)s” or "
+            "better to “%(question)s” (you: “%(yours)s”)",
+            group,
+            **texts,
+        )
+    if demo_included:
+        return plural_phrase(
+            "%(count)s of your %(num)s peer, demo cities included, answer “%(option)s” to "
+            "“%(question)s” (you: “%(yours)s”)",
+            "%(count)s of your %(num)s peers, demo cities included, answer “%(option)s” to "
+            "“%(question)s” (you: “%(yours)s”)",
+            group,
+            **texts,
+        )
+    if or_better:
+        return plural_phrase(
+            "%(count)s of your %(num)s peer city answer “%(option)s” or better to "
+            "“%(question)s” (you: “%(yours)s”)",
+            "%(count)s of your %(num)s peer cities answer “%(option)s” or better to "
+            "“%(question)s” (you: “%(yours)s”)",
+            group,
+            **texts,
+        )
+    return plural_phrase(
+        "%(count)s of your %(num)s peer city answer “%(option)s” to “%(question)s” "
+        "(you: “%(yours)s”)",
+        "%(count)s of your %(num)s peer cities answer “%(option)s” to “%(question)s” "
+        "(you: “%(yours)s”)",
+        group,
+        **texts,
     )

@@ -23,8 +23,12 @@ from benchmark.pool_facts import NOT_SCORED, OVERALL, PoolFacts
 from benchmark.privacy import MIN_GROUP_SIZE, suppressed
 from benchmark.profile import SIZE_BANDS
 from benchmark.record import PoolRecord
+from benchmark.wording import N_, band_name, region_name
+from rules.locale import phrase
 
 __all__ = [
+    "ALL_CITIES",
+    "EU_LABELS",
     "GROUPINGS",
     "DimensionLevels",
     "GroupRow",
@@ -34,6 +38,7 @@ __all__ = [
     "YearRow",
     "aggregate_pool",
     "filter_pool",
+    "group_name",
     "level_distribution",
     "trend",
 ]
@@ -44,7 +49,10 @@ Grouping = Literal["overall", "region", "size_band", "eu_member", "year"]
 #: subtract it from other published figures to read off too few (:mod:`benchmark.differencing`).
 Reason = Literal["too_few_cities", "differencing"]
 
-EU_LABELS = {True: "EU member", False: "not an EU member"}
+#: The rows' group labels are data, in English (the exports' and :meth:`PoolAggregates.row`'s
+#: keys); :func:`group_name` shows one in the reader's language.
+ALL_CITIES = N_("all cities")
+EU_LABELS = {True: N_("EU member"), False: N_("not an EU member")}
 
 #: The attribute a grouping's rows fix (None: the overall row fixes nothing).
 GROUPING_ATTRIBUTE: dict[Grouping, str | None] = {
@@ -56,7 +64,7 @@ GROUPING_ATTRIBUTE: dict[Grouping, str | None] = {
 
 #: How records are grouped, in the order rows are reported.
 GROUPINGS: dict[Grouping, Callable[[PoolRecord], str]] = {
-    "overall": lambda r: "all cities",
+    "overall": lambda r: ALL_CITIES,
     "region": lambda r: r.profile.region,
     "size_band": lambda r: r.profile.size_band,
     "eu_member": lambda r: EU_LABELS[r.profile.eu_member],
@@ -153,7 +161,7 @@ def aggregate_pool(
             cells = [_counts(column, members) for column in columns]
             rows.append(_row(grouping, group, int(members.sum()), cells, ids, plan, key))
     if not mask.any():  # still say what "all cities" is, rather than leave the table empty
-        rows.insert(0, _row("overall", "all cities", 0, [(0, 0)] * len(ids), ids, plan, within))
+        rows.insert(0, _row("overall", ALL_CITIES, 0, [(0, 0)] * len(ids), ids, plan, within))
     return PoolAggregates(
         cities=int(mask.sum()),
         demo_cities=int((mask & facts.demo).sum()),
@@ -162,6 +170,16 @@ def aggregate_pool(
         indicator_ids=ids,
         rows=rows,
     )
+
+
+def group_name(grouping: Grouping, group: str) -> str:
+    """A row's ``group`` as a person reads it, in the context's language: "all cities",
+    a region, a size band, "EU member" or "not an EU member"."""
+    if grouping == "region":
+        return region_name(group)
+    if grouping == "size_band":
+        return band_name(group)
+    return phrase(group) if grouping in ("overall", "eu_member") else group
 
 
 def _facts(
@@ -184,7 +202,7 @@ def _groups(
     in the order rows are reported."""
     if grouping == "overall":
         if mask.any():
-            yield "all cities", None, mask
+            yield ALL_CITIES, None, mask
         return
     if grouping == "eu_member":
         for value, label in EU_LABELS.items():

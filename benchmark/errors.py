@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rules.locale import phrase, plural_phrase
+
 __all__ = [
     "BenchmarkError",
     "CellProblem",
@@ -49,9 +51,12 @@ class PoolFileError(BenchmarkError):
         self.problems = sorted(problems)
         count = len({p.line for p in self.problems})
         lines = "\n".join(f"  {p}" for p in self.problems)
-        super().__init__(
-            f"the pool file has {count} bad line{'s' * (count != 1)}; nothing was loaded:\n{lines}"
+        summary = plural_phrase(
+            "the pool file has %(num)s bad line; nothing was loaded:",
+            "the pool file has %(num)s bad lines; nothing was loaded:",
+            count,
         )
+        super().__init__(f"{summary}\n{lines}")
 
 
 @dataclass(frozen=True, order=True)
@@ -63,8 +68,14 @@ class CellProblem:
     message: str
 
     def __str__(self) -> str:
-        where = f"line {self.line}" + (f", column {self.column}" if self.column else "")
-        return f"{where}: {self.message}"
+        if self.column:
+            return phrase(
+                "line %(line)s, column %(column)s: %(reason)s",
+                line=self.line,
+                column=self.column,
+                reason=self.message,
+            )
+        return phrase("line %(line)s: %(reason)s", line=self.line, reason=self.message)
 
 
 class SurveyImportError(BenchmarkError):
@@ -74,7 +85,9 @@ class SurveyImportError(BenchmarkError):
         self.problems = sorted(problems, key=lambda p: (p.line, p.column or "", p.message))
         count = len({p.line for p in self.problems})
         lines = "\n".join(f"  {p}" for p in self.problems)
-        super().__init__(
-            f"the survey file has problems on {count} line{'s' * (count != 1)}; "
-            f"nothing was imported:\n{lines}"
+        summary = plural_phrase(
+            "the survey file has problems on %(num)s line; nothing was imported:",
+            "the survey file has problems on %(num)s lines; nothing was imported:",
+            count,
         )
+        super().__init__(f"{summary}\n{lines}")

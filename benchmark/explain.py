@@ -20,6 +20,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from benchmark.countries import continent_of
 from benchmark.privacy import MIN_GROUP_SIZE, suppressed
 from benchmark.profile import SIZE_BANDS, CityProfile, team_band
+from benchmark.wording import N_, band_name, decimal_text, region_name
+from rules.locale import phrase, plural_phrase
 
 __all__ = [
     "AT_MEDIAN_MARGIN",
@@ -45,6 +47,15 @@ _SIZE_ORDER = {label: i for i, (_, label) in enumerate(SIZE_BANDS)}
 
 QueryMode = Literal["comparable", "same_stage", "learn_from"]
 Position = Literal["above", "at", "below", "not assessed", "too few peers"]
+#: Each position in words (it completes "You are …" in the positions table), English: shown
+#: in the reader's language.
+POSITION_TEXTS: dict[Position, str] = {
+    "above": N_("above"),
+    "at": N_("at"),
+    "below": N_("below"),
+    "not assessed": N_("not assessed"),
+    "too few peers": N_("too few peers"),
+}
 
 
 class _Out(BaseModel):
@@ -99,6 +110,7 @@ class DimensionPosition(_Out):
     peer_median: float | None = Field(description="None when fewer than 5 peers are assessed")
     peers_assessed: int
     position: Position
+    position_text: str = Field(description="the position in words, in the reader's language")
 
 
 class PeerGroup(_Out):
@@ -115,12 +127,15 @@ class PeerGroup(_Out):
 
 
 def population_text(population: float) -> str:
-    """Population in short form: '85k', '0.45M', '1.2M'."""
+    """Population in short form: '85k', '0.45M', '1.2M' (in French '0,45M')."""
     if population >= 1_000_000:
-        return f"{population / 1e6:.1f}M"
+        millions = f"{population / 1e6:.1f}"
+        return phrase("%(number)sM", number=decimal_text(millions))
     if population >= 100_000:
-        return f"{population / 1e6:.2f}".rstrip("0").rstrip(".") + "M"
-    return f"{population / 1e3:.0f}k"
+        millions = f"{population / 1e6:.2f}".rstrip("0").rstrip(".")
+        return phrase("%(number)sM", number=decimal_text(millions))
+    thousands = f"{population / 1e3:.0f}"
+    return phrase("%(number)sk", number=thousands)
 
 
 def context_reasons(city: CityProfile, peer: CityProfile, named: bool) -> list[str]:
@@ -132,13 +147,20 @@ def context_reasons(city: CityProfile, peer: CityProfile, named: bool) -> list[s
     """
     reasons = [_region(city, peer), _size(city, peer, named)]
     if city.eu_member == peer.eu_member:
-        reasons.append("both EU members" if city.eu_member else "both outside the EU")
+        both = phrase("both EU members") if city.eu_member else phrase("both outside the EU")
+        reasons.append(both)
+    elif peer.eu_member:
+        reasons.append(phrase("an EU member, unlike you"))
     else:
-        reasons.append(f"{'an EU member' if peer.eu_member else 'outside the EU'}, unlike you")
+        reasons.append(phrase("outside the EU, unlike you"))
     if city.capital and peer.capital:
-        reasons.append("both national capitals")
+        reasons.append(phrase("both national capitals"))
     elif city.capital != peer.capital:
-        reasons.append(f"{'a capital' if peer.capital else 'not a capital'}, unlike you")
+        reasons.append(
+            phrase("a capital, unlike you")
+            if peer.capital
+            else phrase("not a capital, unlike you")
+        )
     team = _team(city.team_size, peer.team_size, named)
     return [*reasons, team] if team else reasons
 
@@ -180,10 +202,24 @@ def stage_reasons_many(
     for n_same, n_both, d, peer, gap in zip(
         same, assessed, widest, peer_rows, gap_rows, strict=True
     ):
-        reasons = [f"same level in {n_same} of {n_both} dimensions"]
+        reasons = [
+            plural_phrase(
+                "same level in %(same)s of %(num)s dimension",
+                "same level in %(same)s of %(num)s dimensions",
+                n_both,
+                same=n_same,
+            )
+        ]
         if gap and gap[d]:
-            ahead = "ahead" if gap[d] > 0 else "behind"
-            reasons.append(f"{ahead} in {labels[d]} (level {peer[d]} vs your {city_list[d]})")
+            levels = {"dimension": labels[d], "peer": peer[d], "city": city_list[d]}
+            if gap[d] > 0:
+                reasons.append(
+                    phrase("ahead in %(dimension)s (level %(peer)s vs your %(city)s)", **levels)
+                )
+            else:
+                reasons.append(
+                    phrase("behind in %(dimension)s (level %(peer)s vs your %(city)s)", **levels)
+                )
         out.append(reasons)
     return out
 
@@ -200,14 +236,19 @@ def positions(
     than that many assessed peers in one dimension.
     """
     if city_scores is None:
-        return [], "no scores given: no comparison with the peers"
+        return [], phrase("no scores given: no comparison with the peers")
     if suppressed(len(peer_scores)):
-        return [], f"fewer than {MIN_GROUP_SIZE} peers: no comparison shown, for their privacy"
+        return [], plural_phrase(
+            "fewer than %(num)s peer: no comparison shown, for their privacy",
+            "fewer than %(num)s peers: no comparison shown, for their privacy",
+            MIN_GROUP_SIZE,
+        )
     assessed, medians = _column_medians(np.asarray(peer_scores, dtype=np.float64))
     out = []
     for d, (dim, label) in enumerate(zip(dimension_ids, labels, strict=True)):
         median = None if suppressed(int(assessed[d])) else float(medians[d])
         city = None if np.isnan(city_scores[d]) else float(city_scores[d])
+        position = _position(city, median)
         out.append(
             DimensionPosition(
                 dimension=dim,
@@ -215,7 +256,8 @@ def positions(
                 city_score=city,
                 peer_median=median,
                 peers_assessed=int(assessed[d]),
-                position=_position(city, median),
+                position=position,
+                position_text=phrase(POSITION_TEXTS[position]),
             )
         )
     return out, None
@@ -247,11 +289,12 @@ def _position(city: float | None, median: float | None) -> Position:
 
 
 def _region(city: CityProfile, peer: CityProfile) -> str:
+    region = region_name(peer.region)
     if city.region == peer.region:
-        return f"same region ({peer.region})"
+        return phrase("same region (%(region)s)", region=region)
     if continent_of(city.region) == continent_of(peer.region):
-        return f"same continent, another region ({peer.region})"
-    return f"another continent ({peer.region})"
+        return phrase("same continent, another region (%(region)s)", region=region)
+    return phrase("another continent (%(region)s)", region=region)
 
 
 def _similar(a: float, b: float) -> bool:
@@ -263,14 +306,17 @@ def _size(city: CityProfile, peer: CityProfile, named: bool) -> str:
     if named:
         theirs = population_text(peer.population)
         if _similar(city.population, peer.population):
-            return f"similar size {theirs} vs {yours}"
-        bigger = "larger" if peer.population > city.population else "smaller"
-        return f"{bigger}: {theirs} vs {yours}"
-    # By band, so that where the reason changes tells no more than the band.
-    band, step = peer.size_band, _SIZE_ORDER[peer.size_band] - _SIZE_ORDER[city.size_band]
-    if step == 0:
-        return f"similar size {band} vs {yours}"
-    return f"{'larger' if step > 0 else 'smaller'}: {band} vs {yours}"
+            return phrase("similar size %(theirs)s vs %(yours)s", theirs=theirs, yours=yours)
+        step = 1 if peer.population > city.population else -1
+    else:
+        # By band, so that where the reason changes tells no more than the band.
+        theirs = band_name(peer.size_band)
+        step = _SIZE_ORDER[peer.size_band] - _SIZE_ORDER[city.size_band]
+        if step == 0:
+            return phrase("similar size %(theirs)s vs %(yours)s", theirs=theirs, yours=yours)
+    if step > 0:
+        return phrase("larger: %(theirs)s vs %(yours)s", theirs=theirs, yours=yours)
+    return phrase("smaller: %(theirs)s vs %(yours)s", theirs=theirs, yours=yours)
 
 
 def _team(city: float | None, peer: float | None, named: bool) -> str | None:
@@ -278,7 +324,13 @@ def _team(city: float | None, peer: float | None, named: bool) -> str | None:
         return None
     if not named:  # by band, as the size
         band = team_band(peer)
-        return f"similar international team size ({band})" if band == team_band(city) else None
+        if band != team_band(city):
+            return None
+        return phrase("similar international team size (%(band)s)", band=band_name(band))
     if not (_similar(city + 1, peer + 1)):  # +1: half an FTE and one FTE are alike
         return None
-    return f"similar international team ({peer:g} vs {city:g} FTE)"
+    return phrase(
+        "similar international team (%(theirs)s vs %(yours)s FTE)",
+        theirs=decimal_text(f"{peer:g}"),
+        yours=decimal_text(f"{city:g}"),
+    )

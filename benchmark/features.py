@@ -38,7 +38,10 @@ from benchmark.countries import continent_of
 from benchmark.privacy import shown_profile
 from benchmark.profile import CityProfile
 from benchmark.record import PoolRecord, ScoreSummary
-from rules import Scorecard
+from benchmark.wording import N_
+from rules import Scorecard, text_in
+from rules.locale import phrase
+from rules.model import Text
 
 __all__ = [
     "CONTEXT_LABELS",
@@ -60,14 +63,15 @@ DEFAULT_PRESETS = Path(__file__).with_name("presets.yaml")
 Block = Literal["context", "capacity"]
 Mode = Literal["comparable", "same_stage"]
 
-#: Context features in column order, with the human name used in explanations.
+#: Context features in column order, with the human name used in explanations (English:
+#: :meth:`Feature.shown_label` translates it where it is shown).
 CONTEXT_LABELS: dict[str, str] = {
-    "population": "population",
-    "region": "world region",
-    "continent": "continent",
-    "eu_member": "EU membership",
-    "capital": "capital city",
-    "team_size": "international team size",
+    "population": N_("population"),
+    "region": N_("world region"),
+    "continent": N_("continent"),
+    "eu_member": N_("EU membership"),
+    "capital": N_("capital city"),
+    "team_size": N_("international team size"),
 }
 
 _LOG_POP_RANGE = (4.0, math.log10(50_000_000))  # 10,000 … the profile's maximum population
@@ -248,11 +252,20 @@ class Feature:
     """One explainable feature: its columns ``start:stop`` in the matrix, and its human name."""
 
     name: str
-    label: str
+    #: English for a context feature; a dimension's title as given to the fit (a rulebook
+    #: text, language → text, or plain text). A fitted finder serves readers of every
+    #: language: :meth:`shown_label` resolves it when a peer is explained.
+    label: Text
     block: Block
     start: int
     stop: int
     categorical: bool = False  # one column of category codes: equal adds 0, different 1
+
+    def shown_label(self) -> str:
+        """The human name in the context's language."""
+        if self.block == "context" and isinstance(self.label, str):
+            return phrase(self.label)
+        return text_in(self.label)
 
 
 @dataclass(frozen=True)
@@ -268,10 +281,11 @@ class FeatureSpace:
 
     @classmethod
     def fit(
-        cls, columns: PoolColumns, dimension_titles: Mapping[str, str] | None = None
+        cls, columns: PoolColumns, dimension_titles: Mapping[str, Text] | None = None
     ) -> FeatureSpace:
-        """Learn the regions and fill values of ``columns``."""
-        titles = dict(dimension_titles or {})
+        """Learn the regions and fill values of ``columns``; ``dimension_titles`` are kept as
+        given (a rulebook text is read in the reader's language when shown)."""
+        titles: dict[str, Text] = dict(dimension_titles or {})
         names = set(columns.region.tolist())
         regions = (*sorted(names), _OTHER_REGION)
         continents = (*sorted({continent_of(r) for r in names}), _OTHER_REGION)
@@ -279,7 +293,9 @@ class FeatureSpace:
         known_team = team[~np.isnan(team)]
         fill = [_median_or(col[~np.isnan(col)] / 100.0, 0.5) for col in columns.scores.T]
         widths = dict.fromkeys(CONTEXT_LABELS, 1) | {"team_size": 2}
-        named = [(n, CONTEXT_LABELS[n], "context", widths[n]) for n in CONTEXT_LABELS]
+        named: list[tuple[str, Text, str, int]] = [
+            (n, CONTEXT_LABELS[n], "context", widths[n]) for n in CONTEXT_LABELS
+        ]
         named += [(d, titles.get(d, d), "capacity", 1) for d in columns.dimension_ids]
         stops = np.cumsum([w for *_, w in named]).tolist()
         features = tuple(

@@ -39,6 +39,7 @@ from benchmark.countries import countries
 from benchmark.errors import GazetteerError
 from benchmark.names import normalise
 from benchmark.profile import CityProfile
+from benchmark.wording import whole_number
 
 __all__ = ["CountryCities", "Gazetteer", "GazetteerHit", "default_gazetteer", "normalise"]
 
@@ -65,9 +66,10 @@ class GazetteerHit:
 
     @property
     def label(self) -> str:
-        """A label to show in a pick list: 'Munich, DE (1,260,391)'."""
+        """A label to show in a pick list: 'Munich, DE (1,260,391)', the population written
+        as the reader's language writes numbers."""
         also = f" ({self.matched})" if normalise(self.matched) != normalise(self.name) else ""
-        return f"{self.name}{also}, {self.country} ({self.population:,})"
+        return f"{self.name}{also}, {self.country} ({whole_number(self.population)})"
 
 
 @dataclass(frozen=True, slots=True)

@@ -41,6 +41,8 @@ from benchmark.privacy import display_name, shown_profile
 from benchmark.profile import CityProfile
 from benchmark.record import PoolRecord, ScoreSummary
 from rules import Scorecard
+from rules.locale import phrase
+from rules.model import Text
 
 __all__ = ["LEARN_SIZE_RANGE", "LEARN_SIZE_STEPS", "WEAK_LIMIT", "PeerFinder", "weak_dimensions"]
 
@@ -147,7 +149,7 @@ class PeerFinder(BaseEstimator):  # type: ignore[misc]
         y: Any = None,
         *,
         columns: PoolColumns | None = None,
-        dimension_titles: Mapping[str, str] | None = None,
+        dimension_titles: Mapping[str, Text] | None = None,
     ) -> PeerFinder:
         """Index the pool.
 
@@ -162,8 +164,10 @@ class PeerFinder(BaseEstimator):  # type: ignore[misc]
             Large pools pass it to avoid reading every record. Built by
             :meth:`PoolColumns.from_records`, it holds the band midpoints of cities that are
             not named, and so every peer figure of theirs depends on their bands only.
-        dimension_titles : mapping of str to str, default=None
-            Human names of the dimensions for explanations (defaults to their ids).
+        dimension_titles : mapping of str to str or to {language: str}, default=None
+            Human names of the dimensions for explanations (defaults to their ids). A
+            rulebook text (language → text) is read in the language of each query, so one
+            fitted finder serves readers of every language.
 
         Returns
         -------
@@ -409,7 +413,7 @@ class PeerFinder(BaseEstimator):  # type: ignore[misc]
             query.scores, self.scores_[found], self.space_.dimension_ids, labels
         )
         if target is not None and not peers:
-            note = "no comparable city is ahead in this dimension"
+            note = phrase("no comparable city is ahead in this dimension")
         name = self.preset if isinstance(self.preset, str) else "custom"
         return PeerGroup(
             mode=mode, preset=name, target=target, peers=peers, positions=shown, note=note
@@ -432,6 +436,7 @@ class PeerFinder(BaseEstimator):  # type: ignore[misc]
         # so that they add up to it exactly.
         squared = np.cumsum(by_feature, axis=1)[:, -1]
         labels = self._dimension_labels()
+        feature_labels = [f.shown_label() for f in index.features]
         stage: list[list[str]] = [[] for _ in missing]
         if mode == "same_stage" and query.levels is not None:
             stage = stage_reasons_many(query.levels, self.levels_[missing], labels)
@@ -446,8 +451,8 @@ class PeerFinder(BaseEstimator):  # type: ignore[misc]
         )
         for i, values, total, distance, reasons in rows:
             contributions = [
-                {"feature": f.name, "label": f.label, "value": v}
-                for f, v in zip(index.features, values, strict=True)
+                {"feature": f.name, "label": label, "value": v}
+                for f, label, v in zip(index.features, feature_labels, values, strict=True)
             ]
             out[i] = self._peer(query, i, contributions, total, distance, reasons)
 
@@ -479,7 +484,8 @@ class PeerFinder(BaseEstimator):  # type: ignore[misc]
         )
 
     def _dimension_labels(self) -> list[str]:
-        return [f.label for f in self.space_.features if f.block == "capacity"]
+        """The dimensions' titles in the language of the query."""
+        return [f.shown_label() for f in self.space_.features if f.block == "capacity"]
 
 
 def _ahead(peer: Peer, target: str, label: str, city_level: int, d: int) -> Peer:
@@ -488,8 +494,19 @@ def _ahead(peer: Peer, target: str, label: str, city_level: int, d: int) -> Peer
     learn = LearnTarget(
         dimension=target, label=label, peer_level=peer.levels[target] or 0, city_level=city
     )
-    yours = f"your {city}" if city else "yours not assessed"
-    lead = f"level {learn.peer_level} in {label} vs {yours}"
+    if city:
+        lead = phrase(
+            "level %(peer)s in %(dimension)s vs your %(city)s",
+            peer=learn.peer_level,
+            dimension=label,
+            city=city,
+        )
+    else:
+        lead = phrase(
+            "level %(peer)s in %(dimension)s vs yours not assessed",
+            peer=learn.peer_level,
+            dimension=label,
+        )
     return peer.model_copy(update={"target": learn, "reasons": [lead, *peer.reasons]})
 
 
@@ -508,13 +525,17 @@ LEARN_SIZE_STEPS: tuple[float, ...] = (LEARN_SIZE_RANGE, 8.0, 16.0, math.inf)
 def _widened_note(factor: float, note: str | None) -> str:
     """The note of a learn-from group whose size range had to widen to ``factor``."""
     if math.isinf(factor):
-        said = "Few cities of a similar size are ahead here, so cities of any size are shown."
-    else:
-        said = (
-            "Few cities of a similar size are ahead here, so cities of "
-            f"1/{factor:g} to {factor:g} times your population are shown."
+        said = phrase(
+            "Few cities of a similar size are ahead here, so cities of any size are shown."
         )
-    return f"{said} {note}" if note else said
+    else:
+        times = f"{factor:g}"
+        said = phrase(
+            "Few cities of a similar size are ahead here, so cities of "
+            "1/%(factor)s to %(factor)s times your population are shown.",
+            factor=times,
+        )
+    return f"{said} {note}" if note else said  # two sentences
 
 
 def weak_dimensions(scores: Scores, dimension_ids: Sequence[str]) -> list[str]:

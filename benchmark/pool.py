@@ -22,6 +22,7 @@ from pydantic import ValidationError
 from benchmark.errors import LineProblem, PoolFileError
 from benchmark.record import PoolRecord, ScoreSummary
 from rules import Answers, AnswersError, Rulebook, score_assessment
+from rules.locale import phrase, plural_phrase
 
 __all__ = [
     "append_to_pool",
@@ -88,7 +89,11 @@ def parse_pool(
             problems.extend(LineProblem(file, number, reason) for reason in reasons)
             continue
         if record.id in first_line:
-            message = f"duplicate id {record.id!r} (first on line {first_line[record.id]})"
+            message = phrase(
+                "duplicate id %(id)s (first on line %(line)s)",
+                id=repr(record.id),
+                line=first_line[record.id],
+            )
             problems.append(LineProblem(file, number, message))
             continue
         first_line[record.id] = number
@@ -107,21 +112,37 @@ def verify_record(record: PoolRecord, rulebook: Rulebook) -> str | None:
     The rulebook hash is not compared: a record scored by an earlier edition of the rulebook
     is fine as long as this one gives it the same scores.
     """
-    name = f"rulebook {rulebook.id} {rulebook.version}"
+    name = {"rulebook": rulebook.id, "version": rulebook.version}
     try:
         card = score_assessment(rulebook, Answers(answers=record.answers))
     except AnswersError as exc:
-        return f"answers do not fit {name}: " + "; ".join(str(p) for p in exc.problems)
+        return phrase(
+            "answers do not fit rulebook %(rulebook)s %(version)s: %(problems)s",
+            problems="; ".join(str(p) for p in exc.problems),
+            **name,
+        )
     stored = record.scores.model_dump(exclude={"rulebook_hash"})
     rescored = ScoreSummary.of(card).model_dump(exclude={"rulebook_hash"})
     differences = _differences(stored, rescored)
     if not differences:
         return None
     shown = "; ".join(
-        f"{path} {a!r} stored, {b!r} by the rulebook" for path, a, b in differences[:3]
+        phrase(
+            "%(path)s %(stored)s stored, %(rescored)s by the rulebook",
+            path=path,
+            stored=repr(a),
+            rescored=repr(b),
+        )
+        for path, a, b in differences[:3]
     )
-    more = f" (and {len(differences) - 3} more)" if len(differences) > 3 else ""
-    return f"stored scores differ from those of {name}: {shown}{more}"
+    if len(differences) > 3:
+        more = len(differences) - 3
+        shown += " " + plural_phrase("(and %(num)s more)", "(and %(num)s more)", more)
+    return phrase(
+        "stored scores differ from those of rulebook %(rulebook)s %(version)s: %(differences)s",
+        differences=shown,
+        **name,
+    )
 
 
 def append_to_pool(
@@ -177,10 +198,12 @@ def _reason(error: Any) -> str:
     if error["type"] == "json_invalid":
         # Each record is one line, so the parser's "line 1" says nothing: keep the column.
         detail = error.get("ctx", {}).get("error", "not JSON")
-        return "invalid JSON: " + re.sub(r"at line \d+ column", "at column", detail)
+        return phrase(
+            "invalid JSON: %(error)s", error=re.sub(r"at line \d+ column", "at column", detail)
+        )
     loc, message = list(error["loc"]), str(error["msg"])
     if loc and loc[-1] in _ANSWER_TYPES:  # one error per member of str | int | float: merge
-        loc, message = loc[:-1], "Input should be an option value (text) or a number"
+        loc, message = loc[:-1], phrase("Input should be an option value (text) or a number")
     path = ".".join(str(part) for part in loc)
     return f"{path}: {message}" if path else message
 

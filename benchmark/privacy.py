@@ -15,6 +15,8 @@ from itertools import pairwise
 
 from benchmark.profile import SIZE_BANDS, TEAM_BANDS, CityProfile, size_band, team_band
 from benchmark.record import PoolRecord
+from benchmark.wording import band_name, region_name
+from rules.locale import phrase
 
 __all__ = [
     "BAND_POPULATION",
@@ -83,14 +85,19 @@ def shown_profile(record: PoolRecord) -> CityProfile:
 
 
 def anonymous_label(record: PoolRecord) -> str:
-    """Describe a city without naming it: 'a city of 0.5–1M in Southern Europe'."""
-    return f"a city of {record.profile.size_band} in {record.profile.region}"
+    """Describe a city without naming it: 'a city of 0.5–1M in Southern Europe' (in the
+    reader's language)."""
+    return phrase(
+        "a city of %(size)s in %(region)s",
+        size=band_name(record.profile.size_band),
+        region=region_name(record.profile.region),
+    )
 
 
 def display_name(record: PoolRecord) -> str:
     """The name if the city consented to be named, else an anonymous label; demo is marked."""
     name = record.profile.name if record.consent_named else anonymous_label(record)
-    return f"{name} (demo data)" if record.is_demo else name
+    return phrase("%(name)s (demo data)", name=name) if record.is_demo else name
 
 
 def suppressed(count: int) -> bool:

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from benchmark.names import normalise
+from benchmark.wording import N_
 
 __all__ = [
     "SIZE_BANDS",
@@ -22,25 +23,26 @@ __all__ = [
 
 CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
 
-#: Population bands used for grouping and anonymous labels: (lower bound, label).
+#: Population bands used for grouping and anonymous labels: (lower bound, label). The labels
+#: are data (English); :func:`benchmark.wording.band_name` shows one in the reader's language.
 SIZE_BANDS: tuple[tuple[int, str], ...] = (
-    (0, "under 100k"),
-    (100_000, "100k–250k"),
-    (250_000, "250k–500k"),
-    (500_000, "0.5–1M"),
-    (1_000_000, "1–5M"),
-    (5_000_000, "over 5M"),
+    (0, N_("under 100k")),
+    (100_000, N_("100k–250k")),
+    (250_000, N_("250k–500k")),
+    (500_000, N_("0.5–1M")),
+    (1_000_000, N_("1–5M")),
+    (5_000_000, N_("over 5M")),
 )
 
 #: International team bands, in FTE: (lower bound, label). The options of the rulebook's
 #: ``staff.team_size`` question: the coarsest figure a city that is not named is seen by is the
 #: band its own answer scores in.
 TEAM_BANDS: tuple[tuple[float, str], ...] = (
-    (0.0, "under 0.5 FTE"),
-    (0.5, "0.5–1 FTE"),
-    (1.0, "1–3 FTE"),
-    (3.0, "3–10 FTE"),
-    (10.0, "10 FTE or more"),
+    (0.0, N_("under 0.5 FTE")),
+    (0.5, N_("0.5–1 FTE")),
+    (1.0, N_("1–3 FTE")),
+    (3.0, N_("3–10 FTE")),
+    (10.0, N_("10 FTE or more")),
 )
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import difflib
 import io
+import math
 import re
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -32,7 +33,9 @@ from benchmark.names import clean_name
 from benchmark.profile import TEAM_QUESTION, CityProfile, team_answer
 from benchmark.record import PoolRecord, ScoreSummary, batch_summaries
 from benchmark.spreadsheet_safe import unquote_cell
+from benchmark.wording import decimal_text
 from rules import Answers, AnswersError, CompiledRulebook, Question, Rulebook, validate_answers
+from rules.locale import phrase, plural_phrase
 from rules.migration import migrate_answers
 
 __all__ = [
@@ -96,7 +99,8 @@ def _import(
     rows = _read(text)
     first = next(rows, None)
     if first is None:
-        raise SurveyImportError([CellProblem(1, None, "the file is empty: it needs a header row")])
+        empty = phrase("the file is empty: it needs a header row")
+        raise SurveyImportError([CellProblem(1, None, empty)])
     header = [cell.strip() for cell in first[1]]
     current, rulebook = rulebook, _template_of(header, rulebook, previous)
     questions = {q.id: q for d in rulebook.dimensions for q in d.questions}
@@ -180,7 +184,12 @@ def _read_chunk(
     position = 0
     for line, cells in kept:
         if len(cells) != len(header):
-            message = f"has {len(cells)} cells but the header has {len(header)}"
+            message = plural_phrase(
+                "has %(num)s cell but the header has %(header)s",
+                "has %(num)s cells but the header has %(header)s",
+                len(cells),
+                header=len(header),
+            )
             rows.append(_Row(line, None, [CellProblem(line, None, message)]))
             continue
         profile = {name: column[position] for name, column in profile_columns.items()}
@@ -293,7 +302,8 @@ def _read(text: str) -> Iterator[tuple[int, list[str]]]:
             yield last + 1, cells
             last = reader.line_num
     except csv.Error as exc:
-        raise SurveyImportError([CellProblem(last + 1, None, f"not valid CSV: {exc}")]) from None
+        reason = phrase("not valid CSV: %(error)s", error=exc)
+        raise SurveyImportError([CellProblem(last + 1, None, reason)]) from None
 
 
 def _check_header(
@@ -303,22 +313,36 @@ def _check_header(
     known = [*questions, *REQUIRED_COLUMNS, *OPTIONAL_COLUMNS]
     for position, name in enumerate(header, start=1):
         if not name:
-            problems.append(CellProblem(1, f"#{position}", "this column has no name"))
+            problems.append(CellProblem(1, f"#{position}", phrase("this column has no name")))
         elif header.index(name) != position - 1:
-            problems.append(CellProblem(1, name, "this column appears twice"))
+            problems.append(CellProblem(1, name, phrase("this column appears twice")))
         elif not (name in known or name in IGNORED_COLUMNS or name.startswith(IGNORED_PREFIX)):
             problems.append(CellProblem(1, name, _unknown_column(name, known, rulebook)))
     for name in [*REQUIRED_COLUMNS, *questions]:
         if name not in header:
-            what = "a profile column" if name in REQUIRED_COLUMNS else "a question of the rulebook"
-            problems.append(CellProblem(1, name, f"missing column: {what}; add it to the header"))
+            if name in REQUIRED_COLUMNS:
+                missing = phrase("missing column: a profile column; add it to the header")
+            else:
+                missing = phrase(
+                    "missing column: a question of the rulebook; add it to the header"
+                )
+            problems.append(CellProblem(1, name, missing))
     return problems
 
 
 def _unknown_column(name: str, known: list[str], rulebook: Rulebook) -> str:
     close = difflib.get_close_matches(name, known, n=1)
-    hint = f"; did you mean {close[0]}?" if close else ""
-    return f"unknown column: neither a profile column nor a question of {rulebook.id}{hint}"
+    if close:
+        return phrase(
+            "unknown column: neither a profile column nor a question of %(rulebook)s; "
+            "did you mean %(column)s?",
+            rulebook=rulebook.id,
+            column=close[0],
+        )
+    return phrase(
+        "unknown column: neither a profile column nor a question of %(rulebook)s",
+        rulebook=rulebook.id,
+    )
 
 
 def _parse_row(
@@ -332,7 +356,7 @@ def _parse_row(
         text = row.get(column, "")
         if not text:
             if column in REQUIRED_COLUMNS:
-                problems.append(CellProblem(line, column, "a value is required"))
+                problems.append(CellProblem(line, column, phrase("a value is required")))
             continue
         try:
             fields[column] = parse(text)
@@ -360,8 +384,10 @@ def _team_from_answer(
         return []  # answered with a band, "unknown" or not at all: the column may say more
     given = fields.get("team_size")
     if given is not None and given != asked:
-        reason = (
-            f"differs from {TEAM_QUESTION} ({asked:g}): leave team_size empty or give the same"
+        reason = phrase(
+            "differs from %(question)s (%(answer)s): leave team_size empty or give the same",
+            question=TEAM_QUESTION,
+            answer=decimal_text(f"{asked:g}"),
         )
         return [CellProblem(line, "team_size", reason)]
     fields["team_size"] = asked
@@ -379,18 +405,28 @@ def _derive_from_country(fields: dict[str, Any], line: int) -> list[CellProblem]
     region = fields.get("region")
     known = info.sub_region  # empty for Antarctica: then a given region stands
     if known and region is not None and region.casefold() != known.casefold():
-        reason = (
-            f"{info.code} is in {info.sub_region!r}, not {region!r}; "
-            "leave region empty and it is filled from the country"
+        reason = phrase(
+            "%(country)s is in %(known)s, not %(given)s; "
+            "leave region empty and it is filled from the country",
+            country=info.code,
+            known=repr(info.sub_region),
+            given=repr(region),
         )
         problems.append(CellProblem(line, "region", reason))
     member = fields.get("eu_member")
     if member is not None and member != info.eu_member:
-        verb = "is" if info.eu_member else "is not"
-        reason = (
-            f"{info.code} {verb} an EU member; leave eu_member empty and it is filled "
-            "from the country"
-        )
+        if info.eu_member:
+            reason = phrase(
+                "%(country)s is an EU member; leave eu_member empty and it is filled "
+                "from the country",
+                country=info.code,
+            )
+        else:
+            reason = phrase(
+                "%(country)s is not an EU member; leave eu_member empty and it is filled "
+                "from the country",
+                country=info.code,
+            )
         problems.append(CellProblem(line, "eu_member", reason))
     fields["region"] = known or region or ""
     fields["eu_member"] = info.eu_member
@@ -438,11 +474,14 @@ def _check_id(
     if given is None:
         return []
     if len(given) > 64:
-        return [CellProblem(line, "id", "an id may have at most 64 characters")]
+        return [CellProblem(line, "id", phrase("an id may have at most 64 characters"))]
     if given in taken:
-        return [CellProblem(line, "id", f"id {given!r} is already in the pool")]
+        return [
+            CellProblem(line, "id", phrase("id %(id)s is already in the pool", id=repr(given)))
+        ]
     if given in first_line:
-        return [CellProblem(line, "id", f"id {given!r} is also on line {first_line[given]}")]
+        also = phrase("id %(id)s is also on line %(line)s", id=repr(given), line=first_line[given])
+        return [CellProblem(line, "id", also)]
     first_line[given] = line
     return []
 
@@ -485,7 +524,7 @@ def _text(text: str) -> str:
 def _name(text: str) -> str:
     name = clean_name(text)
     if not name:
-        raise _Bad("the name has no visible characters")
+        raise _Bad(phrase("the name has no visible characters"))
     return name
 
 
@@ -495,8 +534,11 @@ def _country(text: str) -> str:
     info = lookup_country(code) if code else None
     if info is None:
         raise _Bad(
-            f"unknown country {text!r}: use an ISO 3166 alpha-2 code such as DE "
-            "(UK and EL are understood too) or the English name"
+            phrase(
+                "unknown country %(given)s: use an ISO 3166 alpha-2 code such as DE "
+                "(UK and EL are understood too) or the English name",
+                given=repr(text),
+            )
         )
     return info.code
 
@@ -504,7 +546,7 @@ def _country(text: str) -> str:
 def _whole(text: str) -> int:
     cleaned = re.sub(r"[\s,_']", "", text)  # thousands separators: 1,234,567 or 1 234 567
     if not (cleaned.isascii() and cleaned.isdigit()):  # "²".isdigit(), but int("²") fails
-        raise _Bad(f"{text!r} is not a whole number")
+        raise _Bad(phrase("%(given)s is not a whole number", given=repr(text)))
     return int(cleaned)
 
 
@@ -512,9 +554,9 @@ def _decimal(text: str) -> float:
     try:
         value = float(text)
     except ValueError:
-        raise _Bad(f"{text!r} is not a number") from None
+        value = math.nan
     if value != value:
-        raise _Bad(f"{text!r} is not a number")
+        raise _Bad(phrase("%(given)s is not a number", given=repr(text)))
     return value
 
 
@@ -525,7 +567,7 @@ _NO = {"no", "n", "false", "0"}
 def _yes_no(text: str) -> bool:
     value = text.lower()
     if value not in _YES | _NO:
-        raise _Bad(f"{text!r} is not yes or no")
+        raise _Bad(phrase("%(given)s is not yes or no", given=repr(text)))
     return value in _YES
 
 
@@ -533,7 +575,9 @@ def _iso_date(text: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise _Bad(f"{text!r} is not a date: write it as YYYY-MM-DD") from None
+        raise _Bad(
+            phrase("%(given)s is not a date: write it as YYYY-MM-DD", given=repr(text))
+        ) from None
 
 
 _PARSERS: dict[str, Callable[[str], Any]] = {

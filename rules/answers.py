@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt, Stric
 
 from rules.errors import AnswerProblem, AnswersError
 from rules.index import RulebookIndex
+from rules.locale import phrase
 from rules.model import NA, UNKNOWN, Question, Rulebook, text_in
 
 __all__ = ["Answers", "Resolved", "ValidAnswers", "validate_answers"]
@@ -70,13 +71,24 @@ def validate_answers(rulebook: Rulebook, answers: Answers) -> ValidAnswers:
         problems.append(
             AnswerProblem(
                 None,
-                f"the answers are for rulebook '{answers.rulebook}', not '{rulebook.id}'",
+                phrase(
+                    "the answers are for rulebook '%(given)s', not '%(rulebook)s'",
+                    given=answers.rulebook,
+                    rulebook=rulebook.id,
+                ),
+                "rulebook",
             )
         )
     for qid in answers.answers.keys() - index.questions.keys():
-        problems.append(AnswerProblem(qid, "no such question in the rulebook"))
+        problems.append(
+            AnswerProblem(qid, phrase("no such question in the rulebook"), "unknown_question")
+        )
     for qid in answers.notes.keys() - index.questions.keys():
-        problems.append(AnswerProblem(qid, "note given for a question that does not exist"))
+        problems.append(
+            AnswerProblem(
+                qid, phrase("note given for a question that does not exist"), "unknown_note"
+            )
+        )
     chosen: dict[str, int] = {}
     given: dict[str, Resolved] = {}
     known = _text_answers(index)
@@ -109,7 +121,9 @@ def validate_answers(rulebook: Rulebook, answers: Answers) -> ValidAnswers:
         )
         for rule, conflicts in index.conflicts:
             if conflicts(applying):
-                problems.append(AnswerProblem(rule.conflict[0].question, text_in(rule.message)))
+                problems.append(
+                    AnswerProblem(rule.conflict[0].question, text_in(rule.message), "conflict")
+                )
     if problems:
         raise AnswersError(sorted(problems, key=lambda p: (p.question or "", p.message)))
     return ValidAnswers(index, resolved_all)
@@ -143,10 +157,14 @@ def _apply_skip_logic(
         applies = index.applies(qid, chosen)
         present = qid in answers.answers
         if applies and not present:
-            problems.append(AnswerProblem(qid, "an answer is required"))
+            problems.append(AnswerProblem(qid, phrase("an answer is required"), "required"))
         elif not applies and present:
             problems.append(
-                AnswerProblem(qid, "answered, but the question does not apply given other answers")
+                AnswerProblem(
+                    qid,
+                    phrase("answered, but the question does not apply given other answers"),
+                    "not_applicable",
+                )
             )
         elif not applies:
             note = answers.notes.get(qid)
@@ -166,12 +184,22 @@ def _resolve(
     if raw == NA:
         if question.allow_na:
             return Resolved("na", None, raw, note)
-        problems.append(AnswerProblem(question.id, "'na' (not applicable) is not allowed here"))
+        problems.append(
+            AnswerProblem(
+                question.id, phrase("'na' (not applicable) is not allowed here"), "na_not_allowed"
+            )
+        )
         return None
     if raw == UNKNOWN:
         if question.allow_unknown:
             return Resolved("unknown", None, raw, note)
-        problems.append(AnswerProblem(question.id, "'unknown' (don't know) is not allowed here"))
+        problems.append(
+            AnswerProblem(
+                question.id,
+                phrase("'unknown' (don't know) is not allowed here"),
+                "unknown_not_allowed",
+            )
+        )
         return None
     option = _option_for(question, raw, index)
     if option is None:
@@ -199,5 +227,13 @@ def _option_for(question: Question, raw: str | int | float, index: RulebookIndex
 def _invalid_message(question: Question, raw: str | int | float) -> str:
     values = ", ".join(o.value for o in question.options)
     if question.kind == "number":
-        return f"{raw!r} is not a valid answer: give a number of 0 or more, or one of: {values}"
-    return f"{raw!r} is not an option of this question; choose one of: {values}"
+        return phrase(
+            "%(given)s is not a valid answer: give a number of 0 or more, or one of: %(values)s",
+            given=repr(raw),
+            values=values,
+        )
+    return phrase(
+        "%(given)s is not an option of this question; choose one of: %(values)s",
+        given=repr(raw),
+        values=values,
+    )

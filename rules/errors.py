@@ -9,9 +9,33 @@ Exception tree::
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Literal
 
-__all__ = ["AnswerProblem", "AnswersError", "Problem", "RulebookError", "RulesError"]
+from rules.locale import plural_phrase
+
+__all__ = [
+    "AnswerProblem",
+    "AnswerProblemKind",
+    "AnswersError",
+    "Problem",
+    "RulebookError",
+    "RulesError",
+]
+
+#: What is wrong with an answer, for code to act on: the message is for people, and is in
+#: their language.
+AnswerProblemKind = Literal[
+    "rulebook",  # the answers are for another rulebook
+    "unknown_question",  # an answer to a question the rulebook does not have
+    "unknown_note",  # a note on a question the rulebook does not have
+    "required",  # a question that applies has no answer
+    "not_applicable",  # an answer to a question that does not apply
+    "na_not_allowed",  # "na" where the question does not allow it
+    "unknown_not_allowed",  # "unknown" where the question does not allow it
+    "invalid",  # not an option (or number) of the question
+    "conflict",  # answers that cannot all hold (a consistency rule)
+]
 
 
 @dataclass(frozen=True, order=True)
@@ -32,10 +56,12 @@ class Problem:
 
 @dataclass(frozen=True)
 class AnswerProblem:
-    """One thing wrong in a set of answers; ``question`` is the id at fault, if any."""
+    """One thing wrong in a set of answers; ``question`` is the id at fault, if any;
+    ``kind`` says what is wrong (compare it, never the message)."""
 
     question: str | None
     message: str
+    kind: AnswerProblemKind = field(default="invalid", compare=False)
 
     def __str__(self) -> str:
         return f"{self.question}: {self.message}" if self.question else self.message
@@ -62,4 +88,7 @@ class AnswersError(RulesError):
         self.problems = problems
         count = len(problems)
         lines = "\n".join(f"  {p}" for p in problems)
-        super().__init__(f"the answers have {count} problem{'s' * (count != 1)}:\n{lines}")
+        summary = plural_phrase(
+            "the answers have %(num)s problem:", "the answers have %(num)s problems:", count
+        )
+        super().__init__(f"{summary}\n{lines}")

@@ -82,12 +82,14 @@ class Source(_Strict):
     note: str | None = None
 
     def cite(self) -> str:
-        """The reference as one line: who (year). Title."""
+        """The reference as one line: who (year). Title. (who. Title. when undated)"""
         who = "; ".join(self.authors) if self.authors else (self.publisher or "")
         if self.authors and self.publisher:
             who += f" ({self.publisher})"
-        year = "n.d." if self.year is None else str(self.year)
-        return f"{who} ({year}). {self.title}."
+        # An undated page has no year, rather than an English "n.d." on every language's page.
+        return (
+            f"{who}. {self.title}." if self.year is None else f"{who} ({self.year}). {self.title}."
+        )
 
 
 class Citation(_Strict):

@@ -171,7 +171,7 @@ def _register_blueprints(app: Flask) -> None:
     def host() -> dict[str, object]:
         # Every page's footer names the host and how to reach it.
         settings = state.settings()
-        return {"host_name": settings.host_name, "host_contact": settings.host_contact}
+        return {"host_name": settings.shown_host_name, "host_contact": settings.host_contact}
 
     # The network secretariat's pages (/network/) and re-assessment (see web/network/).
     from web.network import bp as network_bp

@@ -50,10 +50,12 @@ TEMPLATE = CATALOGS / "messages.pot"
 #: what is extracted: the Python code and the templates (babel.cfg says the same for
 #: ``pybabel``)
 METHODS = [
+    ("web/api/openapi.py", "web.api.openapi_messages:extract"),
     ("rules/**.py", "python"),
     ("benchmark/**.py", "python"),
     ("web/**.py", "python"),
     ("web/templates/**.html", "jinja2"),
+    ("web/api/templates/**.html", "jinja2"),
 ]
 #: gettext's keywords, and the two ways ``rules`` and ``benchmark`` write a sentence
 KEYWORDS = {**DEFAULT_KEYWORDS, "phrase": None, "plural_phrase": (1, 2)}

@@ -42,7 +42,7 @@ from benchmark.features import PoolColumns
 from benchmark.pool_facts import OVERALL, PoolFacts
 from benchmark.profile import CityProfile
 from benchmark.record import PoolRecord
-from rules import Rulebook, Scorecard, text_in
+from rules import Rulebook, Scorecard
 from web import pool_snapshot, storage
 
 if TYPE_CHECKING:  # scikit-learn, imported by the first fit, not by the app factory
@@ -237,7 +237,9 @@ class PeerService:
             return None
         from benchmark.peers import PeerFinder
 
-        titles = {d.id: text_in(d.title) for d in self.book.dimensions}
+        # The titles in every language: the finder serves readers of every language, and the
+        # request that happens to fit it must not choose theirs for all of them.
+        titles = {d.id: d.title for d in self.book.dimensions}
         return PeerFinder(n_neighbors=self.k).fit(
             StoredRecords(ids), columns=columns, dimension_titles=titles
         )

@@ -18,10 +18,12 @@ from limits.storage import SCHEMES as STORAGE_SCHEMES
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from benchmark.wording import N_
 from rules import DEFAULT_RULEBOOK
 
 __all__ = [
     "ADMIN_TOKEN_BITS",
+    "DEFAULT_HOST_NAME",
     "ENV_PREFIX",
     "Settings",
     "configuration_markdown",
@@ -35,6 +37,9 @@ ENV_PREFIX = "CITYDIP_"
 
 #: File in the instance folder that keeps the generated secret key between restarts.
 SECRET_KEY_FILE = "secret_key"
+#: Who hosts an instance that was not told: words, shown in the reader's language
+#: (:attr:`Settings.shown_host_name`).
+DEFAULT_HOST_NAME = N_("the organisation that runs this service")
 
 
 class Settings(BaseSettings):
@@ -102,7 +107,7 @@ class Settings(BaseSettings):
         "until the pool changes, so a request within the limit costs little.",
     )
     host_name: str = Field(
-        default="the organisation that runs this service",
+        default=DEFAULT_HOST_NAME,
         min_length=1,
         max_length=200,
         description="Who hosts this instance (for example a city network's secretariat), "
@@ -254,6 +259,16 @@ class Settings(BaseSettings):
                 count = len(incomplete_messages(lang))
                 raise ValueError(f"the {lang} catalog lacks {count} translations")
         return ",".join(["en", *[lang for lang in chosen if lang != "en"]])
+
+    @property
+    def shown_host_name(self) -> str:
+        """The host's name as pages show it: a name set is shown as it is, the default's
+        words in the reader's language."""
+        if self.host_name != DEFAULT_HOST_NAME:
+            return self.host_name
+        from flask_babel import gettext  # the app's, not the CLI's: imported when shown
+
+        return gettext(DEFAULT_HOST_NAME)
 
     @property
     def offered_languages(self) -> tuple[str, ...]:

@@ -209,7 +209,7 @@ def test_import_of_the_filled_in_template_and_its_undo(open_tab: Any, live_serve
     row.get_by_role("button", name=f"Undo batch {batch}").click()
     page.wait_for_url("**/network/import")
     expect(page.get_by_test_id("undone")).to_have_text(
-        f"Batch {batch} undone: 1 cities removed, 0 restored to their earlier record."
+        f"Batch {batch} undone: 1 city removed, 0 restored to their earlier record."
     )
     row = page.get_by_test_id("batches").locator(f"tr[data-batch='{batch}']")
     expect(row).to_contain_text("undone")

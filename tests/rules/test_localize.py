@@ -87,9 +87,8 @@ def test_a_step_to_find_out_names_the_question_in_the_language(book: Rulebook) -
     step = card.next_steps[0]
     assert step.current is None
     # outside the web app, phrase() is English: the question is still German
-    assert step.advice == phrase(
-        "Find out where you stand: %(question)s", question=text_in(questions[step.question].text, "de")
-    )
+    asked = text_in(questions[step.question].text, "de")
+    assert step.advice == phrase("Find out where you stand: %(question)s", question=asked)
 
 
 def test_a_card_of_another_rulebook_version_is_left_as_stored(book: Rulebook) -> None:

@@ -27,6 +27,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from web_helpers import csrf_token, fill_everything, post_form, start, text
 
+from rules import text_in
 from web import state, storage
 from web.tokens import hash_token
 
@@ -125,7 +126,7 @@ def test_the_plan_acts_where_targets_are_and_finds_out_first(
     assert stored(app, token).targets["levels"] == {"budget": 2, "coordination": 3}
     rows = plan_rows(client, token)
     with app.app_context():
-        titles = {d.id: str(d.title) for d in state.rulebook().dimensions}
+        titles = {d.id: text_in(d.title) for d in state.rulebook().dimensions}
     assert {r["dimension"] for r in rows} == {titles["budget"], titles["coordination"]}
     find_out = [r["find_out"] for r in rows]
     assert find_out == sorted(find_out, key=lambda v: v != "yes"), "find-outs first"
@@ -303,7 +304,9 @@ def test_the_next_assessment_closes_the_loop(app: Flask, client: FlaskClient) ->
     new_levels = levels_of(app, new)
     for dimension_id, target in {"budget": 2, "coordination": 3}.items():
         with app.app_context():
-            title = str(next(d.title for d in state.rulebook().dimensions if d.id == dimension_id))
+            title = text_in(
+                next(d.title for d in state.rulebook().dimensions if d.id == dimension_id)
+            )
         line = next(li for li in reached.split('data-testid="target-outcome"')[1:] if title in li)
         word = "Reached" if new_levels[dimension_id] >= target else "Not yet"
         assert word in line[: line.index("</li>")], (dimension_id, new_levels[dimension_id])

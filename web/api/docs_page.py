@@ -11,13 +11,26 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
+from web import state
+from web.api.openapi import body_too_large, description_paragraphs
 from web.urls import public_root
 
 __all__ = ["docs_context", "inline_markdown"]
 
+#: where a parameter goes, as the page says it
+_WHERE = {"path": _l("path"), "query": _l("query")}
+
 _INLINE = re.compile(r"`([^`]+)`|\*\*([^*]+)\*\*")
+
+
+def _prose(text: str) -> str:
+    """A text of the English document in the request's language (its messages are extracted
+    by :mod:`web.api.openapi_messages`); an empty text stays empty."""
+    return gettext(text) if text else text
 
 
 def inline_markdown(text: str) -> Markup:
@@ -121,9 +134,9 @@ def _operation(path: str, method: str, spec: dict[str, Any]) -> OperationView:
     parameters = [
         Parameter(
             name=p["name"],
-            where=p["in"],
+            where=_WHERE.get(p["in"], p["in"]),
             required=bool(p.get("required")),
-            description=inline_markdown(p.get("description", "")),
+            description=inline_markdown(_prose(p.get("description", ""))),
             schema=json.dumps(p["schema"], ensure_ascii=False),
         )
         for p in spec.get("parameters", [])
@@ -139,7 +152,11 @@ def _operation(path: str, method: str, spec: dict[str, Any]) -> OperationView:
         replies.append(
             Reply(
                 status=status,
-                description=inline_markdown(reply["description"]),
+                description=inline_markdown(
+                    body_too_large(state.settings())
+                    if status == "413"
+                    else _prose(reply["description"])
+                ),
                 media_type=media_type,
                 schema=_schema_name(content["schema"]) if "$ref" in content["schema"] else None,
                 headers=sorted(reply.get("headers", {})),
@@ -154,8 +171,8 @@ def _operation(path: str, method: str, spec: dict[str, Any]) -> OperationView:
         anchor=spec["operationId"],
         method=method.upper(),
         path=path,
-        summary=spec["summary"],
-        description=paragraphs(spec.get("description", "")),
+        summary=_prose(spec["summary"]),
+        description=paragraphs(_prose(spec.get("description", ""))),
         parameters=parameters,
         body_schema=_schema_name(body["schema"]) if body else None,
         body_example=example,
@@ -174,14 +191,20 @@ def docs_context(document: dict[str, Any]) -> dict[str, Any]:
     schemas = {
         name: SchemaView(
             name=name,
-            description=str(schema.get("description", "")),
+            description=_prose(str(schema.get("description", ""))),
             text=json.dumps(schema, indent=2, ensure_ascii=False),
         )
         for name, schema in sorted(document["components"]["schemas"].items())
     }
     return {
-        "info": document["info"],
-        "description": paragraphs(document["info"]["description"]),
+        "info": {
+            "title": _prose(document["info"]["title"]),
+            "summary": _prose(document["info"]["summary"]),
+        },
+        "description": [
+            inline_markdown(text)
+            for text in description_paragraphs(state.rulebook(), state.settings())
+        ],
         "operations": operations,
         "schemas": list(schemas.values()),
         "openapi_version": document["openapi"],

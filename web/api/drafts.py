@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import format_number, ngettext
+from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
 from rules import Rulebook
@@ -47,7 +49,13 @@ __all__ = [
     "submit_draft",
 ]
 
-NOT_APPLICABLE = "answered, but the question does not apply given the other answers"
+
+def _not_applicable() -> str:
+    return _("answered, but the question does not apply given the other answers")
+
+
+def _unknown_question() -> str:
+    return _("no such question in the rulebook")
 
 
 def create_draft() -> CreatedDraft:
@@ -70,8 +78,10 @@ def refuse_if_submitted(
     if found.submitted:
         raise ApiError(
             409,
-            "This assessment has been submitted: its answers, profile and team no longer "
-            "change. To assess again, start a new assessment.",
+            _(
+                "This assessment has been submitted: its answers, profile and team no longer "
+                "change. To assess again, start a new assessment."
+            ),
             code="already_submitted",
             current=current,
         )
@@ -83,9 +93,10 @@ def save_profile(token: str, body: ProfileRequest) -> ProfileOut:
     refuse_if_submitted(found)
     profile, details = city_profile(body.profile)
     if body.profile.team_size is not None:
-        message = (
-            f"the team size is asked once, as the answer to {TEAM_QUESTION}: "
-            "leave profile.team_size out"
+        message = _(
+            "the team size is asked once, as the answer to %(question)s: "
+            "leave profile.team_size out",
+            question=TEAM_QUESTION,
         )
         details.append(ErrorDetail(path="profile.team_size", message=message))
     if profile is None or details:
@@ -137,7 +148,7 @@ def save_answers(token: str, body: AnswersPatch) -> AnswersOut:
 def _unknown_questions(body: AnswersPatch, questions: dict[str, Question]) -> list[ErrorDetail]:
     given = (("answers", body.answers), ("notes", body.notes), ("evidence", body.evidence))
     return [
-        ErrorDetail(path=f"{field}.{qid}", message="no such question in the rulebook")
+        ErrorDetail(path=f"{field}.{qid}", message=_unknown_question())
         for field, changes in given
         for qid in changes
         if qid not in questions
@@ -157,16 +168,36 @@ def _answer_problems(body: AnswersPatch, questions: dict[str, Question]) -> list
         if question.kind == "number":
             words = [v for v in values if v in (NA, UNKNOWN)]
             if isinstance(value, str) and value not in words:
-                also = "".join(f' or "{w}"' for w in words)
-                message = f"{value!r} is not an answer here: give a number from 0 to "
-                message += f"{NUMBER_MAX:,}{also}"
+                message = _not_a_number_answer(value, words)
                 details.append(ErrorDetail(path=f"answers.{qid}", message=message))
         elif not isinstance(value, str) or value not in values:
-            message = (
-                f"{value!r} is not an option of this question; choose one of: {', '.join(values)}"
+            message = _(
+                "%(given)s is not an option of this question; choose one of: %(values)s",
+                given=repr(value),
+                values=", ".join(values),
             )
             details.append(ErrorDetail(path=f"answers.{qid}", message=message))
     return details
+
+
+def _not_a_number_answer(value: str, words: list[str]) -> str:
+    """Why ``value`` answers no number question: what it takes instead (``words``: the
+    question's "na" and "unknown", where allowed)."""
+    largest = format_number(NUMBER_MAX)
+    if not words:
+        return _(
+            "%(given)s is not an answer here: give a number from 0 to %(max)s",
+            given=repr(value),
+            max=largest,
+        )
+    or_word = _("or")
+    quoted = f" {or_word} ".join(f'"{w}"' for w in words)
+    return _(
+        "%(given)s is not an answer here: give a number from 0 to %(max)s or %(words)s",
+        given=repr(value),
+        max=largest,
+        words=quoted,
+    )
 
 
 def _notes_and_evidence(
@@ -200,17 +231,17 @@ def _unanswered(
 ) -> list[ErrorDetail]:
     """Answers given to questions that do not apply, notes and evidence without an answer."""
     details = [
-        ErrorDetail(path=f"answers.{qid}", message=NOT_APPLICABLE)
+        ErrorDetail(path=f"answers.{qid}", message=_not_applicable())
         for qid, value in body.answers.items()
         if value is not None and qid not in merged
     ]
     details += [
-        ErrorDetail(path=f"notes.{qid}", message="a note needs an answer to its question")
+        ErrorDetail(path=f"notes.{qid}", message=_("a note needs an answer to its question"))
         for qid in body.notes
         if qid in page.notes and qid not in merged
     ]
     details += [
-        ErrorDetail(path=f"evidence.{qid}", message="evidence needs an answer to its question")
+        ErrorDetail(path=f"evidence.{qid}", message=_("evidence needs an answer to its question"))
         for qid, entry in body.evidence.items()
         if entry is not None and qid not in merged
     ]
@@ -225,10 +256,12 @@ def _reread(assessment_id: int) -> storage.StoredAssessment:
 
 def _conflict(book: Rulebook, assessment_id: int, given: int) -> ApiError:
     now = _reread(assessment_id)
-    message = (
-        f"Someone saved answers since version {given}: nothing was stored. The answers are "
-        f"now at version {now.version} (see `current`): look at them, then send your changes "
-        "again with that version."
+    message = _(
+        "Someone saved answers since version %(given)s: nothing was stored. The answers are "
+        "now at version %(now)s (see `current`): look at them, then send your changes "
+        "again with that version.",
+        given=given,
+        now=now.version,
     )
     return ApiError(409, message, code="version_conflict", current=answers_out(book, now))
 
@@ -241,10 +274,21 @@ def choose_answer(token: str, question_id: str, body: ChooseAnswerRequest) -> An
     book = state.rulebook()
     found = owner_assessment(token)
     if found.submitted or question_id not in storage.open_disputes(found.disputes):
-        raise ApiError(404, f"There is no open disagreement on {question_id!r} to settle.")
+        raise ApiError(
+            404,
+            _(
+                "There is no open disagreement on %(question)s to settle.",
+                question=repr(question_id),
+            ),
+        )
     given = found.disputes[question_id]["answers"]
     if body.choice >= len(given):
-        message = f"choose an answer from 0 to {len(given) - 1}: {len(given)} answers were given"
+        message = ngettext(
+            "choose an answer from 0 to %(last)s: %(num)s answer was given",
+            "choose an answer from 0 to %(last)s: %(num)s answers were given",
+            len(given),
+            last=len(given) - 1,
+        )
         raise problems([ErrorDetail(path="choice", message=message)])
     if body.version != found.version or not storage.resolve_dispute(
         assessment_id=found.id,
@@ -271,7 +315,7 @@ def submit_draft(token: str) -> AssessmentOut:
 def _submit_problem(found: storage.StoredAssessment, error: FieldError) -> ErrorDetail:
     """A problem of the submission step, at the path of what the owner must fix."""
     if error.field == "profile":
-        message = "the draft has no city profile yet: give it with PUT .../profile"
+        message = _("the draft has no city profile yet: give it with PUT .../profile")
         return ErrorDetail(path="profile", message=message)
     if error.field == "dispute":
         anchors = {field_id("dispute-" + q): q for q in storage.open_disputes(found.disputes)}

@@ -10,6 +10,10 @@ exist, a body over the size limit, too many requests, a bug — answers::
 Routing errors (unknown path, wrong method) happen before Flask knows the blueprint, so the
 blueprint's error handlers never see them; an app-wide ``before_request`` hook answers them
 for API paths instead, and leaves the rest of the site to its HTML error pages.
+
+The ``message`` and each detail's ``message`` are for people: they are in the request's
+language (``?lang=``, then ``Accept-Language``; :func:`web.i18n.chosen_language`). The
+``code`` and the detail ``path`` are for programs and stay as they are.
 """
 
 from __future__ import annotations
@@ -18,50 +22,66 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from flask import Blueprint, Response, current_app, request
+from flask_babel import format_number, ngettext
+from flask_babel import gettext as _
 from pydantic import ValidationError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from werkzeug.routing import RequestRedirect
 
+from benchmark.wording import N_
 from web.api.models import Error, ErrorBody, ErrorCode, ErrorDetail, json_kind
 from web.api.responses import AnswersOut, ConflictError
 
 __all__ = [
     "API_PREFIX",
     "ApiError",
+    "default_message",
     "error_response",
     "init_blueprint",
+    "kind_text",
+    "problems_message",
     "validation_error",
 ]
 
 API_PREFIX = "/api/v1"
 
-#: Status → (code, default message). Every status the API documents is here.
+#: Status → (code, default message). Every status the API documents is here. The messages
+#: are English (the OpenAPI document's); a response gives them in the request's language.
 ERRORS: dict[int, tuple[ErrorCode, str]] = {
-    400: ("bad_request", "The request could not be read."),
-    401: ("unauthorized", "This needs credentials that were not given or are wrong."),
-    404: ("not_found", "There is nothing at this address."),
-    405: ("method_not_allowed", "This address does not take that method."),
-    409: ("not_submitted", "The assessment has not been submitted yet."),
-    413: ("payload_too_large", "The request body is too large."),
-    415: ("unsupported_media_type", "Send the body as JSON."),
-    422: ("validation_error", "The request has problems; see details."),
-    429: ("rate_limited", "Too many requests; wait and try again."),
-    500: ("internal_error", "Sorry, something went wrong on the server. Try again later."),
+    400: ("bad_request", N_("The request could not be read.")),
+    401: ("unauthorized", N_("This needs credentials that were not given or are wrong.")),
+    404: ("not_found", N_("There is nothing at this address.")),
+    405: ("method_not_allowed", N_("This address does not take that method.")),
+    409: ("not_submitted", N_("The assessment has not been submitted yet.")),
+    413: ("payload_too_large", N_("The request body is too large.")),
+    415: ("unsupported_media_type", N_("Send the body as JSON.")),
+    422: ("validation_error", N_("The request has problems; see details.")),
+    429: ("rate_limited", N_("Too many requests; wait and try again.")),
+    500: (
+        "internal_error",
+        N_("Sorry, something went wrong on the server. Try again later."),
+    ),
 }
 
-#: Clearer words for pydantic's most common error types.
+#: Clearer words for pydantic's most common error types (English; translated when used).
 _MESSAGES: dict[str, str] = {
-    "missing": "this field is required",
-    "extra_forbidden": "unknown field: remove it (field names are case-sensitive)",
-    "int_type": "must be a whole number, such as 2 or 2.0",
-    "int_parsing": "must be a whole number, such as 2",
-    "float_type": "must be a number",
-    "finite_number": "must be a finite number",
-    "bool_type": "must be true or false",
-    "string_type": "must be a string",
-    "dict_type": "must be an object",
-    "model_type": "must be an object",
+    "missing": N_("this field is required"),
+    "extra_forbidden": N_("unknown field: remove it (field names are case-sensitive)"),
+    "int_type": N_("must be a whole number, such as 2 or 2.0"),
+    "int_parsing": N_("must be a whole number, such as 2"),
+    "float_type": N_("must be a number"),
+    "finite_number": N_("must be a finite number"),
+    "bool_type": N_("must be true or false"),
+    "string_type": N_("must be a string"),
+    "dict_type": N_("must be an object"),
+    "model_type": N_("must be an object"),
 }
+
+
+def default_message(status: int) -> str:
+    """The usual message of ``status`` (of a 500 for a status the API does not document),
+    in the request's language."""
+    return _(ERRORS.get(status, ERRORS[500])[1])
 
 
 class ApiError(Exception):
@@ -83,7 +103,7 @@ class ApiError(Exception):
         current: AnswersOut | None = None,
     ) -> None:
         self.status = status
-        self.message = message or ERRORS[status][1]
+        self.message = message or default_message(status)
         self.details = list(details)
         self.headers = dict(headers or {})
         self.code = code
@@ -101,8 +121,10 @@ def error_response(
     current: AnswersOut | None = None,
 ) -> Response:
     """A response in the API's error shape (with ``current``: a conflict's shape)."""
-    usual, default = ERRORS.get(status, ERRORS[500])
-    error = ErrorBody(code=code or usual, message=message or default, details=list(details))
+    usual = ERRORS.get(status, ERRORS[500])[0]
+    error = ErrorBody(
+        code=code or usual, message=message or default_message(status), details=list(details)
+    )
     body: Error = (
         Error(error=error, status=status)
         if current is None
@@ -120,13 +142,88 @@ def _path(loc: Iterable[int | str], prefix: str = "") -> str:
     return ".".join(parts)
 
 
+def kind_text(value: Any) -> str:
+    """How a JSON value reads in a message, in the request's language (``true``, ``null``
+    and ``false`` are JSON's own words)."""
+    kind = json_kind(value)
+    return kind if kind in ("null", "true", "false") else _(kind)
+
+
 def _message(error: Mapping[str, Any]) -> str:
     kind = error["type"]
     if kind in ("int_type", "float_type", "bool_type", "string_type") and "input" in error:
-        return f"{_MESSAGES[kind]}, not {json_kind(error['input'])}"
+        return _(
+            "%(problem)s, not %(given)s",
+            problem=_(_MESSAGES[kind]),
+            given=kind_text(error["input"]),
+        )
     if kind == "literal_error":
-        return f"must be one of {error['ctx']['expected']}"
-    return _MESSAGES.get(kind) or str(error["msg"])
+        return _("must be one of %(values)s", values=error["ctx"]["expected"])
+    if kind in _MESSAGES:
+        return _(_MESSAGES[kind])
+    worded = _pydantic_message(kind, error.get("ctx") or {}, error.get("input"))
+    return worded if worded is not None else str(error["msg"])
+
+
+def _pydantic_message(kind: str, ctx: Mapping[str, Any], given: Any) -> str | None:
+    """Pydantic's message for the error types the API's models raise (English: as pydantic
+    words it), in the request's language; None for any other type (pydantic's English)."""
+    if kind == "string_too_long":
+        return ngettext(
+            "String should have at most %(num)s character",
+            "String should have at most %(num)s characters",
+            ctx["max_length"],
+        )
+    if kind == "string_too_short":
+        return ngettext(
+            "String should have at least %(num)s character",
+            "String should have at least %(num)s characters",
+            ctx["min_length"],
+        )
+    if kind == "too_long" and ctx.get("field_type") == "List":
+        return ngettext(
+            "List should have at most %(num)s item after validation, not %(actual)s",
+            "List should have at most %(num)s items after validation, not %(actual)s",
+            ctx["max_length"],
+            actual=ctx["actual_length"],
+        )
+    bounds = {
+        "greater_than": (N_("Input should be greater than %(limit)s"), "gt"),
+        "greater_than_equal": (N_("Input should be greater than or equal to %(limit)s"), "ge"),
+        "less_than": (N_("Input should be less than %(limit)s"), "lt"),
+        "less_than_equal": (N_("Input should be less than or equal to %(limit)s"), "le"),
+    }
+    if kind in bounds:
+        text, key = bounds[kind]
+        return _(text, limit=ctx[key])
+    return _custom_message(kind, ctx, given)
+
+
+def _custom_message(kind: str, ctx: Mapping[str, Any], given: Any) -> str | None:
+    """The messages of :mod:`web.api.models`' own checks and of a few pydantic types that
+    take no parameters; None for any other type."""
+    if kind == "string_pattern_mismatch":
+        return _("String should match pattern '%(pattern)s'", pattern=ctx["pattern"])
+    if kind == "answer_too_long":
+        return _("an answer is an option value of at most %(max)s characters", max=ctx["max"])
+    if kind == "answer_type":
+        return _(
+            'give an option value (a string such as "adopted", "na" or "unknown") or a '
+            "number, not %(given)s",
+            given=kind_text(given),
+        )
+    if kind == "answer_range":
+        return _("a number answer must be from 0 to %(max)s", max=format_number(ctx["limit"]))
+    plain = {
+        "blank_name": N_("the name has no visible characters"),
+        "list_type": N_("Input should be a valid list"),
+        "int_from_float": N_(
+            "Input should be a valid integer, got a number with a fractional part"
+        ),
+        "float_parsing": N_("Input should be a valid number, unable to parse string as a number"),
+        "bool_parsing": N_("Input should be a valid boolean, unable to interpret input"),
+    }
+    return _(plain[kind]) if kind in plain else None
 
 
 def validation_error(exc: ValidationError, *, prefix: str = "") -> ApiError:
@@ -134,9 +231,16 @@ def validation_error(exc: ValidationError, *, prefix: str = "") -> ApiError:
     details = [
         ErrorDetail(path=_path(e["loc"], prefix), message=_message(e)) for e in exc.errors()
     ]
-    count = len(details)
-    message = f"The request has {count} problem{'s' * (count != 1)}; see details."
-    return ApiError(422, message, details)
+    return ApiError(422, problems_message(len(details)), details)
+
+
+def problems_message(count: int) -> str:
+    """The message of a 422 with ``count`` details, in the request's language."""
+    return ngettext(
+        "The request has %(num)s problem; see details.",
+        "The request has %(num)s problems; see details.",
+        count,
+    )
 
 
 # --- handlers -------------------------------------------------------------------------------
@@ -164,15 +268,30 @@ def _http_error(error: HTTPException) -> Response:
     if isinstance(error, MethodNotAllowed):
         allowed = sorted(set(error.valid_methods or ()) - {"HEAD", "OPTIONS"})
         headers["Allow"] = ", ".join(sorted(error.valid_methods or ()))
-        message = f"{request.method} is not allowed on {request.path}; use {' or '.join(allowed)}."
+        or_word = _("or")  # "use GET or PUT"
+        methods = f" {or_word} ".join(allowed)
+        message = _(
+            "%(method)s is not allowed on %(path)s; use %(allowed)s.",
+            method=request.method,
+            path=request.path,
+            allowed=methods,
+        )
         return error_response(405, message, headers=headers)
     if status == 404:
-        message = f"There is no API resource at {request.path}; see {API_PREFIX}/docs."
+        docs = f"{API_PREFIX}/docs"
+        message = _(
+            "There is no API resource at %(path)s; see %(docs)s.", path=request.path, docs=docs
+        )
         return error_response(404, message)
     if status == 413:
         limit = current_app.config.get("MAX_CONTENT_LENGTH")
-        too_large = f"The request body is larger than the limit of {limit:,} bytes."
-        return error_response(413, too_large if limit else None)
+        if not limit:
+            return error_response(413)
+        too_large = _(
+            "The request body is larger than the limit of %(limit)s bytes.",
+            limit=format_number(limit),
+        )
+        return error_response(413, too_large)
     if status not in ERRORS:
         # An HTTP error the API does not document (e.g. 406): answer it as a plain 400.
         return error_response(400, error.description or None)

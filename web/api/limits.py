@@ -19,6 +19,7 @@ import time
 from dataclasses import dataclass
 
 from flask import Blueprint, Flask, current_app, request
+from flask_babel import ngettext
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from limits import RateLimitItem, parse_many
@@ -56,9 +57,13 @@ class ApiLimits:
             reset = max(strategy.get_window_stats(i, "citydip-api", key, scope)[0] for i in over)
             window = max(item.get_expiry() for item in over)
             retry_after = min(window, max(1, math.ceil(reset - time.time())))
-            message = (
-                f"Too many requests: the limit here is {text} per client address. "
-                f"Try again in {retry_after} second{'s' * (retry_after != 1)}."
+            message = ngettext(
+                "Too many requests: the limit here is %(limit)s per client address. "
+                "Try again in %(num)s second.",
+                "Too many requests: the limit here is %(limit)s per client address. "
+                "Try again in %(num)s seconds.",
+                retry_after,
+                limit=text,
             )
             raise ApiError(429, message, headers={"Retry-After": str(retry_after)})
 

@@ -28,6 +28,7 @@ from pydantic_core import PydanticCustomError
 
 from benchmark.names import clean_name
 from benchmark.plan import STATUSES
+from benchmark.wording import N_
 from web.assessment.evidence import LINK_MAX
 from web.assessment.forms import NOTE_MAX, NUMBER_MAX
 from web.assessment.plan import OWNER_MAX
@@ -111,7 +112,9 @@ def _answer_value(value: Any) -> str | int | float:
         )
     if not (math.isfinite(value) and 0 <= value <= NUMBER_MAX):
         raise PydanticCustomError(
-            "answer_range", "a number answer must be from 0 to {max}", {"max": f"{NUMBER_MAX:,}"}
+            "answer_range",
+            "a number answer must be from 0 to {max}",
+            {"max": f"{NUMBER_MAX:,}", "limit": NUMBER_MAX},
         )
     return value
 
@@ -122,11 +125,13 @@ def json_kind(value: Any) -> str:
         return "null"
     if isinstance(value, bool):
         return "true" if value else "false"
+    # English, marked for the catalog: web.api.errors.kind_text gives them in the reader's
+    # language
     if isinstance(value, list):
-        return "a list"
+        return N_("a list")
     if isinstance(value, dict):
-        return "an object"
-    return "a number" if isinstance(value, int | float) else "a string"
+        return N_("an object")
+    return N_("a number") if isinstance(value, int | float) else N_("a string")
 
 
 AnswerValue = Annotated[

@@ -13,6 +13,8 @@ from datetime import date, timedelta
 from typing import Any
 
 from flask import current_app
+from flask_babel import force_locale, format_number
+from flask_babel import gettext as _
 from pydantic import BaseModel
 from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
@@ -24,7 +26,7 @@ from web.api.routes import OPERATIONS, Operation
 from web.api.service import example_answers
 from web.settings import Settings
 
-__all__ = ["build_document", "document"]
+__all__ = ["body_too_large", "build_document", "description_paragraphs", "document"]
 
 REF = "#/components/schemas/{model}"
 TOKEN_PATTERN = r"^[A-Za-z0-9_-]{43}$"
@@ -88,7 +90,8 @@ def document() -> dict[str, Any]:
     """The OpenAPI document of the current app (built on first use)."""
     found: dict[str, Any] | None = current_app.extensions.get(_EXTENSION)
     if found is None:
-        found = build_document(OPERATIONS, book=state.rulebook(), settings=state.settings())
+        with force_locale("en"):  # the machine-readable document is English; the page not
+            found = build_document(OPERATIONS, book=state.rulebook(), settings=state.settings())
         current_app.extensions[_EXTENSION] = found
     return found
 
@@ -127,41 +130,69 @@ def build_document(
 
 
 def _description(book: Rulebook, settings: Settings) -> str:
-    return f"""\
-Everything the browser flow does, as JSON. The server scores with the rulebook
-`{book.id}` version {book.version}; `GET /api/v1/rulebook` gives its questions.
+    return "\n\n".join(description_paragraphs(book, settings))
 
-**Errors.** Every error has one shape:
-`{{"error": {{"code": "...", "message": "...", "details": [{{"path": "...", "message": "..."}}]}},
-"status": N}}`. `details` lists each problem of a 422 with the dotted path of its field
-(`answers.strategy.document`, `profile.population`, `query.k`); it is empty otherwise.
-Unknown paths under `/api/v1` answer 404 and unknown methods 405 (with `Allow`) in this shape.
 
-**Numbers.** JSON numbers only: `true`, `false` and strings such as `"5"` are not numbers.
-An integer field takes `2` or `2.0` (any number with a zero fraction, as JSON Schema defines
-`integer`) and rejects `2.5`. Unknown fields are rejected.
+def description_paragraphs(book: Rulebook, settings: Settings) -> list[str]:
+    """The document's introduction, paragraph by paragraph, in the current language."""
+    return [
+        _(
+            "Everything the browser flow does, as JSON. The server scores with the rulebook "
+            "`%(id)s` version %(version)s; `GET /api/v1/rulebook` gives its questions.",
+            id=book.id,
+            version=book.version,
+        ),
+        _(
+            "**Errors.** Every error has one shape: `%(shape)s`. `details` lists each problem "
+            "of a 422 with the dotted path of its field (`answers.strategy.document`, "
+            "`profile.population`, `query.k`); it is empty otherwise. Unknown paths under "
+            "`/api/v1` answer 404 and unknown methods 405 (with `Allow`) in this shape.",
+            shape='{"error": {"code": "...", "message": "...", "details": [{"path": "...", '
+            '"message": "..."}]}, "status": N}',
+        ),
+        _(
+            '**Numbers.** JSON numbers only: `true`, `false` and strings such as `"5"` are '
+            "not numbers. An integer field takes `2` or `2.0` (any number with a zero "
+            "fraction, as JSON Schema defines `integer`) and rejects `2.5`. Unknown fields "
+            "are rejected."
+        ),
+        _(
+            "**Bodies** are JSON (`Content-Type: application/json`; anything else gets 415) "
+            "of at most %(bytes)s bytes (413 beyond).",
+            bytes=format_number(settings.max_content_length),
+        ),
+        _(
+            "**Rate limits** per client address and per operation: each write (creating "
+            "assessments and drafts, saving, inviting, reviewing, submitting, setting "
+            "targets, recording actions) %(writes)s, scoring %(scores)s. Over the limit: 429 "
+            "with `Retry-After` (seconds). Limits are counted per server process unless "
+            "`CITYDIP_RATELIMIT_STORAGE_URI` names a shared store (e.g. Redis).",
+            writes=settings.api_write_rate_limit,
+            scores=settings.api_score_rate_limit,
+        ),
+        _(
+            "**Tokens.** Creating an assessment or a draft returns its owner's secret token "
+            "once, and inviting a colleague returns the colleague's token once; only their "
+            "hashes are stored. Anyone with a token can read the assessment: keep it like a "
+            "password. A colleague's token reads the assessment and its activity log, saves "
+            "answers and gives the review it is asked for (once the assessment is submitted, "
+            "it reads only the log); every other operation is the owner's and answers 404 to "
+            "it, as to a wrong, expired or revoked token."
+        ),
+        _(
+            "**Versions.** Every save of answers carries the `version` it was made on; when "
+            "someone saved since, nothing is stored and the 409 (`version_conflict`) carries "
+            "the answers as stored now, so no save silently overwrites another."
+        ),
+    ]
 
-**Bodies** are JSON (`Content-Type: application/json`; anything else gets 415) of at most
-{settings.max_content_length:,} bytes (413 beyond).
 
-**Rate limits** per client address and per operation: each write (creating assessments and
-drafts, saving, inviting, reviewing, submitting, setting targets, recording actions)
-{settings.api_write_rate_limit}, scoring {settings.api_score_rate_limit}. Over the limit: 429
-with `Retry-After` (seconds).
-Limits are counted per server process unless `CITYDIP_RATELIMIT_STORAGE_URI` names a shared
-store (e.g. Redis).
-
-**Tokens.** Creating an assessment or a draft returns its owner's secret token once, and
-inviting a colleague returns the colleague's token once; only their hashes are stored. Anyone
-with a token can read the assessment: keep it like a password. A colleague's token reads the
-assessment and its activity log, saves answers and gives the review it is asked for (once the
-assessment is submitted, it reads only the log); every other operation is the owner's and
-answers 404 to it, as to a wrong, expired or revoked token.
-
-**Versions.** Every save of answers carries the `version` it was made on; when someone saved
-since, nothing is stored and the 409 (`version_conflict`) carries the answers as stored now,
-so no save silently overwrites another.
-"""
+def body_too_large(settings: Settings) -> str:
+    """The 413 response's text, in the current language."""
+    return _(
+        "The body is larger than %(bytes)s bytes.",
+        bytes=format_number(settings.max_content_length),
+    )
 
 
 def _examples(book: Rulebook) -> dict[str, tuple[str, str, dict[str, Any]]]:
@@ -352,7 +383,7 @@ def _responses(
     for status in spec.error_statuses:
         text = spec.error_texts.get(status) or _ERROR_TEXT.get(status) or ERRORS[status][1]
         if status == 413:
-            text = f"The body is larger than {settings.max_content_length:,} bytes."
+            text = body_too_large(settings)
         error_ref = refs[(spec.error_models.get(status, Error), "serialization")]
         response: dict[str, Any] = {
             "description": text,

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TypeVar
 
 from flask import request
+from flask_babel import gettext as _
 from pydantic import BaseModel, ValidationError
 
 from web.api.errors import ApiError, validation_error
@@ -23,9 +24,13 @@ def json_body(model: type[M]) -> M:
     # Exactly the documented type (a charset parameter is fine); Flask's is_json would also
     # take any application/*+json.
     if request.mimetype != "application/json":
-        given = request.mimetype or "no content type"
+        given = request.mimetype or _("no content type")
         raise ApiError(
-            415, f"Send the body as JSON with `Content-Type: application/json` (got {given})."
+            415,
+            _(
+                "Send the body as JSON with `Content-Type: application/json` (got %(given)s).",
+                given=given,
+            ),
         )
     data = request.get_data(cache=False)  # over MAX_CONTENT_LENGTH: 413
     try:
@@ -34,7 +39,9 @@ def json_body(model: type[M]) -> M:
         first = exc.errors()[0]
         if first["type"] == "json_invalid":
             reason = str(first["msg"]).removeprefix("Invalid JSON: ")
-            raise ApiError(400, f"The body is not valid JSON: {reason}.") from None
+            raise ApiError(
+                400, _("The body is not valid JSON: %(reason)s.", reason=reason)
+            ) from None
         raise validation_error(exc) from None
 
 

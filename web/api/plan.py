@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
+from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
 from benchmark.plan import short_of_target
@@ -29,14 +30,18 @@ from web.assessment.targets import read_targets, target_choices, targets_of
 
 __all__ = ["edit_action", "plan_view", "set_targets", "targets_view"]
 
-BEFORE = "setting targets or following the plan"
 #: The targets form's date field (see :func:`~web.assessment.targets.read_targets`).
 DATE_FIELD = "target-date"
-UNKNOWN_DIMENSION = "no such dimension in the rulebook"
-NO_TARGET_HERE = (
-    "this dimension takes no target: it is at the top level already, or was not assessed "
-    "(see `choices`)"
-)
+
+
+def _no_target(known: bool) -> str:
+    """Why a dimension of the body takes no target (``known``: the rulebook has it)."""
+    if not known:
+        return _("no such dimension in the rulebook")
+    return _(
+        "this dimension takes no target: it is at the top level already, or was not assessed "
+        "(see `choices`)"
+    )
 
 
 def _targets_out(found: storage.StoredAssessment, card: Scorecard, book: Rulebook) -> TargetsOut:
@@ -58,13 +63,13 @@ def _targets_out(found: storage.StoredAssessment, card: Scorecard, book: Ruleboo
 
 def targets_view(token: str) -> TargetsOut:
     """The targets the city set, or the defaults offered, and what each dimension can aim at."""
-    found, card, _profile = submitted(token, before=BEFORE)
+    found, card, _profile = submitted(token, for_plan=True)
     return _targets_out(found, card, state.rulebook())
 
 
 def set_targets(token: str, body: TargetsRequest) -> TargetsOut:
     """Replace the city's targets, checked as the results page checks its form."""
-    found, card, _profile = submitted(token, before=BEFORE)
+    found, card, _profile = submitted(token, for_plan=True)
     book = state.rulebook()
     choices = target_choices(card, book, {})
     fields = {choice.field: choice.dimension_id for choice in choices}
@@ -72,7 +77,7 @@ def set_targets(token: str, body: TargetsRequest) -> TargetsOut:
     details = [
         ErrorDetail(
             path=f"levels.{dimension_id}",
-            message=NO_TARGET_HERE if dimension_id in known else UNKNOWN_DIMENSION,
+            message=_no_target(dimension_id in known),
         )
         for dimension_id in body.levels
         if dimension_id not in fields.values()
@@ -139,7 +144,7 @@ def _action_out(row: PlanRow) -> ActionOut:
 def plan_view(token: str) -> PlanOut:
     """The plan of a submitted assessment: its targets, its actions with what the city
     recorded and, once it re-assessed, what became of each; the dimensions that fall short."""
-    found, card, profile = submitted(token, before=BEFORE)
+    found, card, profile = submitted(token, for_plan=True)
     plan = _plan(found, card, profile)
     # The plan names the dimensions that fall short by their titles; the API gives ids, from
     # the same function on the same actions.
@@ -156,15 +161,18 @@ def plan_view(token: str) -> PlanOut:
 def _no_action(key: str) -> ApiError:
     return ApiError(
         404,
-        f"The plan has no action {key!r}: see `actions` of GET .../plan for their keys "
-        "(the actions follow the targets).",
+        _(
+            "The plan has no action %(key)s: see `actions` of GET .../plan for their keys "
+            "(the actions follow the targets).",
+            key=repr(key),
+        ),
     )
 
 
 def edit_action(token: str, key: str, body: ActionPatch) -> ActionOut:
     """Record the owner, due date or status of the action ``key``, checked as the plan page
     checks its form; what ``body`` leaves out stays as recorded."""
-    found, card, profile = submitted(token, before=BEFORE)
+    found, card, profile = submitted(token, for_plan=True)
     row = next((r for r in _plan(found, card, profile).rows if r.action.key == key), None)
     if row is None:
         raise _no_action(key)

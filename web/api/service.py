@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from pydantic import ValidationError
 from werkzeug.exceptions import NotFound
 
@@ -21,7 +23,7 @@ from rules import Answers, AnswersError, Rulebook, Scorecard, score_assessment, 
 from rules.index import RulebookIndex
 from rules.model import NA, UNKNOWN, Question
 from web import state, storage
-from web.api.errors import ApiError
+from web.api.errors import ApiError, problems_message
 from web.api.models import CreateAssessmentRequest, ErrorDetail, ProfileIn, QueryMode, ScoreRequest
 from web.api.responses import (
     AssessmentLinks,
@@ -76,7 +78,9 @@ __all__ = [
     "team_assessment",
 ]
 
-EMPTY_POOL_NOTE = "the peer pool is empty: there are no peers to compare with yet"
+
+def _empty_pool_note() -> str:
+    return _("the peer pool is empty: there are no peers to compare with yet")
 
 
 # --- the rulebook ---------------------------------------------------------------------------
@@ -154,7 +158,7 @@ def _answer_problems(exc: AnswersError) -> list[ErrorDetail]:
     for problem in exc.problems:
         if problem.question is None:  # the only answer-wide problem: another rulebook
             path = "rulebook"
-        elif problem.message.startswith("note "):
+        elif problem.kind == "unknown_note":
             path = f"notes.{problem.question}"
         else:
             path = f"answers.{problem.question}"
@@ -172,9 +176,7 @@ def _score(book: Rulebook, body: ScoreRequest) -> tuple[Scorecard | None, list[E
 
 def problems(details: list[ErrorDetail]) -> ApiError:
     """A 422 listing ``details``."""
-    count = len(details)
-    message = f"The request has {count} problem{'s' * (count != 1)}; see details."
-    return ApiError(422, message, details)
+    return ApiError(422, problems_message(len(details)), details)
 
 
 def score(book: Rulebook, body: ScoreRequest) -> Scorecard:
@@ -192,21 +194,34 @@ def city_profile(given: ProfileIn) -> tuple[CityProfile | None, list[ErrorDetail
     """The city's profile with region and EU membership from its country, or the problems."""
     facts = country_facts(given.country)
     if facts is None:
-        message = f"{given.country} is not a country code we know; use ISO 3166-1 alpha-2"
+        message = _(
+            "%(country)s is not a country code we know; use ISO 3166-1 alpha-2",
+            country=given.country,
+        )
         return None, [ErrorDetail(path="profile.country", message=message)]
     details = []
     if given.region is not None and given.region != facts.region:
-        message = (
-            f"{given.country} is in {facts.region!r}, not {given.region!r}; "
-            "leave region out and it is filled from the country"
+        message = _(
+            "%(country)s is in %(known)s, not %(given)s; "
+            "leave region out and it is filled from the country",
+            country=given.country,
+            known=repr(facts.region),
+            given=repr(given.region),
         )
         details.append(ErrorDetail(path="profile.region", message=message))
     if given.eu_member is not None and given.eu_member != facts.eu_member:
-        member = "is" if facts.eu_member else "is not"
-        message = (
-            f"{given.country} {member} an EU member; leave eu_member out and it is filled "
-            "from the country"
-        )
+        if facts.eu_member:
+            message = _(
+                "%(country)s is an EU member; leave eu_member out and it is filled "
+                "from the country",
+                country=given.country,
+            )
+        else:
+            message = _(
+                "%(country)s is not an EU member; leave eu_member out and it is filled "
+                "from the country",
+                country=given.country,
+            )
         details.append(ErrorDetail(path="profile.eu_member", message=message))
     if details:
         return None, details
@@ -239,8 +254,12 @@ def create_assessment(book: Rulebook, body: CreateAssessmentRequest) -> CreatedA
             [
                 ErrorDetail(
                     path="profile.team_size",
-                    message=f"the team size is asked once, in answers.{TEAM_QUESTION} "
-                    f"({asked.team_size}): leave profile.team_size out or give the same number",
+                    message=_(
+                        "the team size is asked once, in answers.%(question)s "
+                        "(%(answer)s): leave profile.team_size out or give the same number",
+                        question=TEAM_QUESTION,
+                        answer=asked.team_size,
+                    ),
                 )
             ]
         )
@@ -285,7 +304,7 @@ def _peer_summary(results: PeerResults) -> PeerSummary:
 
 def _advice_without_peers(card: Scorecard, profile: CityProfile) -> Advice:
     steps = next_steps(state.rulebook(), card, profile)
-    return Advice(next_steps=steps, practices=[], practices_note=EMPTY_POOL_NOTE, learning=[])
+    return Advice(next_steps=steps, practices=[], practices_note=_empty_pool_note(), learning=[])
 
 
 def links(token: str) -> AssessmentLinks:
@@ -306,12 +325,18 @@ def _unknown_token() -> ApiError:
     # on the owner's operation), as the pages give one "page not found": it tells no one
     # which of these a token is.
     days = state.settings().resume_token_days
-    message = (
+    message = ngettext(
         "No assessment has this token. Check that it was copied whole; tokens stop working "
-        f"{days} days after the assessment was started, and a colleague's token when the "
+        "%(num)s day after the assessment was started, and a colleague's token when the "
         "owner revokes it (or submits: then it reads only the activity log). A colleague's "
         "token reads, saves answers, reviews when asked and reads the activity log; "
-        "everything else is the owner's."
+        "everything else is the owner's.",
+        "No assessment has this token. Check that it was copied whole; tokens stop working "
+        "%(num)s days after the assessment was started, and a colleague's token when the "
+        "owner revokes it (or submits: then it reads only the activity log). A colleague's "
+        "token reads, saves answers, reviews when asked and reads the activity log; "
+        "everything else is the owner's.",
+        days,
     )
     return ApiError(404, message)
 
@@ -397,17 +422,24 @@ def targets_set(targets: Targets) -> TargetsSet:
 
 
 def submitted(
-    token: str, *, before: str = "asking for peers or advice"
+    token: str, *, for_plan: bool = False
 ) -> tuple[storage.StoredAssessment, Scorecard, CityProfile]:
     """The submitted assessment of its owner's ``token``: 404 when unknown (or a colleague's),
-    409 while still a draft; ``before`` says what waits for the submission."""
+    409 while still a draft, saying what waits for the submission: peers or advice, or
+    (``for_plan``) targets and the plan."""
     found = owner_assessment(token)
     result = submitted_result(found)
     if result is None:
-        message = (
-            "This assessment is still a draft: finish and submit it on its resume link "
-            f"before {before}."
-        )
+        if for_plan:
+            message = _(
+                "This assessment is still a draft: finish and submit it on its resume link "
+                "before setting targets or following the plan."
+            )
+        else:
+            message = _(
+                "This assessment is still a draft: finish and submit it on its resume link "
+                "before asking for peers or advice."
+            )
         raise ApiError(409, message)
     return found, *result
 

@@ -10,6 +10,7 @@ does not tell which kind of token was sent.
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
 from rules import text_in
@@ -37,9 +38,19 @@ from web.assessment.review import read_reply, read_verdicts
 from web.assessment.team import invite_colleague, read_invitation
 from web.urls import external_url
 
-__all__ = ["activity", "ask_review", "give_verdicts", "invite", "reply_to_query", "revoke"]
+__all__ = [
+    "activity",
+    "ask_review",
+    "give_verdicts",
+    "invite",
+    "no_colleague",
+    "reply_to_query",
+    "revoke",
+]
 
-UNKNOWN_DIMENSION = "no such dimension in the rulebook"
+
+def _unknown_dimension() -> str:
+    return _("no such dimension in the rulebook")
 
 
 def invite(token: str, body: InvitationRequest) -> CreatedContributor:
@@ -48,7 +59,7 @@ def invite(token: str, body: InvitationRequest) -> CreatedContributor:
     refuse_if_submitted(found)
     dimension_ids = [d.id for d in state.rulebook().dimensions]
     details = [
-        ErrorDetail(path=f"dimensions.{i}", message=UNKNOWN_DIMENSION)
+        ErrorDetail(path=f"dimensions.{i}", message=_unknown_dimension())
         for i, d in enumerate(body.dimensions)
         if d not in dimension_ids
     ]
@@ -76,13 +87,14 @@ def revoke(token: str, contributor_id: int) -> ContributorOut:
     """The owner revokes a colleague's token: from now on it answers 404 everywhere."""
     found = owner_assessment(token)
     if not storage.revoke_contributor(assessment_id=found.id, contributor_id=contributor_id):
-        raise _no_colleague(contributor_id)
+        raise no_colleague(contributor_id)
     team = storage.list_contributors(assessment_id=found.id)
     return contributor_out(next(c for c in team if c.id == contributor_id))
 
 
-def _no_colleague(contributor_id: int) -> ApiError:
-    return ApiError(404, f"This assessment has no colleague with id {contributor_id}.")
+def no_colleague(contributor_id: int) -> ApiError:
+    """The 404 of a colleague's id the assessment does not have."""
+    return ApiError(404, _("This assessment has no colleague with id %(id)s.", id=contributor_id))
 
 
 def ask_review(token: str, body: ReviewAskRequest) -> ReviewRequestOut:
@@ -91,7 +103,7 @@ def ask_review(token: str, body: ReviewAskRequest) -> ReviewRequestOut:
     refuse_if_submitted(found)
     team = storage.list_contributors(assessment_id=found.id)
     if not any(c.id == body.reviewer_id and c.reviewer and c.active for c in team):
-        message = (
+        message = _(
             "no active colleague invited as a reviewer has this id: invite one with "
             '"reviewer": true, or see `contributors` for their ids'
         )
@@ -116,10 +128,10 @@ def give_verdicts(token: str, body: VerdictsRequest) -> ReviewOut:
         or review.finished_at is not None
         or review.reviewer_id != contributor.id
     ):
-        raise ApiError(404, "No review is waiting for this token's verdicts.")
+        raise _no_review()
     titles = _titles()
     details = [
-        ErrorDetail(path=f"verdicts.{d}", message=UNKNOWN_DIMENSION)
+        ErrorDetail(path=f"verdicts.{d}", message=_unknown_dimension())
         for d in body.verdicts
         if d not in titles
     ]
@@ -132,8 +144,12 @@ def give_verdicts(token: str, body: VerdictsRequest) -> ReviewOut:
     if details:
         raise problems(details)
     if not storage.finish_review(review_id=review.id, verdicts=read.verdicts):
-        raise ApiError(404, "No review is waiting for this token's verdicts.")  # just finished
+        raise _no_review()  # just finished
     return _finished_review(found.id)
+
+
+def _no_review() -> ApiError:
+    return ApiError(404, _("No review is waiting for this token's verdicts."))
 
 
 def _verdict_problem(field: str, message: str, body: VerdictsRequest) -> ErrorDetail:
@@ -158,7 +174,10 @@ def reply_to_query(token: str, dimension_id: str, body: ReplyRequest) -> ReviewO
     found = owner_assessment(token)
     finished = storage.latest_review(assessment_id=found.id, finished=True)
     if found.submitted or finished is None or dimension_id not in finished.open_queries:
-        raise ApiError(404, f"No query on {dimension_id!r} is waiting for a reply.")
+        raise ApiError(
+            404,
+            _("No query on %(dimension)s is waiting for a reply.", dimension=repr(dimension_id)),
+        )
     text, error = read_reply(MultiDict({"reply": body.reply}), dimension_id)
     if error is not None:
         raise problems([ErrorDetail(path="reply", message=error.message)])

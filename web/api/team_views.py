@@ -11,7 +11,6 @@ from __future__ import annotations
 from flask import Response
 
 from web.api import drafts, team
-from web.api.errors import ApiError
 from web.api.models import (
     ID_MAX,
     AnswersPatch,
@@ -196,7 +195,7 @@ def invite_contributor(token: str) -> Response:
 def _contributor_id(contributor_id: int) -> int:
     # The URL converter takes any digits; the database takes 32-bit ids.
     if not 0 < contributor_id <= ID_MAX:
-        raise ApiError(404, f"This assessment has no colleague with id {contributor_id}.")
+        raise team.no_colleague(contributor_id)
     return contributor_id
 
 

@@ -9,17 +9,19 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from flask import Blueprint, render_template, url_for
-from flask_babel import format_datetime
 from flask_babel import gettext as _
 
 from rules import Question, Rulebook, text_in
 from rules.index import RulebookIndex
 from web import state, storage
+from web.assessment.dates import date_time, long_date
 from web.assessment.flow import answer_label
 from web.assessment.pages import load_for_answering
+from web.assessment.plan import status_labels
 from web.assessment.team import person
 
 __all__ = ["ActivityRow", "activity_rows", "bp"]
@@ -49,10 +51,12 @@ def _kinds() -> dict[str, str]:
         "review": _("Review verdict"),
         "reply": _("Reply to a query"),
         "submitted": _("Submitted"),
+        "targets": _("Targets"),
+        "action": _("Action plan"),
     }
 
 
-def _words(kind: str, value: Any, question: Question | None) -> str:
+def _words(kind: str, value: Any, question: Question | None, titles: Mapping[str, str]) -> str:
     if value is None:
         return "–"
     if kind in ("answer", "chosen") and question is not None:
@@ -62,13 +66,49 @@ def _words(kind: str, value: Any, question: Question | None) -> str:
         return _("%(link)s, checked %(date)s", link=link, date=value.get("checked") or "–")
     if kind == "review":
         verdict = _("Accepted") if value.get("verdict") == "accepted" else _("Queried")
-        return f"{verdict}: {value['comment']}" if value.get("comment") else verdict
+        if not value.get("comment"):
+            return verdict
+        return _("%(verdict)s: %(comment)s", verdict=verdict, comment=value["comment"])
+    if kind == "targets":
+        return _target_words(value, titles)
+    if kind == "action":
+        return _action_words(value)
     return str(value)
 
 
-def _sentence_start(text: str) -> str:
-    # "the assessment's owner" opens a table cell here; a name stays as it is
-    return text[:1].upper() + text[1:]
+def _target_words(value: Mapping[str, Any], titles: Mapping[str, str]) -> str:
+    """ "Budget and resources: level 2; Staff and skills: level 3; to reach by 4 May 2027"."""
+    levels = "; ".join(
+        _("%(label)s: %(text)s", label=titles.get(d, d), text=_("level %(n)s", n=n))
+        for d, n in (value.get("levels") or {}).items()
+    )
+    if not value.get("date"):
+        return levels or "–"
+    day = long_date(date.fromisoformat(value["date"]))
+    return _("%(targets)s; to reach by %(date)s", targets=levels or "–", date=day)
+
+
+def _action_words(value: Mapping[str, Any]) -> str:
+    """An action's record: "Owner: Amira Haddad; due: 4 May 2027; status: Started"."""
+    due = value.get("due")
+    return _(
+        "Owner: %(owner)s; due: %(due)s; status: %(status)s",
+        owner=value.get("owner") or "–",
+        due=long_date(date.fromisoformat(due)) if due else "–",
+        status=status_labels().get(value.get("status") or "", value.get("status") or "–"),
+    )
+
+
+def _subject(entry: storage.StoredActivity, book: Rulebook) -> str:
+    """What the entry is about: a question's text, a dimension's title, or nothing."""
+    index = RulebookIndex.of(book)
+    subject = entry.subject or ""
+    if entry.kind == "action":  # the action's key: "dimension:question:aimed-at option"
+        subject = subject.split(":")[1] if subject.count(":") >= 2 else ""
+    question = index.questions.get(subject)
+    if question is not None:
+        return text_in(question.text)
+    return next((text_in(d.title) for d in book.dimensions if d.id == subject), "")
 
 
 def activity_rows(
@@ -83,18 +123,17 @@ def activity_rows(
     rows = []
     for entry in entries:
         question = questions.get(entry.subject or "")
-        subject = text_in(question.text) if question else titles.get(entry.subject or "", "")
         if entry.kind == "review-asked":
             after = person(entry.after, team)
         else:
-            after = _words(entry.kind, entry.after, question)
+            after = _words(entry.kind, entry.after, question, titles)
         rows.append(
             ActivityRow(
-                when=format_datetime(entry.at, "d MMM y, HH:mm"),
-                who=_sentence_start(person(entry.contributor_id, team)),
+                when=date_time(entry.at),
+                who=person(entry.contributor_id, team, opening=True),
                 what=kinds.get(entry.kind, entry.kind),
-                subject=subject,
-                before=_words(entry.kind, entry.before, question),
+                subject=_subject(entry, book),
+                before=_words(entry.kind, entry.before, question, titles),
                 after=after,
             )
         )

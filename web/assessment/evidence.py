@@ -18,6 +18,7 @@ from datetime import date
 from typing import Any
 from urllib.parse import urlsplit
 
+from flask_babel import format_number
 from flask_babel import gettext as _
 
 from rules import Rulebook
@@ -52,7 +53,8 @@ def read_link(text: str) -> EvidenceEntry:
     if not text:
         return EvidenceEntry(None)
     if len(text) > LINK_MAX:
-        return EvidenceEntry(None, _("A link can have at most 2,000 characters"))
+        message = _("A link can have at most %(max)s characters", max=format_number(LINK_MAX))
+        return EvidenceEntry(None, message)
     try:
         parts = urlsplit(text)
     except ValueError:  # e.g. an unbalanced "[" in the host

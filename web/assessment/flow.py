@@ -12,6 +12,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 
+from benchmark.wording import decimal_text
 from rules import Dimension, Question, Rulebook, text_in
 from rules.conditions import IsAtLeast, IsIn, IsOption, condition_atoms
 from rules.index import RulebookIndex
@@ -150,7 +151,8 @@ def answer_label(question: Question, raw: Any) -> str:
         return _("I don't know")
     if question.kind == "number" and isinstance(raw, int | float):
         band = _band_label(question, raw)
-        return f"{raw:g} ({band})" if band else f"{raw:g}"
+        number = decimal_text(f"{raw:g}")  # "2.5" is "2,5" in French
+        return f"{number} ({band})" if band else number
     for option in question.options:
         if option.value == str(raw):
             return text_in(option.label)
@@ -188,9 +190,11 @@ def condition_hint(rulebook: Rulebook, question: Question) -> str | None:
                 option=labels[condition.at_least],
                 question=asked,
             )
+        # each option in the language's quotation marks
+        quoted = [_("“%(label)s”", label=labels[v]) for v in condition.in_]
         return _(
             "Answer this only if you answered one of %(options)s to “%(question)s”.",
-            options=", ".join(f"“{labels[v]}”" for v in condition.in_),
+            options=", ".join(quoted),
             question=asked,
         )
     return _("Answer this only if it applies given your other answers on this page.")

@@ -32,6 +32,8 @@ from rules import Question, text_in
 from rules.model import NA, UNKNOWN
 from web.assessment.cities import country_facts
 from web.assessment.evidence import read_checked, read_link
+from web.assessment.numbers import NumberInputError, NumberProblem, number_examples, read_number
+from web.i18n import request_language
 
 __all__ = [
     "NOTE_MAX",
@@ -48,6 +50,7 @@ NOTE_MAX = 1000
 # Control characters other than tab and newlines: never meant, and PostgreSQL rejects NUL.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 NUMBER_MAX = 1_000_000
+POPULATION_MAX = 50_000_000
 Sharing = Literal["named", "anonymous", "private"]
 SHARING_CHOICES: tuple[str, ...] = ("named", "anonymous", "private")
 
@@ -84,7 +87,7 @@ class ProfileForm(BaseModel):
     #: cleaned first (NFC, no invisible or control characters), so a blank name is refused
     name: Annotated[str, BeforeValidator(clean_name)] = Field(min_length=1, max_length=120)
     country: Annotated[str, StringConstraints(to_upper=True, pattern=r"^[A-Z]{2}$")]
-    population: int = Field(gt=0, le=50_000_000)
+    population: int = Field(gt=0, le=POPULATION_MAX)
     capital: Literal["yes", "no"]
     sharing: Sharing
     geonameid: int | None = Field(default=None, gt=0)
@@ -92,6 +95,7 @@ class ProfileForm(BaseModel):
 
 def _profile_messages() -> dict[str, dict[str, str]]:
     # Built per call so that gettext sees the request's locale.
+    examples = number_examples(request_language())
     return {
         "name": {
             "missing": _("Enter the name of your city"),
@@ -106,7 +110,14 @@ def _profile_messages() -> dict[str, dict[str, str]]:
         "population": {
             "missing": _("Enter the population of your city"),
             "invalid": _("Enter the population as a whole number, like 250000"),
-            "range": _("Population must be between 1 and 50,000,000"),
+            "separators": _(
+                "Enter the population as a whole number, like %(plain)s or %(grouped)s",
+                plain=examples["plain"],
+                grouped=examples["grouped"],
+            ),
+            "range": _(
+                "Population must be between 1 and %(max)s", max=format_number(POPULATION_MAX)
+            ),
         },
         "capital": {"missing": _("Select yes if your city is the capital of its country")},
         "sharing": {"missing": _("Select whether other cities may see your results")},
@@ -163,12 +174,22 @@ def parse_profile(
         geonameid.isascii() and geonameid.isdigit() and len(geonameid) < 12 and int(geonameid) > 0
     ):
         raw["geonameid"] = None
-    data = {k: v for k, v in raw.items() if v is not None}
+    data: dict[str, Any] = {k: v for k, v in raw.items() if v is not None}
     # People type "de", "uk" (for GB), "el" (for GR) or "Germany": all mean one ISO code.
     if raw.get("country"):
         data["country"] = country_code(raw["country"] or "") or data["country"]
     messages = _profile_messages()
     errors: dict[str, FieldError] = {}
+    # Read before the model, as the reader's language writes numbers; when it cannot be,
+    # the model finds the population missing and this message is the one kept.
+    population = _read_population(raw.get("population"))
+    if isinstance(population, str):
+        errors["population"] = FieldError(
+            "population", field_id("population"), messages["population"][population]
+        )
+        data.pop("population")
+    elif population is not None:
+        data["population"] = population
     try:
         parsed: ProfileForm | None = ProfileForm.model_validate(data)
     except ValidationError as exc:
@@ -187,6 +208,17 @@ def parse_profile(
         parsed = None
     order = list(ProfileForm.model_fields)
     return parsed, sorted(errors.values(), key=lambda e: order.index(e.field)), raw
+
+
+def _read_population(text: str | None) -> int | str | None:
+    """The population typed, as the reader's language writes it ("520 774" in French); the
+    kind of message to show when it cannot be read; None when nothing was typed."""
+    if text is None:
+        return None
+    try:
+        return int(read_number(text, request_language(), whole=True))
+    except NumberInputError as exc:
+        return "separators" if exc.problem is NumberProblem.SEPARATORS else "invalid"
 
 
 @dataclass
@@ -278,16 +310,29 @@ def _parse_number(
 
 
 def _store_number(qid: str, text: str, page: PageAnswers, target: str) -> None:
+    # Read as the reader's language writes numbers: "1,000" is a thousand in English and
+    # one in French, so what does not fit the language is refused, never guessed at.
+    language = request_language()
     try:
-        number = _Number.validate_python(text.replace(",", "."))
-    except ValidationError as exc:
-        if exc.errors()[0]["type"] in _RANGE_ERRORS:
-            message = _("Enter a number from 0 to %(max)s", max=format_number(NUMBER_MAX))
-        else:
-            message = _("Enter a number, like 2.5")
+        number = _Number.validate_python(read_number(text, language))
+    except NumberInputError as exc:
+        _error(page, qid, target, _number_message(exc.problem, language))
+        return
+    except ValidationError:
+        message = _("Enter a number from 0 to %(max)s", max=format_number(NUMBER_MAX))
         _error(page, qid, target, message)
         return
     page.answers[qid] = int(number) if number.is_integer() else number
+
+
+def _number_message(problem: NumberProblem, language: str) -> str:
+    examples = number_examples(language)
+    if problem is NumberProblem.SEPARATORS:
+        return _(
+            "Enter a number written like %(decimal)s, %(plain)s or %(grouped)s",
+            **examples,
+        )
+    return _("Enter a number, like %(decimal)s", decimal=examples["decimal"])
 
 
 def _parse_note(qid: str, form: MultiDict[str, str], page: PageAnswers) -> None:

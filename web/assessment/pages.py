@@ -13,9 +13,11 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from benchmark.profile import CityProfile
+from benchmark.wording import region_name
 from rules import Dimension, text_in
 from web import state, storage
 from web.assessment.cities import city_profile, country_facts, search_cities
+from web.assessment.dates import date_time, long_date, month_year, short_date
 from web.assessment.flow import (
     CHECK_STEP,
     PROFILE_STEP,
@@ -50,6 +52,9 @@ from web.urls import external_url
 __all__ = ["bp", "load_assessment", "load_for_answering", "plain_id", "render_check"]
 
 bp = Blueprint("pages", __name__)
+# Dates in the reader's language on every page, the network's included (web/assessment/dates.py).
+for _date_filter in (long_date, short_date, month_year, date_time):
+    bp.add_app_template_filter(_date_filter)
 
 
 def load_assessment(token: str) -> storage.StoredAssessment:
@@ -416,6 +421,8 @@ def render_check(
     return render_template(
         "check.html",
         profile=found.profile,
+        # the region as the reader names it (the profile keeps the English name)
+        profile_region=region_name(found.profile["region"]) if found.profile else None,
         sharing=found.sharing,
         sections=sections,
         missing=sum(s.missing for s in sections),

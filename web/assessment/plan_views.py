@@ -7,6 +7,7 @@ import io
 from datetime import date
 
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from werkzeug.wrappers import Response as BaseResponse
 
 from benchmark.spreadsheet_safe import SafeCsvWriter, xlsx_row
@@ -108,7 +109,9 @@ def plan(token: str) -> BaseResponse | tuple[str, int]:
 
 
 def _cells(plan: Plan) -> list[list[object]]:
+    # The cells a person reads are in the reader's language; the columns' names are keys.
     labels = status_labels()
+    efforts = {"low": _("low"), "medium": _("medium"), "high": _("high")}
     return [
         [
             row.number,
@@ -117,8 +120,8 @@ def _cells(plan: Plan) -> list[list[object]]:
             row.question,
             row.now,
             row.aim,
-            row.action.effort,
-            "yes" if row.action.find_out else "no",
+            efforts.get(row.action.effort, row.action.effort),
+            _("yes") if row.action.find_out else _("no"),
             row.owner,
             row.due,
             labels.get(row.status, row.status),

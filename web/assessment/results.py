@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from flask import Blueprint, Response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from werkzeug.wrappers import Response as BaseResponse
 
 from benchmark.profile import CityProfile
@@ -95,7 +96,7 @@ def _trace(book: Rulebook, card: Scorecard) -> dict[str, list[TraceRow]]:
             question = questions.get(line.question)
             text = text_in(question.text) if question else line.question
             if line.status == "skipped":
-                answer = "Does not apply (scored 0)"
+                answer = _("Does not apply (scored 0)")
             elif question is not None and line.answer is not None:
                 answer = answer_label(question, line.answer)
             else:
@@ -206,6 +207,11 @@ def split_steps(steps: list[NextStep]) -> tuple[list[NextStep], list[NextStep]]:
     return first, more
 
 
+def _verdict_word(verdict: str) -> str:
+    """A reviewer's verdict as a CSV cell reads it, in the reader's language."""
+    return {"accepted": _("accepted"), "queried": _("queried")}.get(verdict, verdict)
+
+
 def _evidence_cells(count: EvidenceCount | None) -> tuple[int, int, int]:
     """Answers given (not "I don't know"), those with evidence, those whose evidence is old."""
     return (0, 0, 0) if count is None else (count.answers, count.evidenced, count.stale)
@@ -280,7 +286,7 @@ def results_csv(token: str) -> BaseResponse:
                 dim.unknown,
                 dim.skipped,
                 *_evidence_cells(team.evidence_by_dimension.get(dim.id)),
-                (verdicts.get(dim.id) or {}).get("verdict", ""),
+                _verdict_word((verdicts.get(dim.id) or {}).get("verdict", "")),
                 team.review_line,
             ]
         )

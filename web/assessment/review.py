@@ -11,11 +11,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from flask_babel import format_date, format_number
+from flask_babel import format_number
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
 from web import storage
+from web.assessment.dates import long_date
 from web.assessment.forms import NOTE_MAX, FieldError, field_id
 
 __all__ = [
@@ -120,7 +121,7 @@ def review_line(
         "Reviewed by %(name)s (%(role)s) on %(date)s",
         name=reviewer.name,
         role=reviewer.role,
-        date=format_date(review.finished_at, "d MMMM y"),
+        date=long_date(review.finished_at),
     )
 
 

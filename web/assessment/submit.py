@@ -154,10 +154,10 @@ def _problem(book: Rulebook, problem: AnswerProblem, link: StepLink) -> FieldErr
     if question is None:
         return FieldError("answers", "", _("Some answers no longer fit: %(m)s", m=problem.message))
     text = text_in(question.text)
-    if problem.message == "an answer is required":
+    if problem.kind == "required":  # the message is in the reader's language: never compare it
         message = _("Answer this question: %(q)s", q=text)
     else:
-        message = f"{text}: {problem.message}"
+        message = _("%(question)s: %(problem)s", question=text, problem=problem.message)
     anchor = field_id(question.id) + ("" if question.kind == "number" else "-0")
     dimension = index.dimension_of[question.id].id
     return FieldError(question.id, anchor, message, href=link(dimension, f"#{anchor}"))

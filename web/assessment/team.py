@@ -14,14 +14,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from flask_babel import format_date
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext
 from werkzeug.datastructures import MultiDict
 
 from benchmark.names import clean_name
 from rules import Dimension, Rulebook, text_in
 from rules.index import RulebookIndex
 from web import storage
+from web.assessment.dates import long_date
 from web.assessment.flow import answer_label
 from web.assessment.forms import FieldError, field_id
 from web.tokens import hash_token, new_token
@@ -41,13 +42,13 @@ __all__ = [
     "save_conflict",
 ]
 
-#: offered beside the role field (free text: any other role is fine)
+#: offered beside the role field (free text: any other role is fine), in the reader's language
 ROLE_SUGGESTIONS = (
-    "International office",
-    "EU affairs",
-    "Mayor's office",
-    "Department",
-    "Reviewer",
+    lazy_gettext("International office"),
+    lazy_gettext("EU affairs"),
+    lazy_gettext("Mayor's office"),
+    lazy_gettext("Department"),
+    lazy_gettext("Reviewer"),
 )
 MAX_TEXT = 120
 
@@ -73,7 +74,7 @@ def authors_of(
         who = _("the assessment's owner") if meta.get("by") is None else names.get(meta["by"])
         if who is None:
             continue
-        when = format_date(datetime.fromisoformat(meta["at"]), "d MMMM y")
+        when = long_date(datetime.fromisoformat(meta["at"]))
         authors[qid] = _("%(who)s, %(date)s", who=who, date=when)
     return authors
 
@@ -170,12 +171,18 @@ class DisputeRow:
     choices: tuple[DisputeChoice, ...]
 
 
-def person(by: int | None, contributors: Sequence[storage.StoredContributor]) -> str:
-    """ "Name (role)" of a contributor id; None is the owner."""
+def person(
+    by: int | None, contributors: Sequence[storage.StoredContributor], *, opening: bool = False
+) -> str:
+    """ "Name (role)" of a contributor id; None is the owner. ``opening`` for the start of a
+    sentence or a table cell: "The assessment's owner" (a message of its own, since not every
+    language capitalises a translation's first letter)."""
     if by is None:
-        return _("the assessment's owner")
+        return _("The assessment's owner") if opening else _("the assessment's owner")
     found = next((c for c in contributors if c.id == by), None)
-    return _("a former contributor") if found is None else f"{found.name} ({found.role})"
+    if found is None:
+        return _("A former contributor") if opening else _("a former contributor")
+    return f"{found.name} ({found.role})"
 
 
 def dispute_rows(

@@ -13,6 +13,8 @@ from rules import Dimension, Question, Rulebook, text_in
 from rules.model import NA, UNKNOWN
 from web.assessment.flow import answer_label, applicable_questions, condition_hint
 from web.assessment.forms import FieldError, field_id
+from web.assessment.numbers import number_for_input
+from web.i18n import request_language
 
 __all__ = [
     "AnswerRow",
@@ -124,13 +126,21 @@ def stored_values(
     notes: Mapping[str, str],
     evidence: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> dict[str, str]:
-    """Stored answers, notes and evidence as the raw strings a form shows."""
-    values = {qid: str(value) for qid, value in answers.items()}
+    """Stored answers, notes and evidence as the raw strings a form shows; a number as the
+    reader's language writes it, so that saving the page again reads it back unchanged."""
+    language = request_language()
+    values = {qid: _form_value(value, language) for qid, value in answers.items()}
     values.update({f"{qid}--note": note for qid, note in notes.items()})
     for qid, entry in (evidence or {}).items():
         values[f"{qid}--link"] = entry.get("link") or ""
         values[f"{qid}--checked"] = entry.get("checked") or ""
     return values
+
+
+def _form_value(value: Any, language: str) -> str:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return number_for_input(value, language)  # 2.5 is "2,5" in a French form
+    return str(value)
 
 
 @dataclass(frozen=True)

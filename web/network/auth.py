@@ -32,6 +32,7 @@ from typing import Any, Literal
 
 from flask import Response, current_app, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from werkzeug.wrappers import Response as BaseResponse
 
 from web import state, storage
@@ -178,8 +179,10 @@ def admin_required(
 
 def _locked_out(seconds: int) -> Response:
     minutes = max(1, -(-seconds // 60))
-    message = _(
-        "Too many wrong admin tokens from your address. Try again in %(n)d minutes.", n=minutes
+    message = ngettext(
+        "Too many wrong admin tokens from your address. Try again in %(num)d minute.",
+        "Too many wrong admin tokens from your address. Try again in %(num)d minutes.",
+        minutes,
     )
     return Response(message + "\n", 429, {"Retry-After": str(seconds)}, mimetype="text/plain")
 

@@ -4,7 +4,9 @@ The dashboard and the aggregates downloads ask for the same figures many times b
 changes of the pool. The pool's facts come from the peer service (which keeps them as arrays,
 refreshed when the pool changes); the publication plan is made once per state of the pool;
 each set of filters' picture is kept until the pool changes (its signature: count and
-latest change), so a deleted or imported city shows from the next request on.
+latest change), so a deleted or imported city shows from the next request on. A picture holds
+texts (indicator labels, level names, dimension titles, filter errors) in the language of the
+request that made it, so it is kept per language.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from benchmark.differencing import Publication, plan_publication
 from benchmark.pool_facts import PoolFacts
 from web import state
 from web.assessment.forms import FieldError
+from web.i18n import request_language
 from web.network.filters import parse_filters
 from web.network.picture import PoolPicture, pool_facts_of, pool_picture
 from web.peers import pool_facts
@@ -56,7 +59,7 @@ def current_picture(args: Mapping[str, str]) -> CurrentPicture:
     """The pool's picture under the filters in ``args`` (query arguments)."""
     kept: _Pictures = current_app.extensions.setdefault(_EXTENSION, _Pictures())
     signature, facts = pool_facts()
-    key = tuple(args.get(a, "") for a in _FILTER_ARGS)
+    key = (request_language(), *(args.get(a, "") for a in _FILTER_ARGS))
     with kept.lock:
         if kept.signature != signature:
             kept.signature, kept.plan, kept.pictures = signature, None, OrderedDict()

@@ -5,6 +5,8 @@ from __future__ import annotations
 from flask import render_template, request
 from flask_babel import gettext as _
 
+from benchmark.aggregates import PoolAggregates, group_name
+from benchmark.wording import band_name, region_name
 from web import state, storage
 from web.network.auth import admin_required
 from web.network.blueprint import bp
@@ -13,7 +15,7 @@ from web.network.filters import SIZE_BAND_LABELS
 from web.network.levels_chart import LevelsChart, levels_chart
 from web.network.picture import PoolPicture
 
-__all__ = ["dashboard", "trend_chart"]
+__all__ = ["dashboard", "shown_aggregates", "trend_chart"]
 
 
 def trend_chart(picture: PoolPicture) -> LevelsChart:
@@ -23,6 +25,17 @@ def trend_chart(picture: PoolPicture) -> LevelsChart:
     return levels_chart(
         rows, {str(row.year): str(row.year) for row in picture.trend}, picture.levels
     )
+
+
+def shown_aggregates(aggregates: PoolAggregates) -> PoolAggregates:
+    """The aggregates as the page shows them: each row's group ("all cities", a region, a
+    size band, EU membership) in the reader's language. The figures are the same; the
+    exports keep the English groups, which are their keys."""
+    rows = [
+        row.model_copy(update={"group": group_name(row.grouping, row.group)})
+        for row in aggregates.rows
+    ]
+    return aggregates.model_copy(update={"rows": rows})
 
 
 def _grouping_titles() -> dict[str, str]:
@@ -44,13 +57,16 @@ def dashboard() -> tuple[str, int]:
         "network/dashboard.html",
         active="dashboard",
         picture=picture,
-        aggregates=picture.aggregates,
+        aggregates=shown_aggregates(picture.aggregates),
         chart=levels_chart(picture.distribution, picture.dimension_titles, picture.levels),
         trend_chart=trend_chart(picture),
         counts=storage.assessment_counts(),
         pool_total=found.pool_total,
         regions=found.regions,
         size_bands=SIZE_BAND_LABELS,
+        # each filter value as the reader names it (the values themselves stay English)
+        region_names={r: region_name(r) for r in found.regions},
+        band_names={b: band_name(b) for b in SIZE_BAND_LABELS},
         grouping_titles=_grouping_titles(),
         errors=found.errors,
         licence=state.settings().open_data_licence,

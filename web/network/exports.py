@@ -17,6 +17,7 @@ from typing import Any
 
 from flask import Response, request, stream_with_context
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from benchmark.aggregates import GroupRow
 from benchmark.privacy import MIN_GROUP_SIZE
@@ -138,7 +139,11 @@ def _over_public_limit() -> Response | None:
         return None
     wait = _PUBLIC.wait()
     if wait is not None:
-        message = _("Too many downloads from your address. Try again in %(n)d seconds.", n=wait)
+        message = ngettext(
+            "Too many downloads from your address. Try again in %(num)d second.",
+            "Too many downloads from your address. Try again in %(num)d seconds.",
+            wait,
+        )
         return Response(message + "\n", 429, {"Retry-After": str(wait)}, mimetype="text/plain")
     _PUBLIC.hit()
     return None

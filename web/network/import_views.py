@@ -16,6 +16,7 @@ from flask import (
 )
 from flask.blueprints import BlueprintSetupState
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from werkzeug.wrappers import Response as BaseResponse
 
 from web import state
@@ -43,7 +44,7 @@ def _render(
         active="import",
         outcome=outcome,
         errors=errors or [],
-        imported=request.args.get("imported", type=int),
+        imported=_count_arg("imported"),
         counts=_shown_counts(),
         undone=" ".join(str(m) for m in get_flashed_messages()),
         batches=batches.list_batches(),
@@ -122,12 +123,23 @@ def import_upload() -> BaseResponse | tuple[str, int]:
     )
 
 
+#: The largest count the page takes from its query string (the redirect after an import
+#: says what it did): anything else did not come from that redirect, and is not shown.
+_MAX_COUNT = 10**9
+
+
+def _count_arg(name: str) -> int | None:
+    """The count ``name`` of the query string, or None when absent or not a plausible count
+    (400 nines would not even format as a number)."""
+    value = request.args.get(name, type=int)
+    return value if value is not None and 0 <= value <= _MAX_COUNT else None
+
+
 def _shown_counts() -> batches.BatchCounts:
-    args = request.args
     return batches.BatchCounts(
-        new=args.get("new", 0, type=int),
-        updated=args.get("updated", 0, type=int),
-        unchanged=args.get("unchanged", 0, type=int),
+        new=_count_arg("new") or 0,
+        updated=_count_arg("updated") or 0,
+        unchanged=_count_arg("unchanged") or 0,
     )
 
 
@@ -140,13 +152,18 @@ def undo_import(batch_id: int) -> BaseResponse | tuple[str, int]:
     except batches.UndoRefused as exc:
         refused = FieldError("batches", "batches", _("Not undone: %(why)s.", why=str(exc)))
         return _render(errors=[refused], status=409)
+    removed = ngettext("%(num)s city removed", "%(num)s cities removed", done.new)
+    restored = ngettext(
+        "%(num)s restored to its earlier record",
+        "%(num)s restored to their earlier record",
+        done.updated,
+    )
     flash(
         _(
-            "Batch %(n)s undone: %(new)s cities removed, %(updated)s restored to their "
-            "earlier record.",
+            "Batch %(n)s undone: %(removed)s, %(restored)s.",
             n=batch_id,
-            new=done.new,
-            updated=done.updated,
+            removed=removed,
+            restored=restored,
         )
     )
     return redirect(url_for("network.import_form"), code=303)

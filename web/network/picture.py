@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from benchmark.aggregates import (
+    ALL_CITIES,
     DimensionLevels,
     IndicatorCell,
     PoolAggregates,
@@ -81,7 +82,7 @@ def pool_picture(
         eu_member=filters.eu_member,
         publication=publication,
     )
-    overall = aggregates.row("overall", "all cities")
+    overall = aggregates.row("overall", ALL_CITIES)
     headline = [
         HeadlineRow(
             id=indicator.id,

@@ -24,6 +24,7 @@ from datetime import date
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from rules import AnswersError, Rulebook, Scorecard
 from rules.change import PartChange, split_change
@@ -92,9 +93,9 @@ class Change:
 
 def _points(delta: int) -> str:
     if delta > 0:
-        return _("Up %(n)s points", n=delta)
+        return ngettext("Up %(num)s point", "Up %(num)s points", delta)
     if delta < 0:
-        return _("Down %(n)s points", n=-delta)
+        return ngettext("Down %(num)s point", "Down %(num)s points", -delta)
     return _("Score unchanged")
 
 

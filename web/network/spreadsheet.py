@@ -16,11 +16,20 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from flask_babel import gettext as _
+
+from benchmark.wording import N_
+
 __all__ = ["SpreadsheetError", "SurveyText", "is_xlsx", "survey_text"]
 
 _DECIMAL_COMMA = re.compile(r"-?\d+,\d+")
 _XLSX_MAGIC = b"PK\x03\x04"
-_READ_AS = {",": "comma-separated CSV", ";": "semicolon-separated CSV", "\t": "tab-separated text"}
+#: how a separator's file reads, in words (English, shown in the reader's language)
+_READ_AS = {
+    ",": N_("comma-separated CSV"),
+    ";": N_("semicolon-separated CSV"),
+    "\t": N_("tab-separated text"),
+}
 #: the sheet of the XLSX template that holds the cities
 CITIES_SHEET = "Cities"
 
@@ -34,7 +43,8 @@ class SurveyText:
     """A survey file as comma-separated text, and what it was read as."""
 
     text: str
-    #: "comma-separated CSV", "semicolon-separated CSV", "tab-separated text" or "Excel workbook"
+    #: "comma-separated CSV", "semicolon-separated CSV", "tab-separated text" or "Excel
+    #: workbook", in the reader's language
     read_as: str
 
 
@@ -46,24 +56,20 @@ def is_xlsx(filename: str, data: bytes) -> bool:
 def survey_text(data: bytes, filename: str) -> SurveyText:
     """``data`` as comma-separated survey text; raises :class:`SpreadsheetError`."""
     if is_xlsx(filename, data):
-        return SurveyText(_rows_to_csv(_xlsx_rows(data)), "Excel workbook")
+        return SurveyText(_rows_to_csv(_xlsx_rows(data)), _("Excel workbook"))
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise SpreadsheetError(
-            f"The file is not UTF-8 text (byte {exc.start}); save it as UTF-8."
+            _("The file is not UTF-8 text (byte %(at)s); save it as UTF-8.", at=exc.start)
         ) from None
     delimiter = _delimiter(text)
     if delimiter == ",":  # already what the survey reader reads: no copy of a large file
-        return SurveyText(text, "comma-separated CSV")
+        return SurveyText(text, _(_READ_AS[","]))
     rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
     if delimiter == ";":
         rows = [[_point(cell) for cell in row] for row in rows]
-    names = {
-        ";": "semicolon-separated CSV",
-        "\t": "tab-separated text",
-    }
-    return SurveyText(_rows_to_csv(rows), names[delimiter])
+    return SurveyText(_rows_to_csv(rows), _(_READ_AS[delimiter]))
 
 
 def _delimiter(text: str) -> str:
@@ -84,7 +90,7 @@ def _xlsx_rows(data: bytes) -> list[list[str]]:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged or foreign file
         raise SpreadsheetError(
-            f"The file is not an Excel workbook that can be read: {exc}"
+            _("The file is not an Excel workbook that can be read: %(error)s", error=exc)
         ) from None
     try:
         sheet = book[CITIES_SHEET] if CITIES_SHEET in book.sheetnames else book.worksheets[0]

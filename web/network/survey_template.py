@@ -12,6 +12,9 @@ import io
 from datetime import date
 from typing import Any
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
 from benchmark.spreadsheet_safe import SafeCsvWriter, xlsx_row
 from rules import Question, Rulebook, text_in
 from rules.index import RulebookIndex
@@ -31,15 +34,15 @@ __all__ = [
 PROFILE_COLUMNS = ("name", "country", "population", "capital", "consent_named", "assessed_on")
 #: What each profile column takes, for the template's allowed-values row.
 PROFILE_ALLOWED = {
-    "name": "# allowed values (delete this row or leave it: rows starting with # are skipped)",
-    "country": "two letters, e.g. DE (UK, EL and English names work too)",
-    "population": "a whole number",
+    "name": _l("allowed values (delete this row or leave it: rows starting with # are skipped)"),
+    "country": _l("two letters, e.g. DE (UK, EL and English names work too)"),
+    "population": _l("a whole number"),
     "capital": "yes | no",
     "consent_named": "yes | no",
-    "assessed_on": "YYYY-MM-DD, or empty for the import date",
+    "assessed_on": _l("YYYY-MM-DD, or empty for the import date"),
 }
 COMMENT = "#"
-EXAMPLE_NAME = "Example city (replace or delete this row)"
+EXAMPLE_NAME = _l("Example city (replace or delete this row)")
 
 
 def _example_value(question: Question) -> str | float:
@@ -73,7 +76,7 @@ def _template_rows(book: Rulebook, *, today: date) -> tuple[list[str], list[str]
     index = RulebookIndex.of(book)
     answers = example_answers(book)
     profile = {
-        "name": EXAMPLE_NAME,
+        "name": str(EXAMPLE_NAME),
         "country": "DE",
         "population": "500000",
         "capital": "no",
@@ -95,7 +98,8 @@ def template_csv(book: Rulebook, *, today: date) -> str:
     header, example = _template_rows(book, today=today)
     index = RulebookIndex.of(book)
     allowed = [
-        *PROFILE_ALLOWED.values(),
+        f"{COMMENT} {PROFILE_ALLOWED['name']}",
+        *(str(text) for column, text in PROFILE_ALLOWED.items() if column != "name"),
         *(_allowed_text(index.questions[q]) for q in index.order),
     ]
     writer = SafeCsvWriter(out, lineterminator="\r\n")
@@ -121,18 +125,27 @@ def allowed_values(question: Question) -> list[str]:
     return values
 
 
-_README = (
-    "City Diplomacy Capacity Toolkit: survey template, rulebook {version}.",
-    "One row per city on the sheet 'Cities'. Replace or delete the example row.",
-    "Profile columns: name; country (two letters, e.g. DE); population (a whole number);",
-    "capital (yes/no); consent_named (yes/no: may other cities see the name?); assessed_on",
-    "(YYYY-MM-DD, optional: the import date when empty). The team size is the question",
-    "staff.team_size (FTE).",
-    "Question columns: choose from the drop-down list; 'na' = not applicable, 'unknown' =",
-    "don't know. Leave a cell empty where the question does not apply. The sheet 'Questions'",
-    "gives each question's text, help and options.",
-    "Upload the file as it is (.xlsx), or save it as CSV (comma or semicolon).",
-)
+def _readme(version: str) -> list[str]:
+    """The 'Read me' sheet, a paragraph per row, in the request's language."""
+    return [
+        _(
+            "City Diplomacy Capacity Toolkit: survey template, rulebook %(version)s.",
+            version=version,
+        ),
+        _("One row per city on the sheet 'Cities'. Replace or delete the example row."),
+        _(
+            "Profile columns: name; country (two letters, e.g. DE); population (a whole "
+            "number); capital (yes/no); consent_named (yes/no: may other cities see the "
+            "name?); assessed_on (YYYY-MM-DD, optional: the import date when empty). The team "
+            "size is the question staff.team_size (FTE)."
+        ),
+        _(
+            "Question columns: choose from the drop-down list; 'na' = not applicable, "
+            "'unknown' = don't know. Leave a cell empty where the question does not apply. "
+            "The sheet 'Questions' gives each question's text, help and options."
+        ),
+        _("Upload the file as it is (.xlsx), or save it as CSV (comma or semicolon)."),
+    ]
 
 
 def template_xlsx(book: Rulebook, *, today: date) -> bytes:
@@ -166,15 +179,15 @@ def template_xlsx(book: Rulebook, *, today: date) -> bytes:
         rule.add(f"{column}2:{column}5000")
     _questions_sheet(workbook.create_sheet("Questions"), book)
     readme = workbook.create_sheet("Read me")
-    for line in _README:
-        readme.append([line.format(version=book.version)])
+    for paragraph in _readme(book.version):
+        readme.append([paragraph])
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
 
 
 def _questions_sheet(sheet: Any, book: Rulebook) -> None:
-    sheet.append(["id", "dimension", "question", "help", "allowed values"])
+    sheet.append(["id", _("dimension"), _("question"), _("help"), _("allowed values")])
     for dimension in book.dimensions:
         for question in dimension.questions:
             options = "; ".join(f"{o.value} = {text_in(o.label)}" for o in question.options)

@@ -22,6 +22,7 @@ from typing import Any, cast
 from sqlalchemy import Table, delete, insert, select
 
 from benchmark.record import PoolRecord
+from rules.locale import phrase, plural_phrase
 from web.storage.engine import JsonText
 from web.storage.engine import session as _session
 from web.storage.engine import utcnow as _utcnow
@@ -284,9 +285,9 @@ def undo_batch(*, batch_id: int) -> BatchCounts:
     session = _session()
     batch = session.get(ImportBatch, batch_id)
     if batch is None:
-        raise UndoRefused(f"there is no import batch {batch_id}")
+        raise UndoRefused(phrase("there is no import batch %(n)s", n=batch_id))
     if batch.undone_at is not None:
-        raise UndoRefused(f"import batch {batch_id} was already undone")
+        raise UndoRefused(phrase("import batch %(n)s was already undone", n=batch_id))
     history = session.scalars(
         select(PoolHistoryRow).where(PoolHistoryRow.batch_id == batch_id)
     ).all()
@@ -303,8 +304,14 @@ def undo_batch(*, batch_id: int) -> BatchCounts:
     later = (replaced.keys() - written.keys()) | set(overwritten)
     if later:
         raise UndoRefused(
-            f"a later import changed {len(later)} of batch {batch_id}'s cities again: "
-            "undo the later batches first"
+            plural_phrase(
+                "a later import changed %(num)s of batch %(batch)s's cities again: "
+                "undo the later batches first",
+                "a later import changed %(num)s of batch %(batch)s's cities again: "
+                "undo the later batches first",
+                len(later),
+                batch=batch_id,
+            )
         )
     now = _utcnow()
     restored = 0

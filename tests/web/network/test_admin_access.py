@@ -90,7 +90,7 @@ def test_signed_in_upload_is_accepted(admin: Flask) -> None:
     template = client.get("/network/import/template.csv").data
     response = upload(client, template, "survey.csv", dry_run=True)
     assert response.status_code == 200
-    assert "Dry run: all 1 rows are valid: 1 new, 0 updated, 0 unchanged." in text(response)
+    assert "Dry run: the 1 row is valid: 1 new, 0 updated, 0 unchanged." in text(response)
 
 
 def test_upload_needs_the_csrf_token(admin: Flask) -> None:

@@ -171,7 +171,7 @@ def test_assessment_counts_include_re_assessments(
         form = {"csrf_token": csrf_token(client, f"/a/{token}/results")}
         assert client.post(f"/a/{token}/reassess", data=form).status_code == 303
         page = text(client.get("/network/", headers=BEARER))
-        assert "1 assessments submitted (0 of them re-assessments) and 1 in progress" in page
+        assert "1 assessment submitted (0 of them re-assessments) and 1 in progress" in page
     finally:
         storage.dispose(app)
 

@@ -76,7 +76,7 @@ def test_template_has_profile_and_question_columns_and_an_example_that_imports(
     assert header == [*PROFILE_COLUMNS, *order]
     assert example["name"] == EXAMPLE_NAME
     checked = upload(signed_in, response.data, "template.csv", dry_run=True)
-    assert "Dry run: all 1 rows are valid: 1 new" in text(checked)
+    assert "Dry run: the 1 row is valid: 1 new" in text(checked)
 
 
 def test_three_bad_rows_are_reported_exactly_and_nothing_is_imported(
