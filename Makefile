@@ -55,7 +55,8 @@ clean:
 ## translations: extract the interface's messages into web/translations/messages.pot and
 ## update every language's catalog (then translate what is new; the tests check it)
 translations: $(STAMP)
-	$(BIN)/pybabel extract -F web/translations/babel.cfg -k _ -k gettext -k ngettext:1,2 -k phrase -k plural_phrase:1,2 \
+	$(BIN)/pybabel extract -F web/translations/babel.cfg -k _ -k gettext -k ngettext:1,2 -k _l -k lazy_gettext \
+		-k phrase -k plural_phrase:1,2 \
 		--no-location --sort-output --project citydip -o web/translations/messages.pot .
 	$(BIN)/pybabel update -i web/translations/messages.pot -d web/translations \
 		--no-fuzzy-matching --ignore-obsolete

@@ -57,8 +57,15 @@ METHODS = [
     ("web/templates/**.html", "jinja2"),
     ("web/api/templates/**.html", "jinja2"),
 ]
-#: gettext's keywords, and the two ways ``rules`` and ``benchmark`` write a sentence
-KEYWORDS = {**DEFAULT_KEYWORDS, "phrase": None, "plural_phrase": (1, 2)}
+#: gettext's keywords, Flask-Babel's lazy ones, and the two ways ``rules`` and ``benchmark``
+#: write a sentence
+KEYWORDS = {
+    **DEFAULT_KEYWORDS,
+    "_l": None,
+    "lazy_gettext": None,
+    "phrase": None,
+    "plural_phrase": (1, 2),
+}
 
 
 def extracted_ids() -> set[str | tuple[str, ...]]:
@@ -166,11 +173,8 @@ def language_links(offered: Sequence[str]) -> list[LanguageLink]:
     links = []
     for code in offered:
         args = {**request.args.to_dict(), "lang": code}
-        links.append(
-            LanguageLink(
-                code, NATIVE_NAMES[code], f"{request.path}?{urlencode(args)}", code == here
-            )
-        )
+        # A query-only link: the page's path (which may hold a secret token) is not repeated.
+        links.append(LanguageLink(code, NATIVE_NAMES[code], f"?{urlencode(args)}", code == here))
     return links
 
 
@@ -180,6 +184,8 @@ def init_app(app: Flask, offered: Sequence[str], instance: Path, *, secure: bool
 
     def remember(response: Response) -> Response:
         chosen = request.args.get("lang")
+        if request.path.startswith("/api/"):
+            return response  # a program asks per request; only the pages' switch is remembered
         if chosen is not None and chosen in offered and request.cookies.get(COOKIE) != chosen:
             response.set_cookie(
                 COOKIE,

@@ -152,7 +152,7 @@ class Settings(BaseSettings):
         "that the link shows 'page not found'.",
     )
     languages: str = Field(
-        default="en",
+        default="en,fr,de,es,it,pl",
         description="The languages offered, comma-separated, from en, fr, de, es, it, pl; "
         "English is always offered. A language can be offered only when its interface "
         "catalog is complete (the app refuses to start otherwise).",

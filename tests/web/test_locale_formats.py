@@ -169,7 +169,7 @@ def test_the_dashboard_writes_percentages_as_each_language_does(multilingual: Fl
     english = text(client.get("/network/?lang=en"))
     french = text(client.get("/network/?lang=fr"))
     pool = r'<td class="table__cell--numeric">\s*(\d+\s?%)<br>'
-    published = r'data-testid="reference">(\d+\s?%) in 2018'
+    published = r'data-testid="reference">(\d+\s?%) \w+ 2018'  # "in 2018", "en 2018"
     assert re.findall(pool, english) and all(
         re.fullmatch(r"\d+%", s) for s in re.findall(pool, english)
     )

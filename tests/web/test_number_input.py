@@ -56,7 +56,14 @@ READINGS: list[tuple[str, str, Decimal | NumberProblem]] = [
     ("fr", "0.125", SEPARATORS),
     ("fr", "1.000.000", SEPARATORS),
     ("fr", "2.5,1", SEPARATORS),
-    ("fr", "520,774", Decimal("520.774")),  # French for five hundred and twenty point...
+    ("fr", "520,774", SEPARATORS),  # an English 520774, or 520.774? never read as the smaller
+    ("fr", "1,000", SEPARATORS),  # never "1,000" read as 1
+    ("fr", "0,125", Decimal("0.125")),  # no English number starts with 0,
+    ("fr", "1,0005", Decimal("1.0005")),
+    ("de", "1,000", SEPARATORS),
+    ("es", "12,500", SEPARATORS),
+    ("it", "1,25", Decimal("1.25")),
+    ("pl", "1,000", SEPARATORS),
     ("fr", "52 0774", SEPARATORS),
     # German, Spanish, Italian: a point between thousands, a comma before decimals
     ("de", "520.774", Decimal(520774)),

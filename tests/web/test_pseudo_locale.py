@@ -96,7 +96,9 @@ NOT_PAGES = {
 #: templates only ever extended, never rendered on their own
 EXTENDED_ONLY = {"base.html", "network/_layout.html"}
 #: names that stay as they are in every language (name → why); none so far
-PRODUCT_NAMES: dict[str, str] = {}
+PRODUCT_NAMES: dict[str, str] = {
+    "OpenAPI": "the name of the specification the API reference follows (OpenAPI 3.1.0)",
+}
 #: download columns whose cells are machine values: ids that join the file to the rulebook
 #: and the API, ISO dates, versions. A word from a fixed list (yes/no, an effort, a verdict)
 #: is no machine value: the file says it nowhere else, so a reader must be able to read it.

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 from babel.messages.pofile import read_po
-from web_helpers import make_app
+from web_helpers import csrf_token, make_app
 
 from web import i18n
 
@@ -92,12 +92,33 @@ def test_the_switch_offers_each_language_and_remembers_the_choice(tmp_path: Path
     switch = page[page.index('data-testid="language-switch"') :]
     switch = switch[: switch.index("</nav>")]
     assert re.findall(r'hreflang="(\w+)"', switch) == ["en", "fr"]
-    assert 'href="/privacy?lang=fr"' in switch and 'aria-current="true">English' in switch
+    assert 'href="?lang=fr"' in switch and 'aria-current="true">English' in switch
     chosen = client.get("/privacy?lang=fr")
     assert "lang=fr" in chosen.headers["Set-Cookie"] and "HttpOnly" in chosen.headers["Set-Cookie"]
     assert '<html lang="fr"' in client.get("/accessibility").get_data(as_text=True)
 
 
-def test_with_english_alone_there_is_no_switch(client: Any) -> None:
-    page = client.get("/").get_data(as_text=True)
+def test_with_english_alone_there_is_no_switch(tmp_path: Path) -> None:
+    page = make_app(tmp_path, languages="en").test_client().get("/").get_data(as_text=True)
     assert '<html lang="en"' in page and "language-switch" not in page
+
+
+def test_all_six_are_offered_by_default(client: Any) -> None:
+    page = client.get("/?q=x").get_data(as_text=True)
+    switch = page[page.index('data-testid="language-switch"') :]
+    assert re.findall(r'hreflang="(\w+)"', switch[: switch.index("</nav>")]) == list(i18n.KNOWN)
+
+
+def test_the_switch_never_repeats_a_secret_address(client: Any) -> None:
+    started = client.post("/start", data={"csrf_token": csrf_token(client, "/")})
+    profile = started.headers["Location"]
+    page = client.get(profile).get_data(as_text=True)
+    switch = page[page.index('data-testid="language-switch"') :]
+    switch = switch[: switch.index("</nav>")]
+    token = profile.split("/a/")[1].split("/")[0]
+    assert token not in switch and 'href="?lang=de"' in switch
+
+
+def test_the_api_follows_lang_but_sets_no_cookie(client: Any) -> None:
+    response = client.get("/api/v1/rulebook?lang=fr")
+    assert response.status_code == 200 and "Set-Cookie" not in response.headers

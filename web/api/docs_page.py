@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import gettext
-from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
 from web import state
@@ -21,10 +20,13 @@ from web.urls import public_root
 
 __all__ = ["docs_context", "inline_markdown"]
 
-#: where a parameter goes, as the page says it
-_WHERE = {"path": _l("path"), "query": _l("query")}
+#: `code` (also ``code`` and :role:`code`, as docstrings write it) and **bold**
+_INLINE = re.compile(r"(?::[a-z]+:)?``?([^`]+)``?|\*\*([^*]+)\*\*")
 
-_INLINE = re.compile(r"`([^`]+)`|\*\*([^*]+)\*\*")
+
+def _where(place: str) -> str:
+    """Where a parameter goes, as the page says it."""
+    return {"path": gettext("path"), "query": gettext("query")}.get(place, place)
 
 
 def _prose(text: str) -> str:
@@ -134,7 +136,7 @@ def _operation(path: str, method: str, spec: dict[str, Any]) -> OperationView:
     parameters = [
         Parameter(
             name=p["name"],
-            where=_WHERE.get(p["in"], p["in"]),
+            where=_where(p["in"]),
             required=bool(p.get("required")),
             description=inline_markdown(_prose(p.get("description", ""))),
             schema=json.dumps(p["schema"], ensure_ascii=False),

@@ -38,6 +38,7 @@ from web.assessment.flow import prune_answers
 from web.assessment.forms import NUMBER_MAX, FieldError, PageAnswers, field_id, parse_page
 from web.assessment.submit import TEAM_QUESTION, submit
 from web.assessment.views import stored_values
+from web.i18n import request_language
 from web.tokens import hash_token, new_token
 
 __all__ = [
@@ -67,6 +68,7 @@ def create_draft() -> CreatedDraft:
         rulebook_id=book.id,
         rulebook_version=book.version,
         rulebook_hash=book.content_hash,
+        language=request_language(),
     )
     return CreatedDraft(token=token, version=found.version, links=links(token))
 

@@ -392,10 +392,9 @@ def _left_out_stays(schema: dict[str, Any]) -> None:
 
 
 class ActionPatch(_Request):
-    """What the city records about one action of its plan; what is left out stays.
+    """What the city records about one action of its plan; what is left out stays."""
 
-    Which fields were given is :attr:`model_fields_set`; the others are never read.
-    """
+    # The fields given are model_fields_set; the others are never read.
 
     owner: Annotated[str, StringConstraints(max_length=OWNER_MAX, pattern=FREE_TEXT)] | None = (
         Field(

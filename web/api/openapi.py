@@ -8,12 +8,13 @@ its examples and its rate limits in the text).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import date, timedelta
 from typing import Any
 
 from flask import current_app
-from flask_babel import force_locale, format_number
+from flask_babel import force_locale, format_number, ngettext
 from flask_babel import gettext as _
 from pydantic import BaseModel
 from pydantic.json_schema import JsonSchemaMode, models_json_schema
@@ -26,7 +27,13 @@ from web.api.routes import OPERATIONS, Operation
 from web.api.service import example_answers
 from web.settings import Settings
 
-__all__ = ["body_too_large", "build_document", "description_paragraphs", "document"]
+__all__ = [
+    "body_too_large",
+    "build_document",
+    "description_paragraphs",
+    "document",
+    "rate_text",
+]
 
 REF = "#/components/schemas/{model}"
 TOKEN_PATTERN = r"^[A-Za-z0-9_-]{43}$"
@@ -167,8 +174,8 @@ def description_paragraphs(book: Rulebook, settings: Settings) -> list[str]:
             "targets, recording actions) %(writes)s, scoring %(scores)s. Over the limit: 429 "
             "with `Retry-After` (seconds). Limits are counted per server process unless "
             "`CITYDIP_RATELIMIT_STORAGE_URI` names a shared store (e.g. Redis).",
-            writes=settings.api_write_rate_limit,
-            scores=settings.api_score_rate_limit,
+            writes=rate_text(settings.api_write_rate_limit),
+            scores=rate_text(settings.api_score_rate_limit),
         ),
         _(
             "**Tokens.** Creating an assessment or a draft returns its owner's secret token "
@@ -185,6 +192,25 @@ def description_paragraphs(book: Rulebook, settings: Settings) -> list[str]:
             "the answers as stored now, so no save silently overwrites another."
         ),
     ]
+
+
+_RATE = re.compile(r"\s*(\d+)\s*(?:per|/)\s*(second|minute|hour|day)\s*")
+
+
+def rate_text(limit: str) -> str:
+    """A rate limit setting ("60 per minute") in the current language; another form of it
+    ("10 per 15 minutes", "5/hour;100/day") as it was written."""
+    found = _RATE.fullmatch(limit)
+    if found is None:
+        return limit
+    n, unit = int(found[1]), found[2]
+    texts = {
+        "second": ngettext("%(num)s request a second", "%(num)s requests a second", n),
+        "minute": ngettext("%(num)s request a minute", "%(num)s requests a minute", n),
+        "hour": ngettext("%(num)s request an hour", "%(num)s requests an hour", n),
+        "day": ngettext("%(num)s request a day", "%(num)s requests a day", n),
+    }
+    return texts[unit]
 
 
 def body_too_large(settings: Settings) -> str:

@@ -421,6 +421,10 @@ class AssessmentOut(_Response):
     submitted_at: datetime | None
     profile: CityProfile | None
     sharing: Sharing | None
+    language: str = Field(
+        description="The interface language the assessment was started in (en, fr, de, es, "
+        "it, pl); its answers and scores are the same in every language."
+    )
     version: int = Field(description="How many times answers were saved; send it with changes.")
     answers: dict[str, Answer]
     notes: dict[str, str]

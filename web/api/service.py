@@ -169,7 +169,7 @@ def _answer_problems(exc: AnswersError) -> list[ErrorDetail]:
 def _score(book: Rulebook, body: ScoreRequest) -> tuple[Scorecard | None, list[ErrorDetail]]:
     answers = Answers(rulebook=body.rulebook, answers=dict(body.answers), notes=dict(body.notes))
     try:
-        return for_reader(score_assessment(book, answers)), []
+        return score_assessment(book, answers), []  # English, as stored
     except AnswersError as exc:
         return None, _answer_problems(exc)
 
@@ -184,7 +184,7 @@ def score(book: Rulebook, body: ScoreRequest) -> Scorecard:
     card, details = _score(book, body)
     if card is None:
         raise problems(details)
-    return card
+    return for_reader(card)
 
 
 # --- creating and reading assessments -------------------------------------------------------
@@ -279,7 +279,7 @@ def create_assessment(book: Rulebook, body: CreateAssessmentRequest) -> CreatedA
         links=links(token),
         profile=profile,
         sharing=body.sharing,
-        scorecard=card,
+        scorecard=for_reader(card),
         peers=_peer_summary(results),
         advice=results.advice or _advice_without_peers(card, profile),
     )
@@ -397,6 +397,7 @@ def assessment_out(
         submitted_at=utc(found.submitted_at),
         profile=_stored_profile(found.profile),
         sharing=found.sharing if found.sharing in ("named", "anonymous", "private") else None,
+        language=found.language,
         version=state_now.version,
         answers=state_now.answers,
         notes=state_now.notes,

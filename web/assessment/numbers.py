@@ -4,7 +4,8 @@
 and Polish; "2,5" is two and a half everywhere but in English, which writes "2.5". Babel knows
 each language's decimal sign and thousands separator; :func:`read_number` accepts those and
 nothing else, so that an input that could mean two numbers is refused rather than guessed:
-"1.000" in French (one, or a thousand?), "1,5" in English (a slip for 1.5, or for 15?).
+"1.000" in French (one, or a thousand?), "1,5" in English (a slip for 1.5, or for 15?), and
+"1,000" or "520,774" where the comma is the decimal sign (an English thousand, or one?).
 
 One reading is not a guess: where a language writes no point at all (French, Polish), a point
 typed for the comma, as a numeric keypad often gives it, is read as the decimal sign ("2.5"),
@@ -88,6 +89,8 @@ def read_number(text: str, locale: Locale | str, *, whole: bool = False) -> Deci
             else NumberProblem.NOT_A_NUMBER
         )
         raise NumberInputError(text, problem)
+    if _english_thousands(stripped, decimal_sign):
+        raise NumberInputError(text, NumberProblem.SEPARATORS)
     # Babel expects the locale's own separator: a plain space typed in French becomes U+202F.
     normalised = "".join(group if char in separators else char for char in stripped)
     try:
@@ -101,8 +104,11 @@ def read_number(text: str, locale: Locale | str, *, whole: bool = False) -> Deci
 
 def number_for_input(value: float | int | Decimal, locale: Locale | str) -> str:
     """``value`` written for a form field in ``locale``: its decimal sign, no thousands
-    separator, so that :func:`read_number` reads it back as it is ("2,5" in French)."""
-    return format_decimal(value, _INPUT_PATTERN, locale=locale)
+    separator, so that :func:`read_number` reads it back as it is ("2,5" in French; "33,3330"
+    rather than "33,333", which it would refuse as a possible English thousands)."""
+    written = format_decimal(value, _INPUT_PATTERN, locale=locale)
+    decimal_sign, _group = _symbols(locale)
+    return written + "0" if _english_thousands(written, decimal_sign) else written
 
 
 def number_examples(locale: Locale | str) -> dict[str, str]:
@@ -124,6 +130,12 @@ def _keypad_point(text: str, decimal_sign: str, separators: frozenset[str]) -> s
     if point and decimals.isascii() and decimals.isdigit() and len(decimals) != 3:
         return f"{whole}{decimal_sign}{decimals}"
     return text
+
+
+def _english_thousands(text: str, decimal_sign: str) -> bool:
+    """True for "1,000" or "520,774" where the comma is the decimal sign: a thousand (or
+    520774) copied from an English text, or one (520.774)? Never read as the smaller."""
+    return decimal_sign == "," and re.fullmatch(r"[-+]?[1-9][0-9]{0,2},[0-9]{3}", text) is not None
 
 
 def _symbols(locale: Locale | str) -> tuple[str, str]:

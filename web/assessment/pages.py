@@ -46,6 +46,7 @@ from web.assessment.team import (
     save_conflict,
 )
 from web.assessment.views import error_map, question_views, stored_values, summary_sections
+from web.i18n import request_language
 from web.tokens import hash_token, looks_like_token, new_token
 from web.urls import external_url
 
@@ -156,6 +157,7 @@ def start() -> Response:
         rulebook_id=book.id,
         rulebook_version=book.version,
         rulebook_hash=book.content_hash,
+        language=request_language(),
     )
     return redirect(url_for("pages.profile", token=token), code=303)
 

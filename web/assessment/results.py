@@ -247,6 +247,7 @@ def results_json(token: str) -> BaseResponse:
         **_summary(found, card, profile),
         "profile": profile.model_dump(mode="json"),
         "submitted_at": found.submitted_at.isoformat() + "Z" if found.submitted_at else None,
+        "language": found.language,
         "scorecard": card.model_dump(mode="json"),
         "team": teamwork(state.rulebook(), found).as_json(),
     }

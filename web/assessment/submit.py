@@ -16,6 +16,7 @@ from rules.errors import AnswerProblem
 from rules.index import RulebookIndex
 from web import state, storage
 from web.assessment.forms import FieldError, field_id
+from web.i18n import request_language
 from web.storage import deletion
 
 __all__ = [
@@ -108,6 +109,7 @@ def record_new_submission(
         notes=notes,
         scorecard=card.model_dump(mode="json"),
         pool_record=entry,
+        language=request_language(),
     )
 
 

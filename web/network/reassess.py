@@ -17,6 +17,7 @@ from rules import Rulebook
 from web import state, storage
 from web.assessment.flow import prune_answers
 from web.assessment.pages import load_assessment
+from web.i18n import request_language
 from web.network.progress import answer_fits
 from web.tokens import hash_token, new_token
 
@@ -48,5 +49,6 @@ def reassess(token: str) -> Response:
         rulebook_id=book.id,
         rulebook_version=book.version,
         rulebook_hash=book.content_hash,
+        language=request_language(),
     )
     return redirect(url_for("pages.check", token=fresh), code=303)
