@@ -196,7 +196,7 @@ def test_import_of_the_filled_in_template_and_its_undo(open_tab: Any, live_serve
     upload = {"name": "e2e-import.csv", "mimeType": "text/csv", "buffer": filled.encode()}
     page.get_by_label("Survey CSV or pool file").set_input_files(upload)
     page.get_by_test_id("upload").click()
-    expect(page.get_by_test_id("import-done")).to_contain_text("1 cities imported")
+    expect(page.get_by_test_id("import-done")).to_contain_text("1 city imported")
     expect(page.get_by_test_id("import-counts")).to_have_text("1 new, 0 updated, 0 unchanged.")
     row = page.get_by_test_id("batches").locator("tbody tr", has_text="e2e-import.csv").first
     expect(row).to_be_visible()
@@ -231,8 +231,8 @@ def test_members_page_filters_and_downloads(open_tab: Any, live_server: Any) -> 
     page.wait_for_url(re.compile(r"[?&]source=demo"))
     expect(page.get_by_label("Source")).to_have_value("demo")
     sources = page.get_by_test_id("members").locator("tbody tr td:nth-child(3)")
-    expect(sources.first).to_have_text("demo")
-    assert set(sources.all_inner_texts()) == {"demo"}
+    expect(sources.first).to_have_text("demo data")
+    assert set(sources.all_inner_texts()) == {"demo data"}
     for testid, kind in (("members-csv", "text/csv"), ("members-xlsx", "spreadsheetml")):
         link = page.get_by_test_id(testid)
         expect(link).to_be_visible()
