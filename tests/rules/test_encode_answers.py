@@ -61,20 +61,28 @@ BROKEN_VALUES: list[object] = [
 ]
 
 
-def mutate(book: Rulebook, answers: dict[str, Answer], data: st.DataObject) -> dict[str, object]:
+ACTIONS = ("drop", "set", "other option", "unknown id")
+#: one change to an answer set: what, to which question, with which value — plain numbers
+#: taken modulo the lists they pick from, so that every example draws the same things in the
+#: same order whatever the rulebook (interactive draws from rulebook-sized lists made
+#: Hypothesis report "inconsistent data generation" on replay)
+CHANGE = st.tuples(st.sampled_from(ACTIONS), st.integers(0, 10**6), st.integers(0, 10**6))
+
+
+def mutate(
+    book: Rulebook, answers: dict[str, Answer], changes: list[tuple[str, int, int]]
+) -> dict[str, object]:
     index = RulebookIndex.of(book)
     changed: dict[str, object] = dict(answers)
-    for _ in range(data.draw(st.integers(0, 3), label="changes")):
-        qid = data.draw(st.sampled_from(index.order), label="question")
-        question = index.questions[qid]
-        values = [o.value for o in question.options]
-        action = data.draw(st.sampled_from(["drop", "set", "other option", "unknown id"]))
+    for action, which, value in changes:
+        qid = index.order[which % len(index.order)]
+        values = [o.value for o in index.questions[qid].options]
         if action == "drop":
             changed.pop(qid, None)
         elif action == "set":
-            changed[qid] = data.draw(st.sampled_from(BROKEN_VALUES), label="value")
+            changed[qid] = BROKEN_VALUES[value % len(BROKEN_VALUES)]
         elif action == "other option":
-            changed[qid] = data.draw(st.sampled_from(values), label="option")
+            changed[qid] = values[value % len(values)]
         else:
             changed["no.such_question"] = values[0]
     return changed
@@ -107,14 +115,16 @@ def test_valid_random_answers_are_accepted_as_validated(
 
 
 @settings(max_examples=300, deadline=None)
-@given(data=st.data())
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    changes=st.lists(st.lists(CHANGE, max_size=3), min_size=4, max_size=4),
+)
 def test_broken_answers_are_refused_as_validation_refuses_them(
-    data: st.DataObject, book: Rulebook
+    seed: int, changes: list[list[tuple[str, int, int]]], book: Rulebook
 ) -> None:
     compiled = CompiledRulebook.compile(book)
-    seed = data.draw(st.integers(0, 2**32 - 1), label="seed")
     rows = compiled.random_codes(4, np.random.default_rng(seed)).tolist()
-    check(book, [mutate(book, as_answers(book, row), data) for row in rows])
+    check(book, [mutate(book, as_answers(book, r), c) for r, c in zip(rows, changes, strict=True)])
 
 
 def test_every_kind_of_break_is_tried(book: Rulebook) -> None:
